@@ -1,0 +1,10 @@
+"""The domain: tortoise models and the operations that change them under the measures."""
+
+MODEL_MODULES = [
+    "models.region",
+    "models.agency",
+    "models.site",
+    "models.filing",
+    "models.sanction",
+    "models.audit",
+]

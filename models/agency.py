@@ -1,0 +1,61 @@
+"""评价机构 (Art. 2, 3, 6). Status is derived from filings and sanctions (DESIGN §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from models.enums import AgencyKind, AgencyLevel, AgencyState, AgencyStatus
+
+if TYPE_CHECKING:
+    from models.region import Region
+
+
+class Agency(Model):
+    id = fields.IntField(pk=True)
+    name = fields.CharField(max_length=200)
+    credit_code = fields.CharField(max_length=18, unique=True)
+    kind = fields.CharEnumField(AgencyKind, max_length=16)
+    is_college = fields.BooleanField(default=False)
+    level = fields.CharEnumField(AgencyLevel, max_length=16)
+    filing_region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "registry.Region", related_name=False, on_delete=fields.RESTRICT, db_index=True
+    )
+    # Lifecycle state kept in step with filings and sanctions by the operations that change
+    # them; EXPIRED is read off `valid_until` at query time so no job has to flip it.
+    state = fields.CharEnumField(AgencyState, max_length=16, default=AgencyState.PENDING)
+    first_approved_on = fields.DateField(null=True)
+    valid_until = fields.DateField(null=True)
+    banned_until = fields.DateField(null=True)
+    legal_representative = fields.CharField(max_length=64, null=True)
+    contact_name = fields.CharField(max_length=64, null=True)
+    contact_phone = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agency"
+        indexes = (("state", "valid_until"),)
+
+
+def _expired_q(today: date) -> Q:
+    return Q(state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED], valid_until__lt=today)
+
+
+def status_q(status: AgencyStatus, today: date) -> Q:
+    """SQL condition for one derived status (the inverse of `derive_status`)."""
+    if status is AgencyStatus.EXPIRED:
+        return _expired_q(today)
+    if status in (AgencyStatus.ACTIVE, AgencyStatus.SUSPENDED):
+        return Q(state=status.value) & ~_expired_q(today)
+    return Q(state=status.value)
+
+
+def derive_status(state: AgencyState, valid_until: date | None, today: date) -> AgencyStatus:
+    """An agency past `valid_until` without renewal reads EXPIRED (Art. 16)."""
+    if state in (AgencyState.ACTIVE, AgencyState.SUSPENDED) and valid_until and valid_until < today:
+        return AgencyStatus.EXPIRED
+    return AgencyStatus(state.value)

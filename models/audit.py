@@ -1,0 +1,74 @@
+"""Audit trail: every change with who, when, what, before and after (Art. 11: kept ≥ 5 years).
+
+Rows are only ever inserted; `record` must be called inside the transaction of the change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.agency import Agency
+    from models.region import Region
+
+
+class AuditEvent(Model):
+    id = fields.BigIntField(pk=True)
+    at = fields.DatetimeField(auto_now_add=True)
+    actor_role = fields.CharField(max_length=16)
+    actor_id = fields.CharField(max_length=128)
+    action = fields.CharField(max_length=64)
+    object_type = fields.CharField(max_length=32)
+    object_id = fields.CharField(max_length=64)
+    # What the event concerns, so a city's view of the trail is one indexed SQL filter.
+    agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
+        "registry.Agency", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
+    )
+    region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "registry.Region", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
+    )
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    request_id = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "audit_event"
+
+
+class Actor:
+    """Who makes a change, as the audit trail records it."""
+
+    def __init__(self, role: str, actor_id: str, request_id: str | None = None) -> None:
+        self.role = role
+        self.actor_id = actor_id
+        self.request_id = request_id
+
+
+async def record(
+    connection: BaseDBAsyncClient,
+    actor: Actor,
+    action: str,
+    obj: Model,
+    *,
+    agency_id: int | None,
+    region_code: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent:
+    return await AuditEvent.create(
+        using_db=connection,
+        actor_role=actor.role,
+        actor_id=actor.actor_id,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.pk),
+        agency_id=agency_id,
+        region_id=region_code,
+        before=before,
+        after=after,
+        request_id=actor.request_id,
+    )

@@ -1,0 +1,81 @@
+"""Register a venue for an agency (Art. 4, 12, 24; DESIGN §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.address import address_key
+from models.agency import Agency
+from models.audit import Actor, record
+from models.enums import AgencyState, RegionLevel, SiteTenure
+from models.errors import InvalidInput, RuleViolation
+from models.periods import restricted_since_period_start
+from models.region import Region
+from models.site import Site
+from models.snapshot import snapshot
+
+
+@dataclass(frozen=True)
+class NewSite:
+    name: str
+    address: str
+    region_code: str
+    tenure: SiteTenure
+    has_video_surveillance: bool
+
+
+def _duplicate(existing: Site) -> RuleViolation:
+    return RuleViolation(
+        "DUPLICATE_SITE",
+        f"this address is already registered in the region as site {existing.id} "
+        f"「{existing.name}」; put that site on the filing instead of registering it again "
+        "(Art. 12: 严禁同一场地同一项目不同机构二次备案)",
+        12,
+    )
+
+
+async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> Site:
+    name, address = new.name.strip(), new.address.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("name", "must be 1 to 200 characters")
+    key = address_key(address)
+    if not key or len(address) > 300:
+        raise InvalidInput("address", "must be a postal address of at most 300 characters")
+    region = await Region.get_or_none(code=new.region_code)
+    if region is None or region.level is not RegionLevel.CITY:
+        raise InvalidInput("regionCode", "must be the code of a city or 350128")
+    if new.tenure is SiteTenure.TEMPORARY_RENTAL:
+        raise RuleViolation(
+            "TEMPORARY_SITE", "严禁使用临时性租用场地 (Art. 12): temporary rentals cannot be sites", 12
+        )
+    if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
+        raise RuleViolation(
+            "AGENCY_CLOSED", f"the agency's filing is {agency.state.value.lower()}", 23
+        )
+    if await restricted_since_period_start(agency):
+        raise RuleViolation(
+            "SANCTIONED_PERIOD",
+            "no new sites in a filing period with a rectification or revocation (Art. 24)",
+            24,
+        )
+    existing = await Site.get_or_none(region_id=region.code, address_key=key)
+    if existing is not None:
+        raise _duplicate(existing)
+    site = Site(agency_id=agency.id, name=name, address=address, address_key=key,
+                region_id=region.code, tenure=new.tenure,
+                has_video_surveillance=new.has_video_surveillance)
+    try:
+        async with in_transaction() as conn:
+            await site.save(using_db=conn)
+            await record(conn, actor, "addSite", site, agency_id=agency.id,
+                         region_code=region.code, before=None, after=snapshot(site))
+    except IntegrityError:
+        existing = await Site.get_or_none(region_id=region.code, address_key=key)
+        if existing is None:
+            raise
+        raise _duplicate(existing) from None
+    return site

@@ -1,0 +1,94 @@
+"""Register an agency with its filing authority (Art. 2, 3, 4, 6).
+
+Who may register whom is decided by the policies before this runs; here the record itself is
+checked and written together with its audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.audit import Actor, record
+from models.credit_code import CreditCodeError, validate_credit_code
+from models.enums import AgencyKind, AgencyLevel, RegionLevel
+from models.errors import InvalidInput, RuleViolation
+from models.region import PROVINCE_CODE, Region
+from models.snapshot import snapshot
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
+
+
+@dataclass(frozen=True)
+class NewAgency:
+    name: str
+    credit_code: str
+    kind: AgencyKind
+    is_college: bool
+    level: AgencyLevel
+    filing_region_code: str
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    legal_representative: str | None = None
+
+
+async def validate_new_agency(new: NewAgency) -> Agency:
+    """Return the unsaved agency, or raise the first problem found."""
+    name = new.name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("name", "must be 1 to 200 characters")
+    try:
+        code = validate_credit_code(new.credit_code)
+    except CreditCodeError as exc:
+        raise InvalidInput("creditCode", str(exc)) from None
+    region = await Region.get_or_none(code=new.filing_region_code)
+    if region is None:
+        raise InvalidInput("filingRegionCode", f"unknown region {new.filing_region_code!r}")
+    if new.level is AgencyLevel.PROVINCIAL and region.code != PROVINCE_CODE:
+        raise InvalidInput("filingRegionCode", "a PROVINCIAL agency is filed with 350000 (Art. 3)")
+    if new.level is AgencyLevel.CITY and region.level is not RegionLevel.CITY:
+        raise InvalidInput("filingRegionCode", "a CITY agency is filed with its city (Art. 4)")
+    if new.is_college and new.kind is not AgencyKind.SOCIAL_ORG:
+        raise RuleViolation(
+            "COLLEGE_IS_SOCIAL_ORG", "colleges are filed as social organisations (Art. 2)", 2
+        )
+    if new.contact_phone and not _PHONE.match(new.contact_phone):
+        raise InvalidInput("contactPhone", "digits, spaces, '-' and a leading '+' only")
+    for field, value in (("contactName", new.contact_name),
+                         ("legalRepresentative", new.legal_representative)):
+        if value is not None and len(value) > 64:
+            raise InvalidInput(field, "at most 64 characters")
+    return Agency(
+        name=name,
+        credit_code=code,
+        kind=new.kind,
+        is_college=new.is_college,
+        level=new.level,
+        filing_region_id=region.code,
+        contact_name=new.contact_name,
+        contact_phone=new.contact_phone,
+        legal_representative=new.legal_representative,
+    )
+
+
+async def register_agency(actor: Actor, agency: Agency) -> Agency:
+    """Save a validated agency (PENDING until its first filing is approved) and audit it."""
+    duplicate = RuleViolation(
+        "DUPLICATE_CREDIT_CODE",
+        "an agency with this 统一社会信用代码 is already registered; one code, one agency",
+        3,
+    )
+    if await Agency.exists(credit_code=agency.credit_code):
+        raise duplicate
+    try:
+        async with in_transaction() as conn:
+            await agency.save(using_db=conn)
+            await record(conn, actor, "registerAgency", agency, agency_id=agency.id,
+                         region_code=agency.filing_region_id, before=None, after=snapshot(agency))
+    except IntegrityError:
+        raise duplicate from None  # lost a race with a concurrent registration of the same code
+    return agency

@@ -1,0 +1,1 @@
+"""GraphQL only: one package per noun; translates between GraphQL and the domain."""

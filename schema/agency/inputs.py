@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import strawberry
+
+from schema.enums import AgencyKind, AgencyLevel, AgencyStatus
+
+
+@strawberry.input
+class AgencyFilter:
+    status: AgencyStatus | None = None
+    kind: AgencyKind | None = None
+    level: AgencyLevel | None = None
+    filing_region_code: str | None = None
+    name_contains: str | None = None
+
+
+@strawberry.input
+class RegisterAgencyInput:
+    name: str
+    credit_code: str
+    kind: AgencyKind
+    is_college: bool
+    level: AgencyLevel
+    filing_region_code: str
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    legal_representative: str | None = None

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from models.errors import RuleViolation as DomainRuleViolation
+from models.operations.register_agency import NewAgency, register_agency, validate_new_agency
+from schema.agency.inputs import RegisterAgencyInput
+from schema.agency.types import Agency
+from schema.authz import Authorize
+from schema.context import Info
+from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+
+
+@strawberry.type
+class RegisterAgencySuccess:
+    agency: Agency
+
+
+RegisterAgencyResult = Annotated[
+    RegisterAgencySuccess | RuleViolation | InvalidInput | NotFound,
+    strawberry.union("RegisterAgencyResult"),
+]
+
+
+@strawberry.type
+class AgencyMutations:
+    @strawberry.mutation(extensions=[Authorize("agency", action="register")])
+    async def register_agency(self, info: Info,
+                              input: RegisterAgencyInput) -> RegisterAgencyResult:
+        ctx = info.context
+
+        refused = DomainRuleViolation(
+            "NOT_FILING_AUTHORITY",
+            "only the province center, or the city for its own city-level agencies, "
+            "registers an agency (Art. 3, 4)",
+            3,
+        )
+
+        async def run() -> RegisterAgencySuccess:
+            if not ctx.guard.allows("agency", "register"):
+                raise refused
+            agency = await validate_new_agency(NewAgency(
+                name=input.name, credit_code=input.credit_code, kind=input.kind,
+                is_college=input.is_college, level=input.level,
+                filing_region_code=input.filing_region_code, contact_name=input.contact_name,
+                contact_phone=input.contact_phone,
+                legal_representative=input.legal_representative,
+            ))
+            # Art. 3, 4: the province files anyone; a city only CITY-level agencies of its own.
+            if not await ctx.guard.check("agency", "register", agency):
+                raise refused
+            return RegisterAgencySuccess(agency=Agency.from_row(
+                await register_agency(ctx.actor, agency)))
+
+        return await typed(run)

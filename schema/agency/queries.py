@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.agency import Agency as AgencyRow
+from models.agency import status_q
+from schema.agency.inputs import AgencyFilter
+from schema.agency.types import Agency, load_agency
+from schema.authz import Authorize
+from schema.context import Info
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+
+
+def filter_q(f: AgencyFilter | None, info: Info) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    if f.status is not None:
+        q &= status_q(f.status, info.context.today)
+    if f.kind is not None:
+        q &= Q(kind=f.kind)
+    if f.level is not None:
+        q &= Q(level=f.level)
+    if f.filing_region_code is not None:
+        q &= Q(filing_region_id=f.filing_region_code)
+    if f.name_contains:
+        q &= Q(name__icontains=f.name_contains)
+    return q
+
+
+@strawberry.type
+class AgencyQueries:
+    @strawberry.field(extensions=[Authorize("agency")])
+    async def agency(self, info: Info, id: strawberry.ID) -> Agency | None:
+        return await load_agency(info, pk_of(id, "Agency"))
+
+    @strawberry.field(extensions=[Authorize("agency")])
+    async def agencies(self, info: Info, first: int | None = None, after: str | None = None,
+                       filter: AgencyFilter | None = None) -> Connection[Agency]:
+        qs = AgencyRow.filter(info.context.guard.filter("agency"), filter_q(filter, info))
+        return await paginate(qs, first, after, Agency.from_row)

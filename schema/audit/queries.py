@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.audit import AuditEvent as AuditRow
+from schema.audit.types import AuditEvent
+from schema.authz import Authorize
+from schema.context import Info
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+
+
+@strawberry.input
+class AuditEventFilter:
+    agency_id: strawberry.ID | None = None
+    object_type: str | None = None
+    action: str | None = None
+
+
+def filter_q(f: AuditEventFilter | None) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    if f.agency_id is not None:
+        q &= Q(agency_id=pk_of(f.agency_id, "Agency") or 0)
+    if f.object_type is not None:
+        q &= Q(object_type=f.object_type)
+    if f.action is not None:
+        q &= Q(action=f.action)
+    return q
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(extensions=[Authorize("audit_event")],
+                      description="The province sees all; a city events about its records.")
+    async def audit_events(self, info: Info, first: int | None = None,
+                           after: str | None = None,
+                           filter: AuditEventFilter | None = None) -> Connection[AuditEvent]:
+        qs = AuditRow.filter(info.context.guard.filter("audit_event"), filter_q(filter))
+        return await paginate(qs, first, after, AuditEvent.from_row)

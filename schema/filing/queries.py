@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.filing import Filing as FilingRow
+from schema.authz import Authorize
+from schema.context import Info
+from schema.filing.inputs import FilingFilter
+from schema.filing.types import Filing
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+
+
+def filter_q(f: FilingFilter | None) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    if f.status is not None:
+        q &= Q(status=f.status)
+    if f.kind is not None:
+        q &= Q(kind=f.kind)
+    if f.agency_id is not None:
+        q &= Q(agency_id=pk_of(f.agency_id, "Agency") or 0)
+    return q
+
+
+@strawberry.type
+class FilingQueries:
+    @strawberry.field(extensions=[Authorize("filing")])
+    async def filings(self, info: Info, first: int | None = None, after: str | None = None,
+                      filter: FilingFilter | None = None) -> Connection[Filing]:
+        qs = FilingRow.filter(info.context.guard.filter("filing"), filter_q(filter))
+        return await paginate(qs, first, after, Filing.from_row)

@@ -1,0 +1,43 @@
+"""The assembled schema: root types merged from the nouns, errors masked, SDL exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from strawberry.tools import merge_types
+
+from schema.agency.mutations import AgencyMutations
+from schema.agency.queries import AgencyQueries
+from schema.audit.queries import AuditQueries
+from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.filing.queries import FilingQueries
+from schema.masking import MaskUnexpectedErrors
+from schema.node_query import NodeQueries
+from schema.region.queries import RegionQueries
+from schema.sanction.queries import SanctionQueries
+from schema.site.mutations import SiteMutations
+from schema.site.queries import SiteQueries
+from schema.viewer.queries import ViewerQueries
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+Query = merge_types("Query", (ViewerQueries, RegionQueries, NodeQueries, AgencyQueries,
+                              SiteQueries, FilingQueries, SanctionQueries, AuditQueries))
+Mutation = merge_types("Mutation", (AgencyMutations, SiteMutations))
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[RuleViolation, InvalidInput, NotFound],
+        extensions=[MaskUnexpectedErrors],
+    )
+
+
+schema = build_schema()
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

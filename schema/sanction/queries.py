@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.sanction import Sanction as SanctionRow
+from schema.authz import Authorize
+from schema.context import Info
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+from schema.sanction.inputs import SanctionFilter
+from schema.sanction.types import Sanction
+
+
+def filter_q(f: SanctionFilter | None) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    if f.grade is not None:
+        q &= Q(grade=f.grade)
+    if f.agency_id is not None:
+        q &= Q(agency_id=pk_of(f.agency_id, "Agency") or 0)
+    if f.published is not None:
+        q &= Q(published=f.published)
+    return q
+
+
+@strawberry.type
+class SanctionQueries:
+    @strawberry.field(extensions=[Authorize("sanction")])
+    async def sanctions(self, info: Info, first: int | None = None, after: str | None = None,
+                        filter: SanctionFilter | None = None) -> Connection[Sanction]:
+        qs = SanctionRow.filter(info.context.guard.filter("sanction"), filter_q(filter))
+        return await paginate(qs, first, after, Sanction.from_row)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from models.errors import NotFound as DomainNotFound
+from models.errors import RuleViolation as DomainRuleViolation
+from models.operations.add_site import NewSite, add_site
+from models.site import Site as SiteRow
+from schema.agency.loaders import agency_by_id
+from schema.authz import Authorize
+from schema.context import Info
+from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.ids import pk_of
+from schema.site.inputs import AddSiteInput
+from schema.site.types import Site
+
+
+@strawberry.type
+class AddSiteSuccess:
+    site: Site
+
+
+AddSiteResult = Annotated[
+    AddSiteSuccess | RuleViolation | InvalidInput | NotFound, strawberry.union("AddSiteResult")
+]
+
+
+@strawberry.type
+class SiteMutations:
+    @strawberry.mutation(extensions=[Authorize("site", action="add")])
+    async def add_site(self, info: Info, input: AddSiteInput) -> AddSiteResult:
+        ctx = info.context
+
+        async def run() -> AddSiteSuccess:
+            pk = pk_of(input.agency_id, "Agency")
+            agency = await agency_by_id(ctx).load(pk) if pk else None
+            if agency is None:
+                raise DomainNotFound("no such agency")
+            # A site is the agency's own filing material: only the agency adds it (DESIGN §6).
+            if not await ctx.guard.check("site", "add", SiteRow(agency_id=agency.id)):
+                raise DomainRuleViolation(
+                    "NOT_OWN_AGENCY", "an agency registers its own sites (Art. 12, 15)", 12
+                )
+            site = await add_site(ctx.actor, agency, NewSite(
+                name=input.name, address=input.address, region_code=input.region_code,
+                tenure=input.tenure, has_video_surveillance=input.has_video_surveillance,
+            ), ctx.today)
+            return AddSiteSuccess(site=Site.from_row(site))
+
+        return await typed(run)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q, Subquery
+
+from models.filing import FilingItem
+from models.site import Site as SiteRow
+from schema.authz import Authorize
+from schema.context import Info
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+from schema.site.inputs import SiteFilter
+from schema.site.types import Site
+
+
+def filter_q(f: SiteFilter | None) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    if f.region_code is not None:
+        q &= Q(region_id=f.region_code)
+    if f.agency_id is not None:
+        pk = pk_of(f.agency_id, "Agency") or 0
+        used = FilingItem.filter(filing__agency_id=pk).values("site_id")
+        q &= Q(agency_id=pk) | Q(id__in=Subquery(used))
+    return q
+
+
+@strawberry.type
+class SiteQueries:
+    @strawberry.field(extensions=[Authorize("site")])
+    async def sites(self, info: Info, first: int | None = None, after: str | None = None,
+                    filter: SiteFilter | None = None) -> Connection[Site]:
+        qs = SiteRow.filter(info.context.guard.filter("site"), filter_q(filter))
+        return await paginate(qs, first, after, Site.from_row)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import strawberry
+
+from schema.agency.types import Agency, load_agency
+from schema.context import Info
+from schema.enums import Role
+from schema.region.types import Region, load_region
+
+
+@strawberry.type(description="Who the API takes the caller to be.")
+class Viewer:
+    role: Role
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        v = info.context.viewer
+        return await load_region(info, v.region_code if v.agency_id is None else None)
+
+    @strawberry.field
+    async def agency(self, info: Info) -> Agency | None:
+        return await load_agency(info, info.context.viewer.agency_id)

@@ -1,0 +1,1 @@
+"""App assembly: settings, the starlette app, authentication, the CLI and demo data."""

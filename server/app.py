@@ -1,0 +1,52 @@
+"""The starlette application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from schema.root import schema
+from server.db import close_database, open_database, seed_demo_if_empty
+from server.graphql_view import AuthenticatedGraphQL
+from server.settings import Settings, get_settings
+
+STATIC = Path(__file__).with_name("static")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    """`manage_database=False` leaves connecting to the caller (the tests do it themselves)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        # The embedded database is the demo: it migrates and seeds itself; a real database
+        # is migrated by the operator (`registry migrate`) before the servers start.
+        await open_database(settings, apply_migrations=settings.embedded)
+        if settings.embedded:
+            await seed_demo_if_empty()
+        try:
+            yield
+        finally:
+            await close_database()
+
+    graphql = AuthenticatedGraphQL(schema, settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,102 @@
+"""`registry`: serve, migrate, seed and mint local tokens (DESIGN §7)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from models.enums import Role
+from server.settings import Settings, get_settings
+
+
+def _with_database(settings: Settings, body: Callable[[], Awaitable[None]],
+                   migrate_first: bool = True) -> None:
+    from server.db import close_database, open_database
+
+    async def run() -> None:
+        await open_database(settings, apply_migrations=migrate_first)
+        try:
+            await body()
+        finally:
+            await close_database()
+
+    asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    if settings.embedded:
+        print(f"Embedded SQLite database ({settings.db_url}) with demo data.")
+    print(f"GraphQL: http://{args.host}:{args.port}/graphql"
+          + ("" if settings.production else "  (open it in a browser for GraphiQL)"))
+    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                log_level="info", proxy_headers=True)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    async def done() -> None:
+        print(f"Migrations applied to {settings.db_url.split('@')[-1]}")
+
+    _with_database(settings, done)
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
+    async def seed() -> None:
+        from models.agency import Agency
+        from server.demo import seed_demo
+
+        if await Agency.exists():
+            sys.exit("The database already holds agencies; seed into an empty database.")
+        await seed_demo()
+        print(f"Demo data loaded: {await Agency.all().count()} agencies.")
+
+    if args.scale:
+        sys.exit("--scale is not available yet; use --demo")
+    _with_database(settings, seed)
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    from server.auth import mint_token
+
+    role = Role(args.role.upper())
+    if role is Role.CITY and not args.region:
+        sys.exit("--role city needs --region CODE (e.g. 350200)")
+    if role is Role.AGENCY and not args.agency:
+        sys.exit("--role agency needs --agency CREDIT_CODE")
+    print(mint_token(settings, role, region=args.region if role is Role.CITY else None,
+                     agency_credit_code=args.agency if role is Role.AGENCY else None))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="registry", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
+    migrate = sub.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
+    migrate.set_defaults(run=cmd_migrate)
+    seed = sub.add_parser("seed", help="load data into an empty database (DATABASE_URL)")
+    what = seed.add_mutually_exclusive_group(required=True)
+    what.add_argument("--demo", action="store_true", help="the demo dataset")
+    what.add_argument("--scale", type=int, metavar="N", help="N generated agencies")
+    seed.set_defaults(run=cmd_seed)
+    token = sub.add_parser("token", help="print a signed token for local use")
+    token.add_argument("--role", required=True, choices=["province", "city", "agency"])
+    token.add_argument("--region", help="city region code, for --role city")
+    token.add_argument("--agency", help="agency credit code, for --role agency")
+    token.set_defaults(run=cmd_token)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        sys.exit(f"registry: configuration refused: {exc}")
+    args.run(args, settings)

@@ -1,0 +1,113 @@
+"""Test setup: a fresh database (SQLite file, or a scratch PostgreSQL database next to the one
+DATABASE_URL names), migrated with the real migrations and loaded with the demo data; the app is
+driven over HTTP (httpx ASGITransport) with authentication on."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from models.database import migrate, tortoise_config
+from models.enums import Role
+from server.app import create_app
+from server.auth import mint_token
+from server.demo import seed_demo
+from server.settings import Settings
+
+
+def _scratch_postgres(url: str) -> tuple[str, str, str]:
+    """(admin dsn, scratch db name, scratch url) on the server DATABASE_URL points at."""
+    parts = urlsplit(url)
+    base = parts.path.lstrip("/") or "registry"
+    name = f"{base}_pytest_{os.getpid()}"
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    return admin, name, urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+@pytest.fixture(scope="session")
+def db_url() -> Any:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        admin, name, scratch = _scratch_postgres(url)
+        yield ("postgres", admin, name, scratch)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield ("sqlite", None, None, f"sqlite://{Path(tmp) / 'test.sqlite3'}")
+
+
+@pytest.fixture(scope="session")
+async def database(db_url: Any) -> AsyncIterator[str]:
+    kind, admin, name, url = db_url
+    if kind == "postgres":
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+    await migrate(url)
+    await Tortoise.close_connections()
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await seed_demo()
+    yield kind
+    await Tortoise.close_connections()
+    if kind == "postgres":
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+async def client(database: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
+        yield c
+
+
+class Api:
+    """GraphQL over HTTP as the SPA sends it."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    def token(self, role: Role | str, *, region: str | None = None,
+              agency: str | None = None) -> str:
+        return mint_token(self.settings, Role(str(role).upper()), region=region,
+                          agency_credit_code=agency, subject=f"test-{uuid.uuid4().hex[:8]}")
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None,
+                   token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post("/graphql", json={"query": query,
+                                                        "variables": variables or {}},
+                                      headers=headers)
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None,
+                    token: str | None = None) -> dict[str, Any]:
+        """The `data` of a successful response; fails the test on any GraphQL error."""
+        response = await self.post(query, variables, token)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture(scope="session")
+def api(client: httpx.AsyncClient, settings: Settings) -> Api:
+    return Api(client, settings)
