@@ -36,6 +36,8 @@ class Agency(Model):
     contact_phone = fields.CharField(max_length=32, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    filing_region_id: str
+
     class Meta:
         table = "agency"
         indexes = (("state", "valid_until"),)

@@ -31,9 +31,12 @@ class AuditEvent(Model):
     region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "registry.Region", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
     )
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.Field[Any] = fields.JSONField(null=True)
+    after: fields.Field[Any] = fields.JSONField(null=True)
     request_id = fields.CharField(max_length=64, null=True)
+
+    agency_id: int | None
+    region_id: str | None
 
     class Meta:
         table = "audit_event"

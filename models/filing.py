@@ -35,6 +35,9 @@ class Filing(Model):
     new_legal_representative = fields.CharField(max_length=64, null=True)
     imported = fields.BooleanField(default=False)
 
+    agency_id: int
+    authority_id: str
+
     class Meta:
         table = "filing"
         indexes = (("status", "agency"),)
@@ -51,6 +54,9 @@ class FilingItem(Model):
     site: fields.ForeignKeyRelation[Site] = fields.ForeignKeyField(
         "registry.Site", related_name=False, on_delete=fields.RESTRICT, db_index=True
     )
+
+    filing_id: int
+    site_id: int
 
     class Meta:
         table = "filing_item"

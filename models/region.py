@@ -30,6 +30,8 @@ class Region(Model):
         "registry.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )
 
+    parent_id: str | None
+
     class Meta:
         table = "region"
 

@@ -40,5 +40,9 @@ class Sanction(Model):
     rectified_at = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    agency_id: int
+    authority_id: str
+    escalated_from_id: int | None
+
     class Meta:
         table = "sanction"

@@ -31,6 +31,9 @@ class Site(Model):
     acknowledged_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    agency_id: int
+    region_id: str
+
     class Meta:
         table = "site"
         unique_together = (("region", "address_key"),)

@@ -32,7 +32,7 @@ def scope_name(role: str, resource: str, action: str) -> str:
 
 
 def policy_rules() -> list[tuple[str, str, str, str]]:
-    return [tuple(r) for r in enforcer().get_policy()]  # type: ignore[misc]
+    return [(r[0], r[1], r[2], r[3]) for r in enforcer().get_policy()]
 
 
 class Guard:

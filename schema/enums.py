@@ -1,18 +1,27 @@
-"""GraphQL enums, the domain's own enums exposed under their contract names."""
+"""GraphQL enums: the domain's own enums, registered with strawberry under their names."""
 
 import strawberry
 
-from models import enums as e
+from models.enums import (
+    AgencyKind,
+    AgencyLevel,
+    AgencyStatus,
+    CertificateInvalidation,
+    FilingKind,
+    FilingStatus,
+    RegionLevel,
+    Role,
+    SanctionGrade,
+    SanctionStatus,
+    SiteTenure,
+    SkillLevel,
+)
 
-Role = strawberry.enum(e.Role)
-RegionLevel = strawberry.enum(e.RegionLevel)
-AgencyKind = strawberry.enum(e.AgencyKind)
-AgencyLevel = strawberry.enum(e.AgencyLevel)
-AgencyStatus = strawberry.enum(e.AgencyStatus)
-SiteTenure = strawberry.enum(e.SiteTenure)
-FilingKind = strawberry.enum(e.FilingKind)
-FilingStatus = strawberry.enum(e.FilingStatus)
-SkillLevel = strawberry.enum(e.SkillLevel)
-SanctionGrade = strawberry.enum(e.SanctionGrade)
-SanctionStatus = strawberry.enum(e.SanctionStatus)
-CertificateInvalidation = strawberry.enum(e.CertificateInvalidation)
+for _enum in (AgencyKind, AgencyLevel, AgencyStatus, CertificateInvalidation, FilingKind,
+              FilingStatus, RegionLevel, Role, SanctionGrade, SanctionStatus, SiteTenure,
+              SkillLevel):
+    strawberry.enum(_enum)
+
+__all__ = ["AgencyKind", "AgencyLevel", "AgencyStatus", "CertificateInvalidation", "FilingKind",
+           "FilingStatus", "RegionLevel", "Role", "SanctionGrade", "SanctionStatus", "SiteTenure",
+           "SkillLevel"]

@@ -39,7 +39,7 @@ def children(ctx: Context, model: type[M], resource: str, parent_field: str,
 
     async def load(parent_ids: Sequence[int]) -> list[list[M]]:
         rows = await model.filter(
-            ctx.guard.filter(resource), extra or Q(), Q(**{f"{parent_field}__in": list(parent_ids)})
+            ctx.guard.filter(resource), extra or Q(), **{f"{parent_field}__in": list(parent_ids)}
         ).order_by("id")
         return grouped(rows, parent_ids, parent_field)
 

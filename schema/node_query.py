@@ -16,7 +16,6 @@ from schema.node import Node
 from schema.sanction.types import load_sanction
 from schema.site.types import load_site
 
-
 LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
     "Agency": load_agency,
     "Site": load_site,

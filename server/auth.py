@@ -11,7 +11,8 @@ import jwt
 
 from models.agency import Agency
 from models.enums import Role
-from models.region import Region, RegionLevel
+from models.enums import RegionLevel
+from models.region import Region
 from policies.viewer import Viewer
 from server.settings import Settings
 

@@ -7,8 +7,9 @@ import uuid
 from pathlib import Path
 
 from starlette.requests import Request
+from starlette.websockets import WebSocket
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
@@ -22,11 +23,12 @@ logger = logging.getLogger("registry.auth")
 
 
 class RegistryGraphQL(GraphQL[Context, None]):
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket,
+                          response: Response | WebSocket) -> Context:
         return Context(viewer=request.scope["registry.viewer"], today=today(),
                        request_id=request.scope["registry.request_id"])
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
 
 
@@ -55,7 +57,7 @@ class AuthenticatedGraphQL:
         scope["registry.viewer"] = viewer
         scope["registry.request_id"] = request_id
 
-        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)

@@ -50,7 +50,9 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
         raise InvalidInput("regionCode", "must be the code of a city or 350128")
     if new.tenure is SiteTenure.TEMPORARY_RENTAL:
         raise RuleViolation(
-            "TEMPORARY_SITE", "严禁使用临时性租用场地 (Art. 12): temporary rentals cannot be sites", 12
+            "TEMPORARY_SITE",
+            "严禁使用临时性租用场地 (Art. 12): temporary rentals cannot be sites",
+            12,
         )
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
         raise RuleViolation(

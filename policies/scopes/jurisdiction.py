@@ -45,7 +45,8 @@ def operates_in_q(city: str | None) -> Q:
 def public_site_ids() -> Subquery:
     """Sites on an APPROVED filing of a public agency."""
     approved = Filing.filter(status=FilingStatus.APPROVED, agency_id__in=public_agency_ids())
-    return Subquery(FilingItem.filter(filing_id__in=Subquery(approved.values("id"))).values("site_id"))
+    items = FilingItem.filter(filing_id__in=Subquery(approved.values("id")))
+    return Subquery(items.values("site_id"))
 
 
 async def is_public_agency(agency_id: int) -> bool:

@@ -35,7 +35,8 @@ async def _own_check(viewer: Viewer, s: Site) -> bool:
 
 
 def _city(viewer: Viewer) -> Q:
-    return Q(region_id=viewer.region_code) | Q(agency_id__in=agencies_filed_with(viewer.region_code))
+    c = viewer.region_code
+    return Q(region_id=c) | Q(agency_id__in=agencies_filed_with(c))
 
 
 async def _city_check(viewer: Viewer, s: Site) -> bool:

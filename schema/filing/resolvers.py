@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from models.filing import Filing as FilingRow
-from schema.filing.types import Filing
 from schema.context import Info
+from schema.filing.types import Filing
 from schema.loaders import children
 from schema.pagination import Connection, slice_page
 

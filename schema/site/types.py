@@ -27,7 +27,8 @@ class Site(Node):
     tenure: SiteTenure
     has_video_surveillance: bool
     acknowledged_at: datetime | None = strawberry.field(
-        description="When the city it lies in acknowledged (报备) a provincial agency's site (Art. 4)."
+        description="When the city it lies in acknowledged (报备) a provincial agency's site "
+        "(Art. 4)."
     )
     row: strawberry.Private[SiteRow]
 

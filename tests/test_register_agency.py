@@ -1,0 +1,134 @@
+"""registerAgency (Art. 2, 3, 4): who may register whom, input checks, audit in one transaction."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from models.agency import Agency
+from models.audit import AuditEvent
+from models.credit_code import with_check_character
+from models.enums import Role
+
+MUTATION = """
+mutation ($input: RegisterAgencyInput!) {
+  registerAgency(input: $input) {
+    __typename
+    ... on RegisterAgencySuccess { agency { id name status level creditCode contactName
+                                            filingRegion { code } } }
+    ... on RuleViolation { code article message }
+    ... on InvalidInput { field message }
+    ... on NotFound { message }
+  }
+}
+"""
+
+_serial = itertools.count(1)
+
+
+def new_code(region: str = "350100") -> str:
+    return with_check_character(f"91{region}MA{next(_serial):07d}")
+
+
+def payload(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "name": "福州新技能评价中心有限公司", "creditCode": new_code(), "kind": "EMPLOYER",
+        "isCollege": False, "level": "CITY", "filingRegionCode": "350100",
+        "contactName": "林经理", "contactPhone": "0591-87654321",
+    }
+    base.update(overrides)
+    return base
+
+
+async def _register(api, token, **overrides):  # type: ignore[no-untyped-def]
+    data = await api.query(MUTATION, {"input": payload(**overrides)}, token)
+    return data["registerAgency"]
+
+
+async def _counts() -> tuple[int, int]:
+    return await Agency.all().count(), await AuditEvent.all().count()
+
+
+async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
+    code = new_code("350000")
+    result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
+                             filingRegionCode="350000", creditCode=code, kind="SOCIAL_ORG")
+    assert result["__typename"] == "RegisterAgencySuccess", result
+    agency = result["agency"]
+    assert agency["status"] == "PENDING" and agency["filingRegion"] == {"code": "350000"}
+    assert agency["creditCode"] == code and agency["contactName"] == "林经理"
+    row = await Agency.get(credit_code=code)
+    event = await AuditEvent.get(action="registerAgency", object_id=str(row.id))
+    assert event.actor_role == "PROVINCE" and event.before is None
+    assert event.after["credit_code"] == code and event.agency_id == row.id
+
+
+async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: ignore[no-untyped-def]
+    result = await _register(api, api.token(Role.CITY, region="350128"),
+                             filingRegionCode="350128", creditCode=new_code("350128"))
+    assert result["__typename"] == "RegisterAgencySuccess", result
+    # A PENDING agency is not public, but its filing city sees it.
+    agency_id = result["agency"]["id"]
+    query = "query ($id: ID!) { agency(id: $id) { name } }"
+    assert (await api.query(query, {"id": agency_id}))["agency"] is None
+    seen = await api.query(query, {"id": agency_id}, api.token(Role.CITY, region="350128"))
+    assert seen["agency"] is not None
+
+
+@pytest.mark.parametrize("case", ["other_city", "provincial", "agency_actor", "public"])
+async def test_refused_registrations_change_nothing(api, case: str) -> None:  # type: ignore[no-untyped-def]
+    some_agency = await Agency.filter(state="ACTIVE").order_by("id").first()
+    token, overrides = {
+        "other_city": (api.token(Role.CITY, region="350200"), {"filingRegionCode": "350100"}),
+        "provincial": (api.token(Role.CITY, region="350100"),
+                       {"level": "PROVINCIAL", "filingRegionCode": "350000"}),
+        "agency_actor": (api.token(Role.AGENCY, agency=some_agency.credit_code), {}),
+        "public": (None, {}),
+    }[case]
+    before = await _counts()
+    result = await _register(api, token, **overrides)
+    assert result["__typename"] == "RuleViolation", result
+    assert result["article"] == 3
+    assert await _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"creditCode": "91350100M000100Y4Z"}, "creditCode"),
+        ({"creditCode": "91350100M000100Y44"}, "creditCode"),
+        ({"creditCode": "123"}, "creditCode"),
+        ({"name": "   "}, "name"),
+        ({"filingRegionCode": "999999"}, "filingRegionCode"),
+        ({"level": "PROVINCIAL", "filingRegionCode": "350100"}, "filingRegionCode"),
+        ({"level": "CITY", "filingRegionCode": "350000"}, "filingRegionCode"),
+        ({"contactPhone": "call me"}, "contactPhone"),
+    ],
+)
+async def test_invalid_input_is_typed_and_changes_nothing(api, overrides, field) -> None:  # type: ignore[no-untyped-def]
+    before = await _counts()
+    result = await _register(api, api.token(Role.PROVINCE), **overrides)
+    assert result == {"__typename": "InvalidInput", "field": field,
+                      "message": result["message"]}, result
+    assert await _counts() == before
+
+
+async def test_credit_code_is_unique_and_checked_case_insensitively(api) -> None:  # type: ignore[no-untyped-def]
+    existing = await Agency.all().order_by("id").first()
+    before = await _counts()
+    result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
+                             filingRegionCode="350000", creditCode=existing.credit_code.lower())
+    assert result["__typename"] == "RuleViolation" and result["code"] == "DUPLICATE_CREDIT_CODE"
+    assert await _counts() == before
+
+
+async def test_a_college_is_a_social_organisation(api) -> None:  # type: ignore[no-untyped-def]
+    result = await _register(api, api.token(Role.PROVINCE), isCollege=True, kind="EMPLOYER")
+    assert result["__typename"] == "RuleViolation" and result["article"] == 2
+
+
+async def test_valid_gb32100_code_with_letters_in_first_eight(api) -> None:  # type: ignore[no-untyped-def]
+    code = with_check_character("N2350100MA0000001")  # 农业 registration authority
+    result = await _register(api, api.token(Role.CITY, region="350100"), creditCode=code)
+    assert result["__typename"] == "RegisterAgencySuccess", result
