@@ -40,7 +40,7 @@ class Filing(Model):
 
     class Meta:
         table = "filing"
-        indexes = (("status", "agency"),)
+        indexes = (("status", "agency_id"),)
 
 
 class FilingItem(Model):

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('new_legal_representative', fields.CharField(null=True, max_length=64)),
                 ('imported', fields.BooleanField(default=False)),
             ],
-            options={'table': 'filing', 'app': 'registry', 'indexes': [Index(fields=['status', 'agency'])], 'pk_attr': 'id'},
+            options={'table': 'filing', 'app': 'registry', 'indexes': [Index(fields=['status', 'agency_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

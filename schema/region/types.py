@@ -13,11 +13,17 @@ from schema.enums import RegionLevel
 
 
 def region_loader(ctx: Context) -> DataLoader[str, RegionRow | None]:
+    """All eleven jurisdictions at the first use, so regions asked for at different depths of
+    one query never cost a second statement."""
+
     async def load(codes: Sequence[str]) -> list[RegionRow | None]:
-        rows = {r.code: r for r in await RegionRow.filter(code__in=list(codes))}
+        rows = {r.code: r for r in await RegionRow.all()}
+        loader.prime_many(rows)
         return [rows.get(c) for c in codes]
 
-    return ctx.loader("regions", lambda: DataLoader(load_fn=load))
+    loader: DataLoader[str, RegionRow | None] = ctx.loader(
+        "regions", lambda: DataLoader(load_fn=load))
+    return loader
 
 
 @strawberry.type
