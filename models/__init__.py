@@ -7,4 +7,7 @@ MODEL_MODULES = [
     "models.filing",
     "models.sanction",
     "models.audit",
+    "models.announcement",
+    "models.claim",
+    "models.working_days",
 ]

@@ -43,6 +43,11 @@ class Agency(Model):
         indexes = (("state", "valid_until"),)
 
 
+def lapsed_q(today: date) -> Q:
+    """Agencies whose filing no longer holds anything in force (expired, terminated, revoked)."""
+    return Q(valid_until__lt=today) | Q(state__in=[AgencyState.TERMINATED, AgencyState.REVOKED])
+
+
 def _expired_q(today: date) -> Q:
     return Q(state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED], valid_until__lt=today)
 

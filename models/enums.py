@@ -90,3 +90,15 @@ class Role(StrEnum):
     AGENCY = "AGENCY"
     CITY = "CITY"
     PROVINCE = "PROVINCE"
+
+
+class AnnouncementKind(StrEnum):
+    INFO_CHANGE = "INFO_CHANGE"  # Art. 13: name / legal representative changed
+    TERMINATION = "TERMINATION"  # Art. 15, 17: filing terminated
+    SANCTION = "SANCTION"  # Art. 22, 23: rectification or revocation published
+
+
+class TerminationReason(StrEnum):
+    UNAPPROVED_SITE_CHANGE = "UNAPPROVED_SITE_CHANGE"  # Art. 15
+    VOLUNTARY = "VOLUNTARY"  # Art. 17
+    OTHER = "OTHER"

@@ -26,7 +26,8 @@ async def test_pages_cover_everything_once_even_when_rows_arrive_between_pages(a
     # A row inserted between page requests neither shifts nor repeats what was already read.
     await Agency.create(name="分页测试机构", credit_code=with_check_character("91350100PG0000001"),
                         kind=AgencyKind.EMPLOYER, level=AgencyLevel.CITY,
-                        filing_region_id="350100")
+                        filing_region_id="350100", contact_name="陈主任",
+                        contact_phone="0591-88000000")
     seen = [e["node"]["id"] for e in first["edges"]]
     after = first["pageInfo"]["endCursor"]
     while after:

@@ -17,7 +17,7 @@ query ($n: Int!) {
       name status contactName filingRegion { code }
       sites { totalCount edges { node { name region { code } agency { name } } } }
       filings { edges { node { kind authority { code } items { occupationCode site { region { code } } } } } }
-      sanctions { edges { node { grade escalatedFrom { grade } } } }
+      sanctions { edges { node { grade authority { code } } } }
     } }
   }
 }

@@ -1,0 +1,104 @@
+"""Checks on the (occupation, level, site) items of a filing (Art. 12, 13, 22, 24)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.expressions import Subquery
+
+from models.agency import Agency, lapsed_q
+from models.claim import ItemClaim, in_force
+from models.enums import AgencyKind, FilingKind, FilingStatus, SiteTenure, SkillLevel
+from models.errors import InvalidInput, RuleViolation
+from models.filing import Filing, FilingItem
+from models.periods import restricted_since_period_start
+from models.site import Site
+
+OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")  # 2022 national classification
+
+
+@dataclass(frozen=True)
+class NewItem:
+    occupation_code: str
+    occupation_name: str
+    level: SkillLevel
+    site: Site
+
+
+SCOPE_KINDS = (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE)
+
+
+async def current_items(agency_id: int) -> list[FilingItem]:
+    """The agency's scope in force: the items of its latest approved scope-setting filing
+    (a renewal or scope change always lists the whole scope)."""
+    latest = await Filing.filter(
+        agency_id=agency_id, status=FilingStatus.APPROVED, kind__in=SCOPE_KINDS
+    ).order_by("-decided_at", "-id").first()
+    if latest is None:
+        return []
+    return await FilingItem.filter(filing_id=latest.id).order_by("id")
+
+
+def check_items(agency: Agency, items: list[NewItem]) -> None:
+    """Rules that hold for every item on any filing."""
+    seen: set[tuple[int, str]] = set()
+    for n, item in enumerate(items):
+        if not OCCUPATION_CODE.match(item.occupation_code):
+            raise InvalidInput(f"items[{n}].occupationCode", "must look like 6-31-01-03")
+        if not item.occupation_name.strip() or len(item.occupation_name) > 64:
+            raise InvalidInput(f"items[{n}].occupationName", "must be 1 to 64 characters")
+        pair = (item.site.id, item.occupation_code)
+        if pair in seen:
+            raise InvalidInput(f"items[{n}]", "the same site and occupation appear twice")
+        seen.add(pair)
+        if item.site.tenure is SiteTenure.TEMPORARY_RENTAL:
+            raise RuleViolation("TEMPORARY_SITE",
+                                f"site {item.site.name} is a temporary rental (Art. 12)", 12)
+        if (item.site.tenure is SiteTenure.COLLEGE_CAMPUS
+                and agency.kind is AgencyKind.SOCIAL_ORG and not agency.is_college):
+            raise RuleViolation(
+                "COLLEGE_SITE_FOR_NON_COLLEGE",
+                f"a social organisation that is not a college does not file on a college campus "
+                f"({item.site.name}, Art. 12)",
+                12,
+            )
+
+
+async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) -> None:
+    """Early, friendly Art. 12 answer; the unique index is what actually guarantees it."""
+    lapsed = Subquery(Agency.filter(lapsed_q(today)).values("id"))
+    for item in items:
+        taken = await ItemClaim.filter(
+            in_force(), site_id=item.site.id, occupation_code=item.occupation_code
+        ).exclude(agency_id=agency.id).exclude(agency_id__in=lapsed).exists()
+        if taken:
+            raise pair_taken(item.site, item.occupation_code)
+
+
+def pair_taken(site: Site, occupation_code: str) -> RuleViolation:
+    return RuleViolation(
+        "SITE_OCCUPATION_TAKEN",
+        f"site {site.name} is already on another agency's filing for occupation "
+        f"{occupation_code} (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
+        12,
+    )
+
+
+async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem]) -> None:
+    """Art. 22, 24: after a rectification or revocation in the filing period, no new site,
+    occupation or level may be added until the period ends."""
+    if not await restricted_since_period_start(agency):
+        return
+    current = await current_items(agency.id)
+    sites = {c.site_id for c in current}
+    occupations = {(c.occupation_code, c.level) for c in current}
+    for item in items:
+        if item.site.id not in sites or (item.occupation_code, item.level) not in occupations:
+            raise RuleViolation(
+                "SANCTIONED_PERIOD",
+                "no new sites, occupations or levels in a filing period with a rectification "
+                "or revocation (Art. 22, 24)",
+                24,
+            )
