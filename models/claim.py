@@ -1,8 +1,9 @@
 """Art. 12 (严禁同一场地同一项目不同机构二次备案), held by the database.
 
-A claim is one (site, occupation) pair in force for one agency, whatever the levels. A unique index over the claims
-not yet released (created by migration 0002, a partial index) lets at most one agency hold a
-pair, so two approvals racing for it cannot both commit. Released claims stay as history.
+A claim is one (site, occupation) pair in force for one agency, whatever the levels. A unique
+index over the claims not yet released (created by migration 0002, a partial index) lets at most
+one agency hold a pair, so two approvals racing for it cannot both commit. Released claims stay
+as history.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
-
 
 if TYPE_CHECKING:
     from models.agency import Agency

@@ -53,9 +53,8 @@ class WorkingDays:
 
     @classmethod
     async def load(cls, years: range) -> WorkingDays:
-        entered_years = await WorkingCalendarYear.filter(
-            year__in=list(years)).values_list("year", flat=True)
-        entered: dict[int, dict[date, bool]] = {y: {} for y in entered_years}
+        rows = await WorkingCalendarYear.filter(year__in=list(years))
+        entered: dict[int, dict[date, bool]] = {r.year: {} for r in rows}
         if entered:
             days = await WorkingCalendarDay.filter(
                 day__gte=date(min(entered), 1, 1), day__lte=date(max(entered), 12, 31))

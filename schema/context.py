@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from strawberry.types import Info as StrawberryInfo
@@ -20,6 +20,7 @@ L = TypeVar("L")
 class Context:
     viewer: Viewer
     today: date
+    now: datetime
     request_id: str
     guard: Guard = field(init=False)
     _loaders: dict[Hashable, Any] = field(default_factory=dict, init=False)

@@ -6,6 +6,7 @@ from models.enums import (
     AgencyKind,
     AgencyLevel,
     AgencyStatus,
+    AnnouncementKind,
     CertificateInvalidation,
     FilingKind,
     FilingStatus,
@@ -15,13 +16,15 @@ from models.enums import (
     SanctionStatus,
     SiteTenure,
     SkillLevel,
+    TerminationReason,
 )
 
-for _enum in (AgencyKind, AgencyLevel, AgencyStatus, CertificateInvalidation, FilingKind,
-              FilingStatus, RegionLevel, Role, SanctionGrade, SanctionStatus, SiteTenure,
-              SkillLevel):
+_ENUMS = (AgencyKind, AgencyLevel, AgencyStatus, AnnouncementKind, CertificateInvalidation,
+          FilingKind, FilingStatus, RegionLevel, Role, SanctionGrade, SanctionStatus, SiteTenure,
+          SkillLevel, TerminationReason)
+for _enum in _ENUMS:
     strawberry.enum(_enum)
 
-__all__ = ["AgencyKind", "AgencyLevel", "AgencyStatus", "CertificateInvalidation", "FilingKind",
-           "FilingStatus", "RegionLevel", "Role", "SanctionGrade", "SanctionStatus", "SiteTenure",
-           "SkillLevel"]
+__all__ = ["AgencyKind", "AgencyLevel", "AgencyStatus", "AnnouncementKind",
+           "CertificateInvalidation", "FilingKind", "FilingStatus", "RegionLevel", "Role",
+           "SanctionGrade", "SanctionStatus", "SiteTenure", "SkillLevel", "TerminationReason"]

@@ -9,8 +9,11 @@ from strawberry.tools import merge_types
 
 from schema.agency.mutations import AgencyMutations
 from schema.agency.queries import AgencyQueries
+from schema.announcement.queries import AnnouncementQueries
 from schema.audit.queries import AuditQueries
+from schema.calendar.mutations import CalendarMutations
 from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.filing.mutations import FilingMutations
 from schema.filing.queries import FilingQueries
 from schema.masking import MaskUnexpectedErrors
 from schema.node_query import NodeQueries
@@ -23,8 +26,10 @@ from schema.viewer.queries import ViewerQueries
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 Query = merge_types("Query", (ViewerQueries, RegionQueries, NodeQueries, AgencyQueries,
-                              SiteQueries, FilingQueries, SanctionQueries, AuditQueries))
-Mutation = merge_types("Mutation", (AgencyMutations, SiteMutations))
+                              SiteQueries, FilingQueries, SanctionQueries, AnnouncementQueries,
+                              AuditQueries))
+Mutation = merge_types("Mutation", (AgencyMutations, SiteMutations, FilingMutations,
+                                    CalendarMutations))
 
 
 def build_schema() -> strawberry.Schema:

@@ -10,8 +10,7 @@ from typing import Any
 import jwt
 
 from models.agency import Agency
-from models.enums import Role
-from models.enums import RegionLevel
+from models.enums import RegionLevel, Role
 from models.region import Region
 from policies.viewer import Viewer
 from server.settings import Settings

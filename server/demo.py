@@ -23,12 +23,14 @@ from tortoise.transactions import in_transaction
 
 from models.address import address_key
 from models.agency import Agency
+from models.announcement import Announcement
 from models.audit import AuditEvent
 from models.claim import claim_items
 from models.enums import (
     AgencyKind,
     AgencyLevel,
     AgencyState,
+    AnnouncementKind,
     CertificateInvalidation,
     FilingKind,
     FilingStatus,
@@ -36,6 +38,7 @@ from models.enums import (
     SanctionStatus,
     SiteTenure,
     SkillLevel,
+    TerminationReason,
 )
 from models.filing import Filing, FilingItem
 from models.periods import PERIOD_YEARS, add_years
@@ -43,6 +46,7 @@ from models.region import JURISDICTIONS, PROVINCE_CODE, ensure_jurisdictions
 from models.sanction import Sanction
 from models.site import Site
 from models.snapshot import snapshot
+from models.working_days import CalendarMissing, working_day_span
 from server.clock import TIMEZONE
 from server.clock import today as current_day
 
@@ -692,6 +696,7 @@ async def seed_demo(today: dt.date | None = None) -> None:
         for seed in AGENCIES:
             await seeder.agency(seed)
         await _claim_items_in_force()
+        await _announce_decisions()
         # The trail records where the demo rows came from, as it would for an import.
         await AuditEvent.bulk_create([
             AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
@@ -711,3 +716,28 @@ async def _claim_items_in_force() -> None:
         if latest is not None:
             items = await FilingItem.filter(filing_id=latest.id)
             await claim_items(None, agency.id, items)
+
+
+async def _announce_decisions() -> None:
+    """The notices the approved name changes and terminations published (Art. 13, 17)."""
+    decided = await Filing.filter(
+        status=FilingStatus.APPROVED, kind__in=[FilingKind.INFO_CHANGE, FilingKind.TERMINATION]
+    ).order_by("id")
+    for filing in decided:
+        assert filing.decided_at is not None
+        try:
+            start, end = await working_day_span(filing.decided_at.date(), 5)
+        except CalendarMissing:
+            continue  # no holiday data for that year here: the demo leaves the notice out
+        agency = await Agency.get(id=filing.agency_id)
+        termination = filing.kind is FilingKind.TERMINATION
+        await Announcement.create(
+            kind=AnnouncementKind.TERMINATION if termination else AnnouncementKind.INFO_CHANGE,
+            agency_id=agency.id, filing_id=filing.id, authority_id=filing.authority_id,
+            termination_reason=TerminationReason.VOLUNTARY if termination else None,
+            start_date=start, end_date=end,
+            body=(f"{agency.name}（{agency.credit_code}）自愿终止评价工作，终止备案（第十七条）。"
+                  if termination else
+                  f"{agency.credit_code}：备案信息变更经审核同意（第十三条）。"),
+            reported_to_ministry_at=filing.decided_at if termination else None,
+        )

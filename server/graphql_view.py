@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.websockets import WebSocket
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
 from schema.context import Context
 from server.auth import AuthError, authenticate, unauthorized_body
-from server.clock import today
+from server.clock import TIMEZONE
 from server.settings import Settings
 
 GRAPHIQL_HTML = Path(__file__).with_name("static") / "graphiql" / "index.html"
@@ -25,7 +26,8 @@ logger = logging.getLogger("registry.auth")
 class RegistryGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket,
                           response: Response | WebSocket) -> Context:
-        return Context(viewer=request.scope["registry.viewer"], today=today(),
+        now = datetime.now(TIMEZONE)
+        return Context(viewer=request.scope["registry.viewer"], today=now.date(), now=now,
                        request_id=request.scope["registry.request_id"])
 
     async def render_graphql_ide(self, request: Request) -> Response:

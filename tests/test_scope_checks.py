@@ -6,6 +6,7 @@ import pytest
 from tortoise.models import Model
 
 from models.agency import Agency
+from models.announcement import Announcement
 from models.audit import AuditEvent
 from models.enums import Role
 from models.filing import Filing
@@ -15,7 +16,8 @@ from policies.scopes import ALL, NONE, SCOPES
 from policies.viewer import Viewer
 
 MODELS: dict[str, type[Model]] = {"agency": Agency, "site": Site, "filing": Filing,
-                                  "sanction": Sanction, "audit": AuditEvent}
+                                  "sanction": Sanction, "audit": AuditEvent,
+                                  "announcement": Announcement}
 
 
 async def _viewers() -> list[Viewer]:

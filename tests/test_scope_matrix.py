@@ -215,6 +215,10 @@ async def batched(api: Any, token: str | None,
     return out
 
 
+class Lit(str):
+    """A GraphQL literal written as is (an enum value or a boolean), not as a string."""
+
+
 async def filtered_ids(api: Any, token: str | None, root: str,
                        filters: dict[str, dict[str, Any]], type_name: str,
                        ) -> dict[str, tuple[list[int], int]]:
@@ -232,17 +236,13 @@ async def filtered_ids(api: Any, token: str | None, root: str,
     for name, f in filters.items():
         conn = data[name]
         if conn["pageInfo"]["hasNextPage"]:
-            listing = await list_all(api, token, root, {k: str(v) if isinstance(v, Lit) else v
-                                                        for k, v in f.items()}, "id")
+            variables = {k: {"true": True, "false": False}.get(v, v) for k, v in f.items()}
+            listing = await list_all(api, token, root, variables, "id")
             out[name] = (listing.ids(type_name), conn["totalCount"])
         else:
             out[name] = ([pk(type_name, e["node"]["id"]) for e in conn["edges"]],
                          conn["totalCount"])
     return out
-
-
-class Lit(str):
-    """A GraphQL literal written as is (an enum value or a boolean), not as a string."""
 
 
 @dataclass
@@ -354,7 +354,7 @@ def assert_same(snap: Snapshot, table: str, got: Iterable[int], want: Iterable[i
     ("sites", "site", "Site", "sites"),
     ("filings", "filing", "Filing", "filings"),
     ("sanctions", "sanction", "Sanction", "sanctions"),
-])
+], ids=["agencies", "sites", "filings", "sanctions"])
 async def test_root_list_is_exactly_the_scope(case: Case, root: str, table: str,
                                               type_name: str, attr: str) -> None:
     listing: Listing = getattr(case.view, attr)
@@ -408,7 +408,7 @@ def _lookup_ids(ids: Iterable[int]) -> list[int]:
     ("site", "Site", "sites"),
     ("filing", "Filing", "filings"),
     ("sanction", "Sanction", "sanctions"),
-])
+], ids=["agency", "site", "filing", "sanction"])
 async def test_node_lookup_of_every_row(case: Case, api: Any, table: str, type_name: str,
                                         attr: str) -> None:
     rows: dict[int, Any] = getattr(case.snap, attr)
@@ -455,7 +455,7 @@ async def test_agency_lookup_of_every_row(case: Case, api: Any) -> None:
     ("sites", "site", "Site"),
     ("filings", "filing", "Filing"),
     ("sanctions", "sanction", "Sanction"),
-])
+], ids=["sites", "filings", "sanctions"])
 async def test_nested_connections_of_every_visible_agency(case: Case, api: Any, field: str,
                                                           table: str, type_name: str) -> None:
     snap, exp = case.snap, case.exp

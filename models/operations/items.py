@@ -41,6 +41,12 @@ async def current_items(agency_id: int) -> list[FilingItem]:
     return await FilingItem.filter(filing_id=latest.id).order_by("id")
 
 
+async def as_new_items(items: list[FilingItem]) -> list[NewItem]:
+    sites = {s.id: s for s in await Site.filter(id__in=[i.site_id for i in items])}
+    return [NewItem(i.occupation_code, i.occupation_name, i.level, sites[i.site_id])
+            for i in items]
+
+
 def check_items(agency: Agency, items: list[NewItem]) -> None:
     """Rules that hold for every item on any filing."""
     seen: set[tuple[int, str]] = set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -15,9 +15,11 @@ from models.filing import Filing, FilingItem
 from models.operations.items import (
     SCOPE_KINDS,
     NewItem,
+    as_new_items,
     check_items,
     check_no_additions_when_sanctioned,
     check_pairs_free,
+    current_items,
 )
 from models.periods import add_years
 from models.snapshot import snapshot
@@ -119,6 +121,9 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
 
 async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: date,
                         now: datetime) -> Filing:
+    if new.kind is FilingKind.RENEWAL and not new.items:
+        # A renewal without items carries the scope in force over unchanged.
+        new = replace(new, items=await as_new_items(await current_items(agency.id)))
     await check_submission(agency, new, today)
     async with in_transaction() as conn:
         filing = await Filing.create(

@@ -53,7 +53,17 @@ async def _registrable_check(viewer: Viewer, a: Agency) -> bool:
     return a.level == AgencyLevel.CITY and a.filing_region_id == viewer.region_code
 
 
+def _filed_with_city(viewer: Viewer) -> Q:
+    """The filing authority's own agencies (Art. 3, 4): the city decides and terminates them."""
+    return Q(filing_region_id=viewer.region_code)
+
+
+async def _filed_with_city_check(viewer: Viewer, a: Agency) -> bool:
+    return a.filing_region_id == viewer.region_code
+
+
 AGENCY_SCOPES = (
+    Scope("agency_filed_with_city", _filed_with_city, _filed_with_city_check),
     Scope("agency_public", _public, _public_check),
     Scope("agency_own", _own, _own_check),
     Scope("agency_city", _city, _city_check),

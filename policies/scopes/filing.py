@@ -52,7 +52,17 @@ async def _city_or_public_check(viewer: Viewer, f: Filing) -> bool:
     return await _public_check(viewer, f)
 
 
+def _of_agency_filed_with_city(viewer: Viewer) -> Q:
+    return Q(agency_id__in=agencies_filed_with(viewer.region_code))
+
+
+async def _of_agency_filed_with_city_check(viewer: Viewer, f: Filing) -> bool:
+    return await filed_with(f.agency_id, viewer.region_code)
+
+
 FILING_SCOPES = (
+    Scope("filing_of_agency_filed_with_city", _of_agency_filed_with_city,
+          _of_agency_filed_with_city_check),
     Scope("filing_public", _public, _public_check),
     Scope("filing_own_or_public", lambda v: _own(v) | _public(v), _own_or_public_check),
     Scope("filing_city_or_public", lambda v: _city(v) | _public(v), _city_or_public_check),

@@ -59,7 +59,16 @@ async def _of_own_agency_check(viewer: Viewer, s: Site) -> bool:
     return viewer.agency_id is not None and s.agency_id == viewer.agency_id
 
 
+def _located_in_city(viewer: Viewer) -> Q:
+    return Q(region_id=viewer.region_code)
+
+
+async def _located_in_city_check(viewer: Viewer, s: Site) -> bool:
+    return s.region_id == viewer.region_code
+
+
 SITE_SCOPES = (
+    Scope("site_located_in_city", _located_in_city, _located_in_city_check),
     Scope("site_public", _public, _public_check),
     Scope("site_own_or_public", lambda v: _own(v) | _public(v), _own_or_public_check),
     Scope("site_city_or_public", lambda v: _city(v) | _public(v), _city_or_public_check),

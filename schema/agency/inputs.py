@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import AgencyKind, AgencyLevel, AgencyStatus
+from schema.enums import AgencyKind, AgencyLevel, AgencyStatus, TerminationReason
 
 
 @strawberry.input
@@ -25,3 +25,10 @@ class RegisterAgencyInput:
     contact_name: str | None = None
     contact_phone: str | None = None
     legal_representative: str | None = None
+
+
+@strawberry.input
+class TerminateAgencyInput:
+    agency_id: strawberry.ID
+    reason: TerminationReason
+    note: str | None = None

@@ -4,13 +4,18 @@ from typing import Annotated
 
 import strawberry
 
+from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.register_agency import NewAgency, register_agency, validate_new_agency
-from schema.agency.inputs import RegisterAgencyInput
+from models.operations.terminate_agency import terminate_agency
+from schema.agency.inputs import RegisterAgencyInput, TerminateAgencyInput
+from schema.agency.loaders import agency_by_id
 from schema.agency.types import Agency
+from schema.announcement.types import Announcement
 from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.ids import pk_of
 
 
 @strawberry.type
@@ -21,6 +26,18 @@ class RegisterAgencySuccess:
 RegisterAgencyResult = Annotated[
     RegisterAgencySuccess | RuleViolation | InvalidInput | NotFound,
     strawberry.union("RegisterAgencyResult"),
+]
+
+
+@strawberry.type
+class TerminateAgencySuccess:
+    agency: Agency
+    announcement: Announcement
+
+
+TerminateAgencyResult = Annotated[
+    TerminateAgencySuccess | RuleViolation | InvalidInput | NotFound,
+    strawberry.union("TerminateAgencyResult"),
 ]
 
 
@@ -53,5 +70,26 @@ class AgencyMutations:
                 raise refused
             return RegisterAgencySuccess(agency=Agency.from_row(
                 await register_agency(ctx.actor, agency)))
+
+        return await typed(run)
+
+    @strawberry.mutation(extensions=[Authorize("agency", action="manage")],
+                         description="The filing authority terminates a filing (Art. 15, 17).")
+    async def terminate_agency(self, info: Info,
+                               input: TerminateAgencyInput) -> TerminateAgencyResult:
+        ctx = info.context
+
+        async def run() -> TerminateAgencySuccess:
+            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
+            if agency is None:
+                raise DomainNotFound("no such agency")
+            if not await ctx.guard.check("agency", "manage", agency):
+                raise DomainRuleViolation(
+                    "NOT_FILING_AUTHORITY", "the department the agency is filed with "
+                    "terminates its filing (Art. 3, 4)", 3)
+            agency, notice = await terminate_agency(ctx.actor, agency, input.reason, input.note,
+                                                    ctx.today, ctx.now)
+            return TerminateAgencySuccess(agency=Agency.from_row(agency),
+                                          announcement=Announcement.from_row(notice))
 
         return await typed(run)

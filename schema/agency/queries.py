@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import strawberry
 from tortoise.expressions import Q
 
 from models.agency import Agency as AgencyRow
 from models.agency import status_q
+from models.enums import AgencyState
+from models.operations.submit_filing import RENEWAL_WINDOW_DAYS
 from schema.agency.inputs import AgencyFilter
 from schema.agency.types import Agency, load_agency
 from schema.authz import Authorize
@@ -40,4 +44,17 @@ class AgencyQueries:
     async def agencies(self, info: Info, first: int | None = None, after: str | None = None,
                        filter: AgencyFilter | None = None) -> Connection[Agency]:
         qs = AgencyRow.filter(info.context.guard.filter("agency"), filter_q(filter, info))
+        return await paginate(qs, first, after, Agency.from_row)
+
+    @strawberry.field(extensions=[Authorize("agency", action="manage")],
+                      description="Agencies the viewer manages inside their 90-day renewal "
+                      "window (Art. 16).")
+    async def renewals_due(self, info: Info, first: int | None = None,
+                           after: str | None = None) -> Connection[Agency]:
+        today = info.context.today
+        qs = AgencyRow.filter(
+            info.context.guard.filter("agency", "manage"),
+            state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED], valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+        )
         return await paginate(qs, first, after, Agency.from_row)

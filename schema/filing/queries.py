@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
+from models.enums import FilingStatus
 from models.filing import Filing as FilingRow
 from schema.authz import Authorize
 from schema.context import Info
@@ -31,4 +32,12 @@ class FilingQueries:
     async def filings(self, info: Info, first: int | None = None, after: str | None = None,
                       filter: FilingFilter | None = None) -> Connection[Filing]:
         qs = FilingRow.filter(info.context.guard.filter("filing"), filter_q(filter))
+        return await paginate(qs, first, after, Filing.from_row)
+
+    @strawberry.field(extensions=[Authorize("filing", action="decide")],
+                      description="Filings awaiting a decision the viewer may take.")
+    async def filing_queue(self, info: Info, first: int | None = None,
+                           after: str | None = None) -> Connection[Filing]:
+        qs = FilingRow.filter(info.context.guard.filter("filing", "decide"),
+                              status=FilingStatus.SUBMITTED)
         return await paginate(qs, first, after, Filing.from_row)

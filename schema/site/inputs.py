@@ -11,6 +11,8 @@ class SiteFilter:
     agency_id: strawberry.ID | None = strawberry.field(
         default=None, description="Sites the agency registered or put on one of its filings."
     )
+    acknowledged: bool | None = strawberry.field(
+        default=None, description="Whether the city acknowledged it (Art. 4).")
 
 
 @strawberry.input
@@ -21,3 +23,8 @@ class AddSiteInput:
     region_code: str
     tenure: SiteTenure
     has_video_surveillance: bool
+
+
+@strawberry.input
+class AcknowledgeSiteInput:
+    site_id: strawberry.ID

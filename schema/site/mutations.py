@@ -6,6 +6,7 @@ import strawberry
 
 from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
+from models.operations.acknowledge_site import acknowledge_site
 from models.operations.add_site import NewSite, add_site
 from models.site import Site as SiteRow
 from schema.agency.loaders import agency_by_id
@@ -13,7 +14,8 @@ from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
 from schema.ids import pk_of
-from schema.site.inputs import AddSiteInput
+from schema.loaders import scoped_by_id
+from schema.site.inputs import AcknowledgeSiteInput, AddSiteInput
 from schema.site.types import Site
 
 
@@ -24,6 +26,17 @@ class AddSiteSuccess:
 
 AddSiteResult = Annotated[
     AddSiteSuccess | RuleViolation | InvalidInput | NotFound, strawberry.union("AddSiteResult")
+]
+
+
+@strawberry.type
+class AcknowledgeSiteSuccess:
+    site: Site
+
+
+AcknowledgeSiteResult = Annotated[
+    AcknowledgeSiteSuccess | RuleViolation | InvalidInput | NotFound,
+    strawberry.union("AcknowledgeSiteResult"),
 ]
 
 
@@ -48,5 +61,24 @@ class SiteMutations:
                 tenure=input.tenure, has_video_surveillance=input.has_video_surveillance,
             ), ctx.today)
             return AddSiteSuccess(site=Site.from_row(site))
+
+        return await typed(run)
+
+    @strawberry.mutation(extensions=[Authorize("site", action="acknowledge")],
+                         description="The city registers (报备) a provincial agency's site "
+                         "located in it (Art. 4).")
+    async def acknowledge_site(self, info: Info,
+                               input: AcknowledgeSiteInput) -> AcknowledgeSiteResult:
+        ctx = info.context
+
+        async def run() -> AcknowledgeSiteSuccess:
+            site = await scoped_by_id(ctx, SiteRow, "site").load(pk_of(input.site_id, "Site") or 0)
+            if site is None:
+                raise DomainNotFound("no such site")
+            if not await ctx.guard.check("site", "acknowledge", site):
+                raise DomainRuleViolation("NOT_SITE_CITY", "the city the site lies in "
+                                          "acknowledges it (Art. 4)", 4)
+            return AcknowledgeSiteSuccess(
+                site=Site.from_row(await acknowledge_site(ctx.actor, site, ctx.now)))
 
         return await typed(run)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q, Subquery
 
+from models.agency import Agency as AgencyRow
+from models.enums import AgencyLevel
 from models.filing import FilingItem
 from models.site import Site as SiteRow
 from schema.authz import Authorize
@@ -19,6 +21,8 @@ def filter_q(f: SiteFilter | None) -> Q:
         return q
     if f.region_code is not None:
         q &= Q(region_id=f.region_code)
+    if f.acknowledged is not None:
+        q &= Q(acknowledged_at__isnull=not f.acknowledged)
     if f.agency_id is not None:
         pk = pk_of(f.agency_id, "Agency") or 0
         used = FilingItem.filter(filing__agency_id=pk).values("site_id")
@@ -32,4 +36,14 @@ class SiteQueries:
     async def sites(self, info: Info, first: int | None = None, after: str | None = None,
                     filter: SiteFilter | None = None) -> Connection[Site]:
         qs = SiteRow.filter(info.context.guard.filter("site"), filter_q(filter))
+        return await paginate(qs, first, after, Site.from_row)
+
+    @strawberry.field(extensions=[Authorize("site", action="acknowledge")],
+                      description="Provincial agencies' sites in the viewer's city that await "
+                      "acknowledgement (报备, Art. 4).")
+    async def acknowledgement_queue(self, info: Info, first: int | None = None,
+                                    after: str | None = None) -> Connection[Site]:
+        provincial = AgencyRow.filter(level=AgencyLevel.PROVINCIAL).values("id")
+        qs = SiteRow.filter(info.context.guard.filter("site", "acknowledge"),
+                            acknowledged_at__isnull=True, agency_id__in=Subquery(provincial))
         return await paginate(qs, first, after, Site.from_row)

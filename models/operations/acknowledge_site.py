@@ -1,0 +1,31 @@
+"""A city registers (报备) a provincial agency's site located in it (Art. 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.audit import Actor, record
+from models.enums import AgencyLevel
+from models.errors import RuleViolation
+from models.site import Site
+from models.snapshot import snapshot
+
+
+async def acknowledge_site(actor: Actor, site: Site, now: datetime) -> Site:
+    agency = await Agency.get(id=site.agency_id)
+    if agency.level is not AgencyLevel.PROVINCIAL:
+        raise RuleViolation("NOT_PROVINCIAL", "cities acknowledge the sites of provincial "
+                            "agencies; a city agency's sites are its own city's (Art. 4)", 4)
+    if site.acknowledged_at is not None:
+        raise RuleViolation("ALREADY_ACKNOWLEDGED",
+                            f"acknowledged on {site.acknowledged_at.date().isoformat()}", 4)
+    before = snapshot(site)
+    async with in_transaction() as conn:
+        site.acknowledged_at = now
+        await site.save(using_db=conn, update_fields=["acknowledged_at"])
+        await record(conn, actor, "acknowledgeSite", site, agency_id=agency.id,
+                     region_code=site.region_id, before=before, after=snapshot(site))
+    return site

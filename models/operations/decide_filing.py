@@ -1,0 +1,150 @@
+"""The filing authority approves or rejects a filing (Art. 3, 4, 12, 13, 16, 17, 24)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.audit import Actor, record
+from models.claim import claim_items, release_agency_claims, release_lapsed_claims
+from models.enums import AgencyState, AnnouncementKind, FilingKind, FilingStatus
+from models.errors import InvalidInput, RuleViolation
+from models.filing import Filing, FilingItem
+from models.operations.announce import announce, publication_period
+from models.operations.items import (
+    NewItem,
+    as_new_items,
+    check_items,
+    check_no_additions_when_sanctioned,
+    check_pairs_free,
+)
+from models.operations.submit_filing import check_filed, check_initial
+from models.periods import PERIOD_YEARS, add_years
+from models.snapshot import snapshot
+
+
+async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewItem],
+                          today: date) -> None:
+    """The rules are checked again at the decision: the world may have moved since submission."""
+    if filing.kind is FilingKind.INITIAL:
+        check_initial(agency, today)
+    elif filing.kind in (FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
+        if agency.state not in (AgencyState.ACTIVE, AgencyState.SUSPENDED):
+            raise RuleViolation("NOT_IN_FORCE", "the agency's filing is no longer in force", 16)
+        await check_no_additions_when_sanctioned(agency, new_items)
+    else:
+        check_filed(agency, filing.kind)
+    check_items(agency, new_items)
+    await check_pairs_free(agency, new_items, today)
+
+
+async def put_in_force(conn: BaseDBAsyncClient, agency: Agency, items: list[FilingItem],
+                       today: date, now: datetime) -> None:
+    """Replace the agency's Art. 12 claims with these items'."""
+    await release_agency_claims(conn, agency.id, now)
+    pairs = {(i.site_id, i.occupation_code) for i in items}
+    await release_lapsed_claims(conn, pairs, agency.id, today, now)
+    await claim_items(conn, agency.id, items)
+
+
+async def _apply(conn: BaseDBAsyncClient, actor: Actor, agency: Agency, filing: Filing,
+                 items: list[FilingItem], today: date, now: datetime,
+                 period: tuple[date, date] | None) -> None:
+    kind = filing.kind
+    if kind is FilingKind.INITIAL:
+        # Art. 16: valid 3 years, from the decision day through the same date 3 years on.
+        filing.valid_from, filing.valid_until = today, add_years(today, PERIOD_YEARS)
+        agency.state = AgencyState.ACTIVE
+        agency.first_approved_on = agency.first_approved_on or today
+        agency.valid_until = filing.valid_until
+    elif kind is FilingKind.RENEWAL:
+        assert agency.valid_until is not None
+        filing.valid_from = agency.valid_until + timedelta(days=1)
+        filing.valid_until = add_years(agency.valid_until, PERIOD_YEARS)
+        agency.valid_until = filing.valid_until
+    elif kind is FilingKind.SCOPE_CHANGE:
+        filing.valid_from, filing.valid_until = today, agency.valid_until
+    if kind in (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
+        await put_in_force(conn, agency, items, today, now)
+    elif kind is FilingKind.INFO_CHANGE:
+        assert period is not None
+        changes = []
+        if filing.new_name:
+            changes.append(f"名称由「{agency.name}」变更为「{filing.new_name}」")
+            agency.name = filing.new_name
+        if filing.new_legal_representative:
+            changes.append(f"法定代表人变更为{filing.new_legal_representative}")
+            agency.legal_representative = filing.new_legal_representative
+        await announce(conn, actor, kind=AnnouncementKind.INFO_CHANGE, agency_id=agency.id,
+                       authority=filing.authority_id, period=period, filing_id=filing.id,
+                       body=f"{agency.credit_code}：" + "；".join(changes) + "（第十三条）")
+    elif kind is FilingKind.TERMINATION:
+        assert period is not None
+        await close_agency(conn, actor, agency, now, keep_filing=filing.id)
+        await announce(conn, actor, kind=AnnouncementKind.TERMINATION, agency_id=agency.id,
+                       authority=filing.authority_id, period=period, filing_id=filing.id,
+                       reported_to_ministry_at=now,
+                       body=f"{agency.name}（{agency.credit_code}）自愿终止评价工作，"
+                            "终止备案（第十七条），已报备人社部。")
+
+
+async def close_agency(conn: BaseDBAsyncClient, actor: Actor, agency: Agency, now: datetime,
+                       keep_filing: int | None = None) -> None:
+    """TERMINATED: nothing stays in force and open applications are withdrawn."""
+    agency.state = AgencyState.TERMINATED
+    await release_agency_claims(conn, agency.id, now)
+    open_filings = Filing.filter(agency_id=agency.id, status=FilingStatus.SUBMITTED)
+    if keep_filing is not None:
+        open_filings = open_filings.exclude(id=keep_filing)
+    for f in await open_filings.using_db(conn):
+        before = snapshot(f)
+        f.status, f.decided_at, f.reason = FilingStatus.WITHDRAWN, now, "agency terminated"
+        await f.save(using_db=conn)
+        await record(conn, actor, "withdrawFiling", f, agency_id=agency.id,
+                     region_code=f.authority_id, before=before, after=snapshot(f))
+
+
+async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str | None,
+                        today: date, now: datetime) -> Filing:
+    if filing.status is not FilingStatus.SUBMITTED:
+        raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}")
+    agency = await Agency.get(id=filing.agency_id)
+    items = await FilingItem.filter(filing_id=filing.id).order_by("id")
+    if not approve:
+        if not (reason or "").strip():
+            raise InvalidInput("reason", "a rejection states its reason")
+    else:
+        await _check_approval(agency, filing, await as_new_items(items), today)
+    needs_notice = approve and filing.kind in (FilingKind.INFO_CHANGE, FilingKind.TERMINATION)
+    period = await publication_period(today) if needs_notice else None
+    filing_before, agency_before = snapshot(filing), snapshot(agency)
+    try:
+        async with in_transaction() as conn:
+            filing.status = FilingStatus.APPROVED if approve else FilingStatus.REJECTED
+            filing.decided_at = now
+            if reason:
+                filing.reason = reason.strip()
+            if approve:
+                await _apply(conn, actor, agency, filing, items, today, now, period)
+                await agency.save(using_db=conn)
+                await record(conn, actor, "approveFiling:agency", agency, agency_id=agency.id,
+                             region_code=agency.filing_region_id, before=agency_before,
+                             after=snapshot(agency))
+            await filing.save(using_db=conn)
+            await record(conn, actor, "decideFiling", filing, agency_id=agency.id,
+                         region_code=filing.authority_id, before=filing_before,
+                         after=snapshot(filing))
+    except IntegrityError:
+        # Another approval took one of the (site, occupation) pairs first (Art. 12).
+        raise RuleViolation(
+            "SITE_OCCUPATION_TAKEN",
+            "a site and occupation of this filing went into force for another agency "
+            "meanwhile (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
+            12,
+        ) from None
+    return filing
+

@@ -1,0 +1,50 @@
+"""The filing authority terminates a filing (Art. 15, 17): published for 5 working days and
+reported to the ministry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.announcement import Announcement
+from models.audit import Actor, record
+from models.enums import AgencyState, AnnouncementKind, TerminationReason
+from models.errors import InvalidInput, RuleViolation
+from models.operations.announce import announce, publication_period
+from models.operations.decide_filing import close_agency
+from models.snapshot import snapshot
+
+WORDING = {
+    TerminationReason.UNAPPROVED_SITE_CHANGE:
+        "备案期内未经许可变更评价场地，视为终止备案（第十五条）",
+    TerminationReason.VOLUNTARY: "自愿终止评价工作，终止备案（第十七条）",
+    TerminationReason.OTHER: "终止备案",
+}
+
+
+async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
+                           note: str | None, today: date,
+                           now: datetime) -> tuple[Agency, Announcement]:
+    if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
+        raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}")
+    if agency.state is AgencyState.PENDING:
+        raise RuleViolation("NOT_FILED", "a PENDING agency has no filing to terminate", 17)
+    if note is not None and len(note) > 2000:
+        raise InvalidInput("note", "at most 2000 characters")
+    period = await publication_period(today)
+    before = snapshot(agency)
+    body = f"{agency.name}（{agency.credit_code}）{WORDING[reason]}，已报备人社部。"
+    if note:
+        body += f"\n{note.strip()}"
+    async with in_transaction() as conn:
+        await close_agency(conn, actor, agency, now)
+        await agency.save(using_db=conn)
+        await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
+                     region_code=agency.filing_region_id, before=before, after=snapshot(agency))
+        notice = await announce(conn, actor, kind=AnnouncementKind.TERMINATION,
+                                agency_id=agency.id, authority=agency.filing_region_id,
+                                period=period, body=body, reason=reason,
+                                reported_to_ministry_at=now)
+    return agency, notice

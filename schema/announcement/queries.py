@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.announcement import Announcement as AnnouncementRow
+from schema.announcement.types import Announcement
+from schema.authz import Authorize
+from schema.context import Info
+from schema.enums import AnnouncementKind
+from schema.ids import pk_of
+from schema.pagination import Connection, paginate
+
+
+@strawberry.input
+class AnnouncementFilter:
+    current: bool | None = strawberry.field(
+        default=None, description="true: running today; false: ended or not yet started.")
+    kind: AnnouncementKind | None = None
+    agency_id: strawberry.ID | None = None
+
+
+def filter_q(f: AnnouncementFilter | None, info: Info) -> Q:
+    q = Q()
+    if f is None:
+        return q
+    today = info.context.today
+    if f.current is not None:
+        running = Q(start_date__lte=today, end_date__gte=today)
+        q &= running if f.current else ~running
+    if f.kind is not None:
+        q &= Q(kind=f.kind)
+    if f.agency_id is not None:
+        q &= Q(agency_id=pk_of(f.agency_id, "Agency") or 0)
+    return q
+
+
+@strawberry.type
+class AnnouncementQueries:
+    @strawberry.field(extensions=[Authorize("announcement")],
+                      description="Public notices (公示), current and past.")
+    async def announcements(self, info: Info, first: int | None = None,
+                            after: str | None = None,
+                            filter: AnnouncementFilter | None = None,
+                            ) -> Connection[Announcement]:
+        qs = AnnouncementRow.filter(info.context.guard.filter("announcement"),
+                                    filter_q(filter, info))
+        return await paginate(qs, first, after, Announcement.from_row)
