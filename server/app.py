@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from schema.root import schema
 from server.db import close_database, open_database, seed_demo_if_empty
-from server.graphql_view import AuthenticatedGraphQL
+from server.graphql_view import AuthenticatedGraphQL, Clock
 from server.settings import Settings, get_settings
 
 STATIC = Path(__file__).with_name("static")
@@ -24,8 +24,10 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
-    """`manage_database=False` leaves connecting to the caller (the tests do it themselves)."""
+def create_app(settings: Settings | None = None, *, manage_database: bool = True,
+               clock: Clock | None = None) -> Starlette:
+    """`manage_database=False` leaves connecting to the caller (the tests do it themselves);
+    `clock` replaces the wall clock (Asia/Shanghai), for tests of date rules."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -43,7 +45,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         finally:
             await close_database()
 
-    graphql = AuthenticatedGraphQL(schema, settings)
+    graphql = AuthenticatedGraphQL(schema, settings, clock)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -6,5 +6,9 @@ from zoneinfo import ZoneInfo
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
+def now() -> datetime:
+    return datetime.now(TIMEZONE)
+
+
 def today() -> date:
-    return datetime.now(TIMEZONE).date()
+    return now().date()

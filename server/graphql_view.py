@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -16,17 +17,22 @@ from strawberry.schema import BaseSchema
 
 from schema.context import Context
 from server.auth import AuthError, authenticate, unauthorized_body
-from server.clock import TIMEZONE
+from server.clock import now as clock_now
 from server.settings import Settings
 
 GRAPHIQL_HTML = Path(__file__).with_name("static") / "graphiql" / "index.html"
 logger = logging.getLogger("registry.auth")
 
 
+Clock = Callable[[], datetime]
+
+
 class RegistryGraphQL(GraphQL[Context, None]):
+    clock: Clock = staticmethod(clock_now)
+
     async def get_context(self, request: Request | WebSocket,
                           response: Response | WebSocket) -> Context:
-        now = datetime.now(TIMEZONE)
+        now = self.clock()
         return Context(viewer=request.scope["registry.viewer"], today=now.date(), now=now,
                        request_id=request.scope["registry.request_id"])
 
@@ -37,9 +43,11 @@ class RegistryGraphQL(GraphQL[Context, None]):
 class AuthenticatedGraphQL:
     """A token that fails verification is a 401, never a silent fall back to PUBLIC."""
 
-    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+    def __init__(self, schema: BaseSchema, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.view = RegistryGraphQL(schema, graphql_ide=None if settings.production else "graphiql")
+        if clock is not None:  # the tests run the registry on chosen days
+            self.view.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -22,6 +24,7 @@ from models.database import migrate, tortoise_config
 from models.enums import Role
 from server.app import create_app
 from server.auth import mint_token
+from server.clock import TIMEZONE
 from server.settings import Settings
 
 
@@ -111,3 +114,20 @@ class Api:
 @pytest.fixture(scope="session")
 def api(client: httpx.AsyncClient, settings: Settings) -> Api:
     return Api(client, settings)
+
+
+@pytest.fixture(scope="session")
+def api_on(database: str, settings: Settings) -> Callable[..., Any]:
+    """`async with api_on(date(2026, 12, 28)) as api:` runs the registry on that day."""
+
+    @asynccontextmanager
+    async def make(day: date, hour: int = 10) -> AsyncIterator[Api]:
+        def clock() -> datetime:
+            return datetime(day.year, day.month, day.day, hour, tzinfo=TIMEZONE)
+
+        app = create_app(settings, manage_database=False, clock=clock)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
+            yield Api(c, settings)
+
+    return make
