@@ -8,6 +8,11 @@ import binascii
 from graphql import GraphQLError
 
 
+# Primary keys are 32-bit integer columns; a larger number names no row and must never reach
+# the database (PostgreSQL refuses it as out of range rather than finding nothing).
+MAX_PK = 2**31 - 1
+
+
 def _b64(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
@@ -28,7 +33,7 @@ def from_global_id(value: str) -> tuple[str, int] | None:
         pk = int(raw)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
-    if not type_name or pk < 1 or pk > 2**62:
+    if not type_name or not 1 <= pk <= MAX_PK:
         return None
     return type_name, pk
 
@@ -47,9 +52,10 @@ def encode_cursor(pk: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         prefix, _, raw = _unb64(cursor).partition(":")
-        if prefix != "k1":
+        pk = int(raw)
+        if prefix != "k1" or not 0 <= pk <= MAX_PK:
             raise ValueError(prefix)
-        return int(raw)
+        return pk
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise GraphQLError(
             "`after` is not a cursor returned by this API", extensions={"code": "BAD_USER_INPUT"}

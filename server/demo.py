@@ -695,6 +695,7 @@ async def seed_demo(today: dt.date | None = None) -> None:
     async with in_transaction():
         for seed in AGENCIES:
             await seeder.agency(seed)
+        await _borrowed_venues()
         await _claim_items_in_force()
         await _announce_decisions()
         # The trail records where the demo rows came from, as it would for an import.
@@ -741,3 +742,28 @@ async def _announce_decisions() -> None:
                   f"{agency.credit_code}：备案信息变更经审核同意（第十三条）。"),
             reported_to_ministry_at=filing.decided_at if termination else None,
         )
+
+
+async def _borrowed_venues() -> None:
+    """Venues put on a filing by an agency that did not register them, where nothing about
+    them is public: a 泉州 school's rejected INITIAL filing planned to use a 平潭 school's
+    classroom (so it operates in 平潭 only through that item), and 厦门鹭翔航空食品's rejected
+    scope change proposed the 集美 centre's still unfiled venue."""
+    rejected_school = await Agency.get(credit_code=DEMO_CREDIT_CODES["quanzhou_rejected"])
+    pending = await Agency.get(credit_code=DEMO_CREDIT_CODES["xiamen_pending"])
+    catering = await Agency.get(credit_code=DEMO_CREDIT_CODES["xiamen_catering"])
+    pingtan = await Agency.get(credit_code=DEMO_CREDIT_CODES["pingtan_active"])
+    classroom = await Site.filter(
+        agency_id=pingtan.id, tenure__not=SiteTenure.COLLEGE_CAMPUS).order_by("id").first()
+    pending_site = await Site.filter(agency_id=pending.id).order_by("id").first()
+    rejected_initial = await Filing.get(agency_id=rejected_school.id, kind=FilingKind.INITIAL,
+                                        status=FilingStatus.REJECTED)
+    rejected = await Filing.get(agency_id=catering.id, kind=FilingKind.SCOPE_CHANGE,
+                                status=FilingStatus.REJECTED)
+    assert classroom is not None and pending_site is not None
+    await FilingItem.create(filing_id=rejected_initial.id, occupation_code="4-01-06-02",
+                            occupation_name="互联网营销师", level=SkillLevel.LEVEL_4,
+                            site_id=classroom.id)
+    await FilingItem.create(filing_id=rejected.id, occupation_code="4-03-02-01",
+                            occupation_name="中式烹调师", level=SkillLevel.LEVEL_4,
+                            site_id=pending_site.id)

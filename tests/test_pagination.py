@@ -52,3 +52,16 @@ async def test_a_foreign_cursor_is_a_clear_error(api) -> None:  # type: ignore[n
     body = (await api.post(PAGE, {"first": 5, "after": "bm90LWEtY3Vyc29y"})).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "cursor" in body["errors"][0]["message"]
+
+
+async def test_ids_and_cursors_beyond_the_key_range_name_nothing(api) -> None:  # type: ignore[no-untyped-def]
+    from schema.ids import encode_cursor, to_global_id
+
+    huge = to_global_id("Agency", 2**40)
+    token = api.token(Role.PROVINCE)
+    data = await api.query("query ($id: ID!) { node(id: $id) { id } agency(id: $id) { id } "
+                           "sites(filter: {agencyId: $id}) { totalCount } }", {"id": huge}, token)
+    assert data == {"node": None, "agency": None, "sites": {"totalCount": 0}}
+    body = (await api.post(PAGE, {"first": 5, "after": encode_cursor(999_999_999_999)},
+                           token)).json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

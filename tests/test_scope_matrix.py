@@ -774,12 +774,9 @@ def test_actor_ids_resolve_to_distinct_agencies(
     assert snapshot.agencies[provincial].level == "PROVINCIAL"
 
 
-# Cases the demo data does not have yet: each would let the matrix catch one more kind of bug.
-# They are strict xfails, so the day the data gains the case they fail and ask to be un-marked.
+# Cases the demo data must keep: each lets the matrix catch one more kind of bug.
 
 
-@pytest.mark.xfail(strict=True, reason="demo data: no agency operates in a city only through a "
-                   "filing item at a site registered by another agency")
 def test_sanity_operates_in_through_a_filing_item_only(snapshot: Snapshot) -> None:
     """Without it, dropping the filing-item half of "operates in c" goes unnoticed."""
     o = Oracle(snapshot)
@@ -791,8 +788,6 @@ def test_sanity_operates_in_through_a_filing_item_only(snapshot: Snapshot) -> No
     assert cases
 
 
-@pytest.mark.xfail(strict=True, reason="demo data: no AGENCY actor has a non-public site that "
-                   "another agency registered and it put on one of its own filings")
 def test_sanity_agency_sees_a_foreign_site_through_its_filing(
         snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
     """Without it, dropping "on a's filings" from the AGENCY site scope goes unnoticed."""
