@@ -7,7 +7,6 @@ import binascii
 
 from graphql import GraphQLError
 
-
 # Primary keys are 32-bit integer columns; a larger number names no row and must never reach
 # the database (PostgreSQL refuses it as out of range rather than finding nothing).
 MAX_PK = 2**31 - 1

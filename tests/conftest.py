@@ -17,7 +17,6 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
-from server.demo import seed_demo
 from tortoise import Tortoise
 
 from models.database import migrate, tortoise_config
@@ -25,6 +24,7 @@ from models.enums import Role
 from server.app import create_app
 from server.auth import mint_token
 from server.clock import TIMEZONE
+from server.demo import seed_demo
 from server.settings import Settings
 
 
