@@ -10,4 +10,6 @@ MODEL_MODULES = [
     "models.announcement",
     "models.claim",
     "models.working_days",
+    "models.inspection",
+    "models.draw",
 ]

@@ -34,6 +34,11 @@ class Agency(Model):
     legal_representative = fields.CharField(max_length=64, null=True)
     contact_name = fields.CharField(max_length=64, null=True)
     contact_phone = fields.CharField(max_length=32, null=True)
+    # Art. 27: a city agency recommended by its city to be managed as provincial, and Art. 28:
+    # a provincial agency recommended for national level.
+    upgrade_recommended_at = fields.DatetimeField(null=True)
+    upgrade_basis = fields.CharField(max_length=32, null=True)
+    national_recommended_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     filing_region_id: str

@@ -102,3 +102,19 @@ class TerminationReason(StrEnum):
     UNAPPROVED_SITE_CHANGE = "UNAPPROVED_SITE_CHANGE"  # Art. 15
     VOLUNTARY = "VOLUNTARY"  # Art. 17
     OTHER = "OTHER"
+
+
+class InspectionKind(StrEnum):
+    EXTERNAL = "EXTERNAL"  # 外部督导
+    INTERNAL = "INTERNAL"  # 内部质量督导
+
+
+class InspectionMode(StrEnum):
+    RANDOM = "RANDOM"  # 双随机 (Art. 20)
+    EVERY_EXAM = "EVERY_EXAM"  # 逢考必督 (Art. 25(4))
+    SPECIAL = "SPECIAL"  # 专项督查
+
+
+class InspectionResult(StrEnum):
+    QUALIFIED = "QUALIFIED"
+    UNQUALIFIED = "UNQUALIFIED"

@@ -10,6 +10,9 @@ from models.enums import (
     CertificateInvalidation,
     FilingKind,
     FilingStatus,
+    InspectionKind,
+    InspectionMode,
+    InspectionResult,
     RegionLevel,
     Role,
     SanctionGrade,
@@ -20,11 +23,13 @@ from models.enums import (
 )
 
 _ENUMS = (AgencyKind, AgencyLevel, AgencyStatus, AnnouncementKind, CertificateInvalidation,
-          FilingKind, FilingStatus, RegionLevel, Role, SanctionGrade, SanctionStatus, SiteTenure,
-          SkillLevel, TerminationReason)
+          FilingKind, FilingStatus, InspectionKind, InspectionMode, InspectionResult,
+          RegionLevel, Role, SanctionGrade, SanctionStatus, SiteTenure, SkillLevel,
+          TerminationReason)
 for _enum in _ENUMS:
     strawberry.enum(_enum)
 
 __all__ = ["AgencyKind", "AgencyLevel", "AgencyStatus", "AnnouncementKind",
-           "CertificateInvalidation", "FilingKind", "FilingStatus", "RegionLevel", "Role",
+           "CertificateInvalidation", "FilingKind", "FilingStatus", "InspectionKind",
+           "InspectionMode", "InspectionResult", "RegionLevel", "Role",
            "SanctionGrade", "SanctionStatus", "SiteTenure", "SkillLevel", "TerminationReason"]

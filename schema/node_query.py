@@ -8,12 +8,18 @@ from typing import Any
 import strawberry
 
 from models.announcement import Announcement as AnnouncementRow
+from models.draw import Draw as DrawRow
+from models.inspection import Inspection as InspectionRow
+from models.inspection import Inspector as InspectorRow
 from schema.agency.types import load_agency
 from schema.announcement.types import Announcement
 from schema.authz import Authorize
 from schema.context import Info
+from schema.draw.types import Draw
 from schema.filing.types import load_filing
 from schema.ids import from_global_id
+from schema.inspection.types import Inspection
+from schema.inspector.types import Inspector
 from schema.loaders import scoped_by_id
 from schema.node import Node
 from schema.sanction.types import load_sanction
@@ -25,7 +31,25 @@ async def load_announcement(info: Info, pk: int) -> Announcement | None:
     return Announcement.from_row(row) if row else None
 
 
+async def load_inspection(info: Info, pk: int) -> Inspection | None:
+    row = await scoped_by_id(info.context, InspectionRow, "inspection").load(pk)
+    return Inspection.from_row(row) if row else None
+
+
+async def load_draw(info: Info, pk: int) -> Draw | None:
+    row = await scoped_by_id(info.context, DrawRow, "draw").load(pk)
+    return Draw.from_row(row) if row else None
+
+
+async def load_inspector(info: Info, pk: int) -> Inspector | None:
+    row = await scoped_by_id(info.context, InspectorRow, "inspector").load(pk)
+    return Inspector.from_row(row) if row else None
+
+
 LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
+    "Inspection": load_inspection,
+    "Draw": load_draw,
+    "Inspector": load_inspector,
     "Announcement": load_announcement,
     "Agency": load_agency,
     "Site": load_site,
@@ -37,7 +61,8 @@ LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
 @strawberry.type
 class NodeQueries:
     @strawberry.field(
-        extensions=[Authorize("agency", "site", "filing", "sanction", "announcement")],
+        extensions=[Authorize("agency", "site", "filing", "sanction", "announcement",
+                              "inspection", "inspector", "draw")],
         description="Any object by global id; null when missing or out of scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)

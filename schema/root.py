@@ -9,15 +9,23 @@ from strawberry.tools import merge_types
 
 from schema.agency.mutations import AgencyMutations
 from schema.agency.queries import AgencyQueries
+from schema.agency.upgrades import UpgradeMutations
 from schema.announcement.queries import AnnouncementQueries
 from schema.audit.queries import AuditQueries
 from schema.calendar.mutations import CalendarMutations
+from schema.draw.mutations import DrawMutations
+from schema.draw.queries import DrawQueries
 from schema.errors import InvalidInput, NotFound, RuleViolation
 from schema.filing.mutations import FilingMutations
 from schema.filing.queries import FilingQueries
+from schema.inspection.mutations import InspectionMutations
+from schema.inspection.queries import InspectionQueries
+from schema.inspector.mutations import InspectorMutations
+from schema.inspector.queries import InspectorQueries
 from schema.masking import MaskUnexpectedErrors
 from schema.node_query import NodeQueries
 from schema.region.queries import RegionQueries
+from schema.sanction.mutations import SanctionMutations
 from schema.sanction.queries import SanctionQueries
 from schema.site.mutations import SiteMutations
 from schema.site.queries import SiteQueries
@@ -26,10 +34,11 @@ from schema.viewer.queries import ViewerQueries
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 Query = merge_types("Query", (ViewerQueries, RegionQueries, NodeQueries, AgencyQueries,
-                              SiteQueries, FilingQueries, SanctionQueries, AnnouncementQueries,
-                              AuditQueries))
+                              SiteQueries, FilingQueries, SanctionQueries, InspectionQueries,
+                              InspectorQueries, DrawQueries, AnnouncementQueries, AuditQueries))
 Mutation = merge_types("Mutation", (AgencyMutations, SiteMutations, FilingMutations,
-                                    CalendarMutations))
+                                    SanctionMutations, InspectorMutations, InspectionMutations,
+                                    DrawMutations, UpgradeMutations, CalendarMutations))
 
 
 def build_schema() -> strawberry.Schema:

@@ -22,18 +22,23 @@ from typing import NamedTuple
 from tortoise.transactions import in_transaction
 
 from models.address import address_key
-from models.agency import Agency
+from models.agency import Agency, status_q
 from models.announcement import Announcement
 from models.audit import AuditEvent
 from models.claim import claim_items
+from models.draw import ALGORITHM, Draw, PoolMember, digest, run_draw
 from models.enums import (
     AgencyKind,
     AgencyLevel,
     AgencyState,
+    AgencyStatus,
     AnnouncementKind,
     CertificateInvalidation,
     FilingKind,
     FilingStatus,
+    InspectionKind,
+    InspectionMode,
+    InspectionResult,
     SanctionGrade,
     SanctionStatus,
     SiteTenure,
@@ -41,6 +46,7 @@ from models.enums import (
     TerminationReason,
 )
 from models.filing import Filing, FilingItem
+from models.inspection import Inspection, Inspector, InspectorConflict
 from models.periods import PERIOD_YEARS, add_years
 from models.region import JURISDICTIONS, PROVINCE_CODE, ensure_jurisdictions
 from models.sanction import Sanction
@@ -698,6 +704,7 @@ async def seed_demo(today: dt.date | None = None) -> None:
         await _borrowed_venues()
         await _claim_items_in_force()
         await _announce_decisions()
+        await _supervision(seeder.today)
         # The trail records where the demo rows came from, as it would for an import.
         await AuditEvent.bulk_create([
             AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
@@ -767,3 +774,56 @@ async def _borrowed_venues() -> None:
     await FilingItem.create(filing_id=rejected.id, occupation_code="4-03-02-01",
                             occupation_name="中式烹调师", level=SkillLevel.LEVEL_4,
                             site_id=pending_site.id)
+
+
+INSPECTORS = [  # name, region; the first names conflicts with the agency they used to work for
+    ("郑明华", PROVINCE_CODE), ("黄秀英", PROVINCE_CODE), ("吴建平", PROVINCE_CODE),
+    ("林志强", PROVINCE_CODE), ("陈丽娟", "350200"), ("许文斌", "350200"), ("蔡雅琴", "350200"),
+    ("王海燕", "350128"), ("翁国栋", "350128"), ("刘晓东", "350100"),
+]
+
+
+async def _supervision(today: dt.date) -> None:
+    """Inspectors, a year of inspection results, and one published province-wide draw."""
+    inspectors = [await Inspector.create(name=n, region_id=r) for n, r in INSPECTORS]
+    college = await Agency.get(credit_code=DEMO_CREDIT_CODES["fuzhou_college"])
+    await InspectorConflict.create(inspector_id=inspectors[0].id, agency_id=college.id)
+    active = await Agency.filter(status_q(AgencyStatus.ACTIVE, today)).order_by("id")
+    for n, agency in enumerate(active[:24]):
+        site = await Site.filter(agency_id=agency.id).order_by("id").first()
+        unqualified = n % 5 == 3
+        authority = agency.filing_region_id if n % 2 else (site.region_id if site else
+                                                            agency.filing_region_id)
+        await Inspection.create(
+            agency_id=agency.id, site_id=site.id if site else None,
+            kind=InspectionKind.EXTERNAL if n % 3 else InspectionKind.INTERNAL,
+            mode=InspectionMode.EVERY_EXAM if n % 4 else InspectionMode.RANDOM,
+            date=_workday(today - dt.timedelta(days=20 + 9 * n)),
+            result=InspectionResult.UNQUALIFIED if unqualified else InspectionResult.QUALIFIED,
+            findings="考场视频监控存在盲区，监考人员配备不足。" if unqualified else "考务规范。",
+            published=n % 3 == 0, authority_id=authority)
+    province_pool = [i for i in inspectors if i.region_id == PROVINCE_CODE]
+    conflicts = {college.id} if province_pool else set()
+    pool = [PoolMember(i.id, frozenset(conflicts if i.id == inspectors[0].id else ()))
+            for i in province_pool]
+    population = [a.id for a in active]
+    seed = "demo-2026-q4"
+    assignments = run_draw(seed, population, pool, 6, 2)
+    pool_json = [m.as_json() for m in pool]
+    await Draw.create(seed=seed, algorithm=ALGORITHM, population=population,
+                      population_hash=digest(population), pool=pool_json,
+                      pool_hash=digest(pool_json),
+                      parameters={"count": 6, "ratio": None, "perAgency": 2,
+                                  "regionCode": None, "kind": None},
+                      assignments=assignments, published=True, authority_id=PROVINCE_CODE)
+    xiamen_pool = [PoolMember(i.id, frozenset()) for i in inspectors if i.region_id == "350200"]
+    xiamen = [a.id for a in active if a.filing_region_id == "350200"]
+    if len(xiamen) >= 2:
+        xiamen_json = [m.as_json() for m in xiamen_pool]
+        await Draw.create(seed="xiamen-internal", algorithm=ALGORITHM, population=xiamen,
+                          population_hash=digest(xiamen), pool=xiamen_json,
+                          pool_hash=digest(xiamen_json),
+                          parameters={"count": 2, "ratio": None, "perAgency": 2,
+                                      "regionCode": "350200", "kind": None},
+                          assignments=run_draw("xiamen-internal", xiamen, xiamen_pool, 2, 2),
+                          published=False, authority_id="350200")

@@ -8,8 +8,10 @@ from tortoise.models import Model
 from models.agency import Agency
 from models.announcement import Announcement
 from models.audit import AuditEvent
+from models.draw import Draw
 from models.enums import Role
 from models.filing import Filing
+from models.inspection import Inspection, Inspector
 from models.sanction import Sanction
 from models.site import Site
 from policies.scopes import ALL, NONE, SCOPES
@@ -17,7 +19,8 @@ from policies.viewer import Viewer
 
 MODELS: dict[str, type[Model]] = {"agency": Agency, "site": Site, "filing": Filing,
                                   "sanction": Sanction, "audit": AuditEvent,
-                                  "announcement": Announcement}
+                                  "announcement": Announcement, "inspector": Inspector,
+                                  "inspection": Inspection, "draw": Draw}
 
 
 async def _viewers() -> list[Viewer]:

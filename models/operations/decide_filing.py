@@ -97,12 +97,18 @@ async def close_agency(conn: BaseDBAsyncClient, actor: Actor, agency: Agency, no
     """TERMINATED: nothing stays in force and open applications are withdrawn."""
     agency.state = AgencyState.TERMINATED
     await release_agency_claims(conn, agency.id, now)
+    await withdraw_open_filings(conn, actor, agency, now, keep_filing)
+
+
+async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: Agency,
+                                now: datetime, keep_filing: int | None = None) -> None:
     open_filings = Filing.filter(agency_id=agency.id, status=FilingStatus.SUBMITTED)
     if keep_filing is not None:
         open_filings = open_filings.exclude(id=keep_filing)
     for f in await open_filings.using_db(conn):
         before = snapshot(f)
-        f.status, f.decided_at, f.reason = FilingStatus.WITHDRAWN, now, "agency terminated"
+        f.status, f.decided_at = FilingStatus.WITHDRAWN, now
+        f.reason = f"agency {agency.state.value.lower()}"
         await f.save(using_db=conn)
         await record(conn, actor, "withdrawFiling", f, agency_id=agency.id,
                      region_code=f.authority_id, before=before, after=snapshot(f))

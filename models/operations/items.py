@@ -49,16 +49,16 @@ async def as_new_items(items: list[FilingItem]) -> list[NewItem]:
 
 def check_items(agency: Agency, items: list[NewItem]) -> None:
     """Rules that hold for every item on any filing."""
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str, SkillLevel]] = set()
     for n, item in enumerate(items):
         if not OCCUPATION_CODE.match(item.occupation_code):
             raise InvalidInput(f"items[{n}].occupationCode", "must look like 6-31-01-03")
         if not item.occupation_name.strip() or len(item.occupation_name) > 64:
             raise InvalidInput(f"items[{n}].occupationName", "must be 1 to 64 characters")
-        pair = (item.site.id, item.occupation_code)
-        if pair in seen:
-            raise InvalidInput(f"items[{n}]", "the same site and occupation appear twice")
-        seen.add(pair)
+        key = (item.site.id, item.occupation_code, item.level)
+        if key in seen:
+            raise InvalidInput(f"items[{n}]", "the same site, occupation and level appear twice")
+        seen.add(key)
         if item.site.tenure is SiteTenure.TEMPORARY_RENTAL:
             raise RuleViolation("TEMPORARY_SITE",
                                 f"site {item.site.name} is a temporary rental (Art. 12)", 12)

@@ -36,7 +36,18 @@ async def _city_or_published_check(viewer: Viewer, s: Sanction) -> bool:
     return s.published or s.authority_id == c or await filed_with(s.agency_id, c)
 
 
+def _of_agency_filed_with_city(viewer: Viewer) -> Q:
+    """The filing authority decides on its agencies' sanctions (Art. 21-23)."""
+    return Q(agency_id__in=agencies_filed_with(viewer.region_code))
+
+
+async def _of_agency_filed_with_city_check(viewer: Viewer, s: Sanction) -> bool:
+    return await filed_with(s.agency_id, viewer.region_code)
+
+
 SANCTION_SCOPES = (
+    Scope("sanction_of_agency_filed_with_city", _of_agency_filed_with_city,
+          _of_agency_filed_with_city_check),
     Scope("sanction_published", _published, _published_check),
     Scope("sanction_own_or_published", lambda v: _own(v) | _published(v), _own_or_published_check),
     Scope(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
 from models.agency import Agency as AgencyRow
+from models.enums import InspectionMode
+from models.sanction import Sanction as SanctionRow
+from models.supervision import incentives, supervision_mode
 from schema.context import Context
 from schema.loaders import scoped_by_id
 
@@ -30,3 +34,28 @@ def contact_by_agency(ctx: Context) -> DataLoader[int, Contact | None]:
         return [found.get(i) for i in ids]
 
     return ctx.loader("agency_contact", lambda: DataLoader(load_fn=load))
+
+
+@dataclass(frozen=True)
+class Supervision:
+    mode: InspectionMode
+    incentives: list[str]
+
+
+def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
+    """Art. 25 standing, derived from all of an agency's sanctions, so shown only to those who
+    supervise it (the agency, its cities, the province)."""
+
+    async def load(ids: Sequence[int]) -> list[Supervision | None]:
+        if not ctx.guard.allows("agency_supervision", "read"):
+            return [None] * len(ids)
+        agencies = await AgencyRow.filter(ctx.guard.filter("agency_supervision"),
+                                          id__in=list(ids))
+        sanctions: dict[int, list[SanctionRow]] = {a.id: [] for a in agencies}
+        for s in await SanctionRow.filter(agency_id__in=list(sanctions)):
+            sanctions[s.agency_id].append(s)
+        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id]),
+                                   incentives(a, sanctions[a.id], ctx.today)) for a in agencies}
+        return [found.get(i) for i in ids]
+
+    return ctx.loader("agency_supervision", lambda: DataLoader(load_fn=load))

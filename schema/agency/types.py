@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from models.agency import Agency as AgencyRow
 from models.agency import derive_status
-from schema.agency.loaders import agency_by_id, contact_by_agency
+from schema.agency.loaders import agency_by_id, contact_by_agency, supervision_by_agency
 from schema.context import Info
-from schema.enums import AgencyKind, AgencyLevel, AgencyStatus
+from schema.enums import AgencyKind, AgencyLevel, AgencyStatus, InspectionMode
 from schema.ids import to_global_id
 from schema.node import Node
 from schema.pagination import Connection
@@ -71,6 +71,28 @@ class Agency(Node):
     async def contact_phone(self, info: Info) -> str | None:
         contact = await contact_by_agency(info.context).load(self.row.id)
         return contact[1] if contact else None
+
+    @strawberry.field(description="EVERY_EXAM (逢考必督), or RANDOM for a social organisation "
+                      "from its second clean filing period (Art. 25(4)). Private.")
+    async def supervision_mode(self, info: Info) -> InspectionMode | None:
+        standing = await supervision_by_agency(info.context).load(self.row.id)
+        return standing.mode if standing else None
+
+    @strawberry.field(description="Art. 25(1)-(3) support while the current filing period is "
+                      "clean. Private.")
+    async def incentives(self, info: Info) -> list[str] | None:
+        standing = await supervision_by_agency(info.context).load(self.row.id)
+        return standing.incentives if standing else None
+
+    @strawberry.field(description="When its city recommended it be managed as provincial "
+                      "(Art. 27), awaiting the province.")
+    def upgrade_recommended_at(self) -> datetime | None:
+        return self.row.upgrade_recommended_at
+
+    @strawberry.field(description="When the province recommended it for national level "
+                      "(Art. 28).")
+    def national_recommended_at(self) -> datetime | None:
+        return self.row.national_recommended_at
 
     @strawberry.field(description="Venues the agency registered or put on one of its filings.")
     async def sites(self, info: Info, first: int | None = None,

@@ -1,0 +1,44 @@
+"""The authority accepts a rectification (Art. 22): the suspension ends unless another
+rectification is still open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.audit import Actor, record
+from models.enums import AgencyState, SanctionGrade, SanctionStatus
+from models.errors import RuleViolation
+from models.sanction import Sanction
+from models.snapshot import snapshot
+
+
+async def accept_rectification(actor: Actor, sanction: Sanction, today: date) -> Sanction:
+    if sanction.grade is not SanctionGrade.RECTIFICATION:
+        raise RuleViolation("NOT_RECTIFICATION", "only a rectification notice is accepted", 22)
+    if sanction.status is not SanctionStatus.EFFECTIVE:
+        raise RuleViolation("NOT_EFFECTIVE", f"the sanction is {sanction.status.value}", 22)
+    if sanction.rectified_at is not None:
+        raise RuleViolation("ALREADY_RECTIFIED",
+                            f"accepted on {sanction.rectified_at.isoformat()}", 22)
+    agency = await Agency.get(id=sanction.agency_id)
+    before_sanction, before_agency = snapshot(sanction), snapshot(agency)
+    async with in_transaction() as conn:
+        sanction.rectified_at = today
+        await sanction.save(using_db=conn)
+        still_open = await Sanction.filter(
+            agency_id=agency.id, grade=SanctionGrade.RECTIFICATION,
+            status=SanctionStatus.EFFECTIVE, rectified_at__isnull=True,
+        ).using_db(conn).exists()
+        if agency.state is AgencyState.SUSPENDED and not still_open:
+            agency.state = AgencyState.ACTIVE
+            await agency.save(using_db=conn)
+            await record(conn, actor, "acceptRectification:agency", agency,
+                         agency_id=agency.id, region_code=agency.filing_region_id,
+                         before=before_agency, after=snapshot(agency))
+        await record(conn, actor, "acceptRectification", sanction, agency_id=agency.id,
+                     region_code=sanction.authority_id, before=before_sanction,
+                     after=snapshot(sanction))
+    return sanction

@@ -1,0 +1,30 @@
+"""Inspectors (督导人员) and the agencies they must not inspect (Art. 20)."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from models.agency import Agency
+from models.audit import Actor, record
+from models.errors import InvalidInput
+from models.inspection import Inspector, InspectorConflict
+from models.region import Region
+from models.snapshot import snapshot
+
+
+async def register_inspector(actor: Actor, name: str, region_code: str,
+                             conflicts: list[Agency]) -> Inspector:
+    if not name.strip() or len(name) > 64:
+        raise InvalidInput("name", "must be 1 to 64 characters")
+    if not await Region.exists(code=region_code):
+        raise InvalidInput("regionCode", f"unknown region {region_code!r}")
+    async with in_transaction() as conn:
+        inspector = await Inspector.create(using_db=conn, name=name.strip(),
+                                           region_id=region_code)
+        await InspectorConflict.bulk_create(
+            [InspectorConflict(inspector_id=inspector.id, agency_id=a.id)
+             for a in {a.id: a for a in conflicts}.values()], using_db=conn)
+        await record(conn, actor, "registerInspector", inspector, agency_id=None,
+                     region_code=region_code, before=None,
+                     after={**snapshot(inspector), "conflicts": sorted(a.id for a in conflicts)})
+    return inspector

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from models.errors import NotFound as DomainNotFound
+from models.errors import RuleViolation as DomainRuleViolation
+from models.inspection import Inspector as InspectorRow
+from models.operations.draw_inspections import DrawRequest, draw_inspections
+from schema.authz import Authorize
+from schema.context import Info
+from schema.draw.types import Draw
+from schema.enums import AgencyKind
+from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.ids import pk_of
+from schema.loaders import scoped_by_id
+
+
+@strawberry.input
+class DrawInspectionsInput:
+    count: int | None = None
+    ratio: float | None = None
+    region_code: str | None = strawberry.field(
+        default=None, description="Narrow the population to agencies filed with this region.")
+    kind: AgencyKind | None = None
+    inspector_ids: list[strawberry.ID]
+    inspectors_per_agency: int | None = 2
+    seed: str | None = strawberry.field(default=None, description="Generated when omitted.")
+    published: bool | None = True
+
+
+@strawberry.type
+class DrawInspectionsSuccess:
+    draw: Draw
+
+
+DrawInspectionsResult = Annotated[
+    DrawInspectionsSuccess | RuleViolation | InvalidInput | NotFound,
+    strawberry.union("DrawInspectionsResult"),
+]
+
+
+@strawberry.type
+class DrawMutations:
+    @strawberry.mutation(extensions=[Authorize("draw", action="run")],
+                         description="双随机 (Art. 20): the province over the province, a city "
+                         "over the agencies filed with it.")
+    async def draw_inspections(self, info: Info,
+                               input: DrawInspectionsInput) -> DrawInspectionsResult:
+        ctx = info.context
+
+        async def run() -> DrawInspectionsSuccess:
+            if not ctx.guard.allows("draw", "run"):
+                raise DomainRuleViolation("NOT_SUPERVISOR", "draws are run by the province "
+                                          "and the cities (Art. 20)", 20)
+            pool = []
+            for n, inspector_id in enumerate(input.inspector_ids):
+                row = await scoped_by_id(ctx, InspectorRow, "inspector").load(
+                    pk_of(inspector_id, "Inspector") or 0)
+                if row is None:
+                    raise DomainNotFound(f"inspectorIds[{n}]: no such inspector")
+                pool.append(row)
+            draw = await draw_inspections(ctx.actor, DrawRequest(
+                scope=ctx.guard.filter("draw", "run"), count=input.count, ratio=input.ratio,
+                region_code=input.region_code, kind=input.kind, inspectors=pool,
+                per_agency=input.inspectors_per_agency or 2, seed=input.seed,
+                published=input.published is not False,
+                authority=ctx.viewer.region_code or "350000"), ctx.today)
+            return DrawInspectionsSuccess(draw=Draw.from_row(draw))
+
+        return await typed(run)

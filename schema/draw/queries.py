@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import strawberry
+
+from models.draw import Draw as DrawRow
+from models.draw import verify
+from schema.authz import Authorize
+from schema.context import Info
+from schema.draw.types import Draw
+from schema.ids import pk_of
+from schema.loaders import scoped_by_id
+from schema.pagination import Connection, paginate
+
+
+@strawberry.type
+class DrawQueries:
+    @strawberry.field(extensions=[Authorize("draw")],
+                      description="双随机 draws: published ones are public.")
+    async def draws(self, info: Info, first: int | None = None,
+                    after: str | None = None) -> Connection[Draw]:
+        qs = DrawRow.filter(info.context.guard.filter("draw"))
+        return await paginate(qs, first, after, Draw.from_row)
+
+    @strawberry.field(extensions=[Authorize("draw")],
+                      description="Re-runs the stored draw from its snapshots and seed; false "
+                      "if anything differs, or the draw is not visible.")
+    async def verify_draw(self, info: Info, id: strawberry.ID) -> bool:
+        row = await scoped_by_id(info.context, DrawRow, "draw").load(pk_of(id, "Draw") or 0)
+        return row is not None and verify(row)

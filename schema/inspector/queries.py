@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import strawberry
+
+from models.inspection import Inspector as InspectorRow
+from schema.authz import Authorize
+from schema.context import Info
+from schema.inspector.types import Inspector
+from schema.pagination import Connection, paginate
+
+
+@strawberry.type
+class InspectorQueries:
+    @strawberry.field(extensions=[Authorize("inspector")],
+                      description="The province's inspectors, or a city's own.")
+    async def inspectors(self, info: Info, first: int | None = None,
+                         after: str | None = None) -> Connection[Inspector]:
+        qs = InspectorRow.filter(info.context.guard.filter("inspector"))
+        return await paginate(qs, first, after, Inspector.from_row)
