@@ -9,7 +9,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from models.errors import NotFound
 from schema.context import Context
+from schema.ids import pk_of
 
 M = TypeVar("M", bound=Model)
 
@@ -45,3 +47,14 @@ def children(ctx: Context, model: type[M], resource: str, parent_field: str,
 
     key = ("children", resource, parent_field, repr(extra))
     return ctx.loader(key, lambda: DataLoader(load_fn=load))
+
+
+async def require(ctx: Context, model: type[M], resource: str, global_id: str,
+                  what: str = "") -> M:
+    """The row a mutation names, if the viewer may see it; otherwise NotFound, the same
+    answer as for a row that does not exist."""
+    type_name = model.__name__
+    row = await scoped_by_id(ctx, model, resource).load(pk_of(global_id, type_name) or 0)
+    if row is None:
+        raise NotFound(f"{what or type_name}: no such {type_name.lower()}")
+    return row

@@ -4,18 +4,17 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
+from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.register_agency import NewAgency, register_agency, validate_new_agency
 from models.operations.terminate_agency import terminate_agency
 from schema.agency.inputs import RegisterAgencyInput, TerminateAgencyInput
-from schema.agency.loaders import agency_by_id
 from schema.agency.types import Agency
 from schema.announcement.types import Announcement
 from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
+from schema.loaders import require
 
 
 @strawberry.type
@@ -80,9 +79,7 @@ class AgencyMutations:
         ctx = info.context
 
         async def run() -> TerminateAgencySuccess:
-            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("agency", "manage", agency):
                 raise DomainRuleViolation(
                     "NOT_FILING_AUTHORITY", "the department the agency is filed with "

@@ -7,15 +7,13 @@ from typing import Annotated
 import strawberry
 
 from models.agency import Agency as AgencyRow
-from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.upgrades import approve_upgrade, recommend_national, recommend_upgrade
-from schema.agency.loaders import agency_by_id
 from schema.agency.types import Agency
 from schema.authz import Authorize
 from schema.context import Context, Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
+from schema.loaders import require
 
 
 @strawberry.input
@@ -40,9 +38,7 @@ UpgradeResult = Annotated[UpgradeSuccess | RuleViolation | InvalidInput | NotFou
 
 async def _target(ctx: Context, agency_id: strawberry.ID, action: str,
                   article: int) -> AgencyRow:
-    agency = await agency_by_id(ctx).load(pk_of(agency_id, "Agency") or 0)
-    if agency is None:
-        raise DomainNotFound("no such agency")
+    agency = await require(ctx, AgencyRow, "agency", agency_id)
     if not await ctx.guard.check("agency", action, agency):
         raise DomainRuleViolation("NOT_AUTHORITY", "a city recommends its own agencies; the "
                                   "province decides (Art. 27, 28)", article)

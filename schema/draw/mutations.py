@@ -4,7 +4,6 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.draw_inspections import DrawRequest, draw_inspections
@@ -13,8 +12,7 @@ from schema.context import Info
 from schema.draw.types import Draw
 from schema.enums import AgencyKind
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
-from schema.loaders import scoped_by_id
+from schema.loaders import require
 
 
 @strawberry.input
@@ -56,11 +54,8 @@ class DrawMutations:
                                           "and the cities (Art. 20)", 20)
             pool = []
             for n, inspector_id in enumerate(input.inspector_ids):
-                row = await scoped_by_id(ctx, InspectorRow, "inspector").load(
-                    pk_of(inspector_id, "Inspector") or 0)
-                if row is None:
-                    raise DomainNotFound(f"inspectorIds[{n}]: no such inspector")
-                pool.append(row)
+                pool.append(await require(ctx, InspectorRow, "inspector", inspector_id,
+                                          f"inspectorIds[{n}]"))
             draw = await draw_inspections(ctx.actor, DrawRequest(
                 scope=ctx.guard.filter("draw", "run"), count=input.count, ratio=input.ratio,
                 region_code=input.region_code, kind=input.kind, inspectors=pool,

@@ -4,13 +4,12 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
+from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.filing import Filing as FilingRow
 from models.operations.decide_filing import decide_filing
 from models.operations.import_filing import import_filing
 from models.operations.submit_filing import NewFiling, submit_filing
-from schema.agency.loaders import agency_by_id
 from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
@@ -21,8 +20,7 @@ from schema.filing.inputs import (
     resolve_items,
 )
 from schema.filing.types import Filing
-from schema.ids import pk_of
-from schema.loaders import scoped_by_id
+from schema.loaders import require
 
 
 @strawberry.type
@@ -56,9 +54,7 @@ class FilingMutations:
         ctx = info.context
 
         async def run() -> SubmitFilingSuccess:
-            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("filing", "submit", agency):
                 raise DomainRuleViolation("NOT_OWN_AGENCY", "an agency files for itself with "
                                           "its filing authority (Art. 16)", 16)
@@ -77,10 +73,7 @@ class FilingMutations:
         ctx = info.context
 
         async def run() -> DecideFilingSuccess:
-            pk = pk_of(input.filing_id, "Filing") or 0
-            filing = await scoped_by_id(ctx, FilingRow, "filing").load(pk)
-            if filing is None:
-                raise DomainNotFound("no such filing")
+            filing = await require(ctx, FilingRow, "filing", input.filing_id)
             if not await ctx.guard.check("filing", "decide", filing):
                 raise DomainRuleViolation(
                     "NOT_FILING_AUTHORITY", "the department the agency is filed with decides "
@@ -98,9 +91,7 @@ class FilingMutations:
         ctx = info.context
 
         async def run() -> ImportFilingSuccess:
-            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("filing", "import", agency):
                 raise DomainRuleViolation("NOT_PROVINCE", "only the province center imports "
                                           "earlier filings (Art. 3)", 3)

@@ -5,17 +5,18 @@ from typing import Annotated
 
 import strawberry
 
+from models.agency import Agency as AgencyRow
 from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspection as InspectionRow
 from models.operations.record_inspection import NewInspection, record_inspection
-from schema.agency.loaders import agency_by_id
 from schema.authz import Authorize
 from schema.context import Info
 from schema.enums import InspectionKind, InspectionMode, InspectionResult
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
 from schema.ids import pk_of
 from schema.inspection.types import Inspection
+from schema.loaders import require
 from schema.sanction.types import Sanction, load_sanction
 from schema.site.types import load_site
 
@@ -56,9 +57,7 @@ class InspectionMutations:
         ctx = info.context
 
         async def run() -> RecordInspectionSuccess:
-            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             site = None
             if input.site_id is not None:
                 site = await load_site(info, pk_of(input.site_id, "Site"))

@@ -4,16 +4,15 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
+from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.register_inspector import register_inspector
-from schema.agency.loaders import agency_by_id
 from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
 from schema.inspector.types import Inspector
+from schema.loaders import require
 
 
 @strawberry.input
@@ -50,9 +49,8 @@ class InspectorMutations:
                                           "own region; the province any (Art. 20)", 20)
             conflicts = []
             for n, agency_id in enumerate(input.conflict_agency_ids or []):
-                agency = await agency_by_id(ctx).load(pk_of(agency_id, "Agency") or 0)
-                if agency is None:
-                    raise DomainNotFound(f"conflictAgencyIds[{n}]: no such agency")
+                agency = await require(ctx, AgencyRow, "agency", agency_id,
+                                       f"conflictAgencyIds[{n}]")
                 conflicts.append(agency)
             inspector = await register_inspector(ctx.actor, input.name, input.region_code,
                                                  conflicts)

@@ -5,19 +5,17 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
+from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.accept_rectification import accept_rectification
 from models.operations.confirm_sanction import confirm_sanction
 from models.operations.issue_sanction import NewSanction, issue_sanction
 from models.sanction import Sanction as SanctionRow
-from schema.agency.loaders import agency_by_id
 from schema.authz import Authorize
 from schema.context import Context, Info
 from schema.enums import CertificateInvalidation
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
-from schema.loaders import scoped_by_id
+from schema.loaders import require
 from schema.sanction.types import Sanction
 
 
@@ -75,10 +73,7 @@ NOT_AUTHORITY = ("NOT_FILING_AUTHORITY", "the department the agency is filed wit
 
 
 async def _decidable(ctx: Context, sanction_id: strawberry.ID) -> SanctionRow:
-    row = await scoped_by_id(ctx, SanctionRow, "sanction").load(
-        pk_of(sanction_id, "Sanction") or 0)
-    if row is None:
-        raise DomainNotFound("no such sanction")
+    row = await require(ctx, SanctionRow, "sanction", sanction_id)
     if not await ctx.guard.check("sanction", "decide", row):
         raise DomainRuleViolation(*NOT_AUTHORITY, row.article)
     return row
@@ -93,9 +88,7 @@ class SanctionMutations:
         ctx = info.context
 
         async def run() -> IssueSanctionSuccess:
-            agency = await agency_by_id(ctx).load(pk_of(input.agency_id, "Agency") or 0)
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("sanction", "issue", agency):
                 raise DomainRuleViolation(*NOT_AUTHORITY, input.article)
             sanction, escalated = await issue_sanction(ctx.actor, agency, NewSanction(

@@ -4,17 +4,15 @@ from typing import Annotated
 
 import strawberry
 
-from models.errors import NotFound as DomainNotFound
+from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.acknowledge_site import acknowledge_site
 from models.operations.add_site import NewSite, add_site
 from models.site import Site as SiteRow
-from schema.agency.loaders import agency_by_id
 from schema.authz import Authorize
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
-from schema.loaders import scoped_by_id
+from schema.loaders import require
 from schema.site.inputs import AcknowledgeSiteInput, AddSiteInput
 from schema.site.types import Site
 
@@ -47,10 +45,7 @@ class SiteMutations:
         ctx = info.context
 
         async def run() -> AddSiteSuccess:
-            pk = pk_of(input.agency_id, "Agency")
-            agency = await agency_by_id(ctx).load(pk) if pk else None
-            if agency is None:
-                raise DomainNotFound("no such agency")
+            agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             # A site is the agency's own filing material: only the agency adds it (DESIGN §6).
             if not await ctx.guard.check("site", "add", SiteRow(agency_id=agency.id)):
                 raise DomainRuleViolation(
@@ -72,9 +67,7 @@ class SiteMutations:
         ctx = info.context
 
         async def run() -> AcknowledgeSiteSuccess:
-            site = await scoped_by_id(ctx, SiteRow, "site").load(pk_of(input.site_id, "Site") or 0)
-            if site is None:
-                raise DomainNotFound("no such site")
+            site = await require(ctx, SiteRow, "site", input.site_id)
             if not await ctx.guard.check("site", "acknowledge", site):
                 raise DomainRuleViolation("NOT_SITE_CITY", "the city the site lies in "
                                           "acknowledges it (Art. 4)", 4)
