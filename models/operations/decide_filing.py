@@ -22,7 +22,7 @@ from models.operations.items import (
     check_no_additions_when_sanctioned,
     check_pairs_free,
 )
-from models.operations.submit_filing import check_filed, check_initial
+from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial
 from models.periods import PERIOD_YEARS, add_years
 from models.snapshot import snapshot
 
@@ -117,7 +117,8 @@ async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: A
 async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str | None,
                         today: date, now: datetime) -> Filing:
     if filing.status is not FilingStatus.SUBMITTED:
-        raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}")
+        raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}",
+                            KIND_ARTICLE[filing.kind])
     agency = await Agency.get(id=filing.agency_id)
     items = await FilingItem.filter(filing_id=filing.id).order_by("id")
     if not approve:

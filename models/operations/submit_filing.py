@@ -24,6 +24,10 @@ from models.operations.items import (
 from models.periods import add_years
 from models.snapshot import snapshot
 
+# The article each kind of application is made under.
+KIND_ARTICLE = {FilingKind.INITIAL: 16, FilingKind.RENEWAL: 16, FilingKind.SCOPE_CHANGE: 13,
+                FilingKind.INFO_CHANGE: 13, FilingKind.TERMINATION: 17}
+
 RENEWAL_WINDOW_DAYS = 90  # Art. 16: 应于有效期满前90日内 … 提交申请
 MIN_OPERATION_YEARS = 1  # Art. 13: 原则上开展一年以上评价工作后 … 申请变更
 
@@ -116,7 +120,7 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
     await check_pairs_free(agency, new.items, today)
     if await Filing.exists(agency_id=agency.id, kind=new.kind, status=FilingStatus.SUBMITTED):
         raise RuleViolation("OPEN_FILING", f"a {new.kind.value} filing of this agency is "
-                            "already awaiting a decision")
+                            "already awaiting a decision", KIND_ARTICLE[new.kind])
 
 
 async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: date,

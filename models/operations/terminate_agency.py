@@ -16,6 +16,7 @@ from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
 from models.snapshot import snapshot
 
+ARTICLE = {TerminationReason.UNAPPROVED_SITE_CHANGE: 15, TerminationReason.VOLUNTARY: 17}
 WORDING = {
     TerminationReason.UNAPPROVED_SITE_CHANGE:
         "备案期内未经许可变更评价场地，视为终止备案（第十五条）",
@@ -28,7 +29,8 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
                            note: str | None, today: date,
                            now: datetime) -> tuple[Agency, Announcement]:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}")
+        raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}",
+                            ARTICLE.get(reason, 17))
     if agency.state is AgencyState.PENDING:
         raise RuleViolation("NOT_FILED", "a PENDING agency has no filing to terminate", 17)
     if note is not None and len(note) > 2000:

@@ -47,7 +47,7 @@ class CalendarMutations:
         async def run() -> SetWorkingCalendarSuccess:
             if not ctx.guard.allows("calendar", "write"):
                 raise DomainRuleViolation("NOT_PROVINCE", "the province center maintains the "
-                                          "working-day calendar")
+                                          "working-day calendar (Art. 3, 15)", 3)
             await set_working_calendar(ctx.actor, input.year, input.holidays,
                                        input.makeup_working_days)
             return SetWorkingCalendarSuccess(year=input.year,
