@@ -8,11 +8,13 @@ from typing import Any
 import strawberry
 
 from models.announcement import Announcement as AnnouncementRow
+from models.audit import AuditEvent as AuditRow
 from models.draw import Draw as DrawRow
 from models.inspection import Inspection as InspectionRow
 from models.inspection import Inspector as InspectorRow
 from schema.agency.types import load_agency
 from schema.announcement.types import Announcement
+from schema.audit.types import AuditEvent
 from schema.authz import Authorize
 from schema.context import Info
 from schema.draw.types import Draw
@@ -46,7 +48,13 @@ async def load_inspector(info: Info, pk: int) -> Inspector | None:
     return Inspector.from_row(row) if row else None
 
 
+async def load_audit_event(info: Info, pk: int) -> AuditEvent | None:
+    row = await scoped_by_id(info.context, AuditRow, "audit_event").load(pk)
+    return AuditEvent.from_row(row) if row else None
+
+
 LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
+    "AuditEvent": load_audit_event,
     "Inspection": load_inspection,
     "Draw": load_draw,
     "Inspector": load_inspector,
@@ -62,7 +70,7 @@ LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
 class NodeQueries:
     @strawberry.field(
         extensions=[Authorize("agency", "site", "filing", "sanction", "announcement",
-                              "inspection", "inspector", "draw")],
+                              "inspection", "inspector", "draw", "audit_event")],
         description="Any object by global id; null when missing or out of scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)
