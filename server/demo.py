@@ -711,6 +711,16 @@ async def seed_demo(today: dt.date | None = None) -> None:
                        object_type="Agency", object_id=str(a.id), agency_id=a.id,
                        region_id=a.filing_region_id, before=None, after=snapshot(a))
             for a in await Agency.all().order_by("id")
+        ] + [
+            AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
+                       object_type="Site", object_id=str(s.id), agency_id=s.agency_id,
+                       region_id=s.region_id, before=None, after=snapshot(s))
+            for s in await Site.all().order_by("id")
+        ] + [
+            AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
+                       object_type="Inspector", object_id=str(i.id), agency_id=None,
+                       region_id=i.region_id, before=None, after=snapshot(i))
+            for i in await Inspector.all().order_by("id")
         ])
 
 
@@ -802,6 +812,7 @@ async def _supervision(today: dt.date) -> None:
             result=InspectionResult.UNQUALIFIED if unqualified else InspectionResult.QUALIFIED,
             findings="考场视频监控存在盲区，监考人员配备不足。" if unqualified else "考务规范。",
             published=n % 3 == 0, authority_id=authority)
+    await _cross_jurisdiction_inspections(today)
     province_pool = [i for i in inspectors if i.region_id == PROVINCE_CODE]
     conflicts = {college.id} if province_pool else set()
     pool = [PoolMember(i.id, frozenset(conflicts if i.id == inspectors[0].id else ()))
@@ -827,3 +838,26 @@ async def _supervision(today: dt.date) -> None:
                                       "regionCode": "350200", "kind": None},
                           assignments=run_draw("xiamen-internal", xiamen, xiamen_pool, 2, 2),
                           published=False, authority_id="350200")
+
+
+async def _cross_jurisdiction_inspections(today: dt.date) -> None:
+    """Unpublished inspections whose visibility rests on one rule each: the province at a
+    provincial agency's sites in the cities (Art. 4: the city sees them as its territory), the
+    province at a 厦门 agency's venue in 漳州 (厦门 sees it as the filing city), and 平潭 at its
+    own agency."""
+    day = _workday(today - dt.timedelta(days=45))
+    cases: list[tuple[str, str | None, str]] = [
+        ("provincial_multi_city", None, PROVINCE_CODE),
+        ("xiamen_cross_city", "350600", PROVINCE_CODE),
+        ("pingtan_active", None, "350128"),
+    ]
+    for key, region, authority in cases:
+        agency = await Agency.get(credit_code=DEMO_CREDIT_CODES[key])
+        sites = Site.filter(agency_id=agency.id).order_by("id")
+        if region is not None:
+            sites = sites.filter(region_id=region)
+        for site in await sites.limit(3):
+            await Inspection.create(
+                agency_id=agency.id, site_id=site.id, kind=InspectionKind.EXTERNAL,
+                mode=InspectionMode.RANDOM, date=day, result=InspectionResult.QUALIFIED,
+                findings="双随机抽查：考务组织规范。", published=False, authority_id=authority)
