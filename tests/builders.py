@@ -9,8 +9,10 @@ addresses, so each test owns its agencies and the tests run in any order, next t
 
 from __future__ import annotations
 
+import calendar
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -76,6 +78,13 @@ mutation ($input: ImportFilingInput!) {
   importFiling(input: $input) { __typename ... on ImportFilingSuccess { filing { %s } } %s }
 }""" % (FILING_FIELDS, FAILURES)
 
+ISSUE_SANCTION = """
+mutation ($input: IssueSanctionInput!) {
+  issueSanction(input: $input) {
+    __typename ... on IssueSanctionSuccess { sanction { id grade decidedAt } } %s
+  }
+}""" % FAILURES
+
 AGENCY = """
 query ($id: ID!) {
   agency(id: $id) { id name legalRepresentative status validUntil bannedUntil }
@@ -89,9 +98,10 @@ def today() -> date:
 
 def years_later(day: date, years: int) -> date:
     """The same calendar date `years` on (or back); 29 February falls on 28 February."""
-    if day.month == 2 and day.day == 29 and (day.year + years) % 4 != 0:
-        return date(day.year + years, 2, 28)
-    return day.replace(year=day.year + years)
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def pk(global_id: str) -> int:
@@ -173,15 +183,29 @@ async def import_filing(api: Api, org: Org, valid_from: date, items: list[dict[s
     return result
 
 
+Scope = Callable[[list[str]], list[dict[str, str]]]
+
+
+def everywhere(sites: list[str]) -> list[dict[str, str]]:
+    return [item(s) for s in sites]
+
+
 async def filed_agency(api: Api, valid_from: date, *, sites: int = 1,
-                       items: list[dict[str, str]] | None = None, **agency_kw: Any) -> Org:
-    """An agency whose filing the province imported with this `validFrom` (first approval);
-    by default its scope is 电工 LEVEL_4 at each of its sites."""
+                       scope: Scope = everywhere, **agency_kw: Any) -> Org:
+    """An agency whose filing the province imported with this `validFrom` (its first
+    approval); `scope(its sites)` lists the items, by default 电工 LEVEL_4 at each site."""
     org = await new_agency(api, sites=sites, **agency_kw)
-    scope = items if items is not None else [item(s) for s in org.sites]
-    result = await import_filing(api, org, valid_from, scope)
+    result = await import_filing(api, org, valid_from, scope(org.sites))
     assert result["__typename"] == "ImportFilingSuccess", result
     return org
+
+
+async def public_venue(api: Api) -> str:
+    """A venue every agency can see: on the approved filing (茶艺师 only) of the agency that
+    registered it, so other agencies may put it on their filings for other occupations."""
+    owner = await filed_agency(api, today() - timedelta(days=100),
+                               scope=lambda s: [item(s[0], "茶艺师")])
+    return owner.sites[0]
 
 
 async def submit(api: Api, org: Org, kind: str, items: list[dict[str, str]] | None = None,
@@ -221,6 +245,17 @@ async def approved(api: Api, filing_id: str, token: str | None = None) -> dict[s
     assert result["__typename"] == "DecideFilingSuccess", result
     filing: dict[str, Any] = result["filing"]
     return filing
+
+
+async def sanctioned(api: Api, org: Org, article: int, clause: int) -> dict[str, Any]:
+    """An effective Art. 22 rectification or Art. 23 revocation issued by the province today
+    (the app's today: run it through `api_on(day)` to date it)."""
+    data = await api.query(ISSUE_SANCTION, {"input": {
+        "agencyId": org.id, "article": article, "clause": clause, "facts": "督导发现的违规情况",
+    }}, api.token(Role.PROVINCE))
+    result: dict[str, Any] = data["issueSanction"]
+    assert result["__typename"] == "IssueSanctionSuccess", result
+    return result
 
 
 async def agency_view(api: Api, org: Org) -> dict[str, Any]:

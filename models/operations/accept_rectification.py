@@ -26,6 +26,10 @@ async def accept_rectification(actor: Actor, sanction: Sanction, today: date) ->
     agency = await Agency.get(id=sanction.agency_id)
     before_sanction, before_agency = snapshot(sanction), snapshot(agency)
     async with in_transaction() as conn:
+        # Of two acceptances racing, the second finds it accepted once the first commits.
+        if not await Sanction.filter(id=sanction.id, rectified_at__isnull=True).using_db(
+                conn).update(rectified_at=today):
+            raise RuleViolation("ALREADY_RECTIFIED", "accepted meanwhile", 22)
         sanction.rectified_at = today
         await sanction.save(using_db=conn)
         still_open = await Sanction.filter(

@@ -27,6 +27,10 @@ async def confirm_sanction(actor: Actor, sanction: Sanction, today: date,
                             sanction.article)
     before_sanction, before_agency = snapshot(sanction), snapshot(agency)
     async with in_transaction() as conn:
+        if not await Sanction.filter(id=sanction.id, status=SanctionStatus.PROPOSED).using_db(
+                conn).update(status=SanctionStatus.EFFECTIVE):
+            raise RuleViolation("NOT_PROPOSED", "confirmed or withdrawn meanwhile",
+                                sanction.article)
         sanction.status, sanction.decided_at, sanction.published = (
             SanctionStatus.EFFECTIVE, today, True)
         await sanction.save(using_db=conn)

@@ -22,7 +22,7 @@ from models.operations.items import (
     check_no_additions_when_sanctioned,
     check_pairs_free,
 )
-from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial
+from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial, in_force
 from models.periods import PERIOD_YEARS, add_years
 from models.snapshot import snapshot
 
@@ -30,11 +30,17 @@ from models.snapshot import snapshot
 async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewItem],
                           today: date) -> None:
     """The rules are checked again at the decision: the world may have moved since submission."""
-    if filing.kind is FilingKind.INITIAL:
-        check_initial(agency, today)
-    elif filing.kind in (FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
+    if filing.kind is FilingKind.RENEWAL:
+        # Applied for in the window (Art. 16); it extends the scope in force, whatever it is now.
         if agency.state not in (AgencyState.ACTIVE, AgencyState.SUSPENDED):
             raise RuleViolation("NOT_IN_FORCE", "the agency's filing is no longer in force", 16)
+        return
+    if filing.kind is FilingKind.INITIAL:
+        check_initial(agency, today)
+    elif filing.kind is FilingKind.SCOPE_CHANGE:
+        if not in_force(agency, today):
+            raise RuleViolation("NOT_IN_FORCE", "the filing is no longer in force; its scope "
+                                "cannot change (Art. 13, 16)", 13)
         await check_no_additions_when_sanctioned(agency, new_items)
     else:
         check_filed(agency, filing.kind)
@@ -68,7 +74,7 @@ async def _apply(conn: BaseDBAsyncClient, actor: Actor, agency: Agency, filing: 
         agency.valid_until = filing.valid_until
     elif kind is FilingKind.SCOPE_CHANGE:
         filing.valid_from, filing.valid_until = today, agency.valid_until
-    if kind in (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
+    if kind in (FilingKind.INITIAL, FilingKind.SCOPE_CHANGE):
         await put_in_force(conn, agency, items, today, now)
     elif kind is FilingKind.INFO_CHANGE:
         assert period is not None
@@ -131,6 +137,13 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
     filing_before, agency_before = snapshot(filing), snapshot(agency)
     try:
         async with in_transaction() as conn:
+            # Claim the decision first: of two decisions racing on one filing, the second
+            # finds it no longer SUBMITTED once the first commits, and changes nothing.
+            taken = await Filing.filter(id=filing.id, status=FilingStatus.SUBMITTED).using_db(
+                conn).update(decided_at=now)
+            if not taken:
+                raise RuleViolation("ALREADY_DECIDED", "the filing was decided meanwhile",
+                                    KIND_ARTICLE[filing.kind])
             filing.status = FilingStatus.APPROVED if approve else FilingStatus.REJECTED
             filing.decided_at = now
             if reason:

@@ -31,10 +31,11 @@ SCOPE_KINDS = (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE)
 
 
 async def current_items(agency_id: int) -> list[FilingItem]:
-    """The agency's scope in force: the items of its latest approved scope-setting filing
-    (a renewal or scope change always lists the whole scope)."""
+    """The agency's scope in force: the items of its latest approved INITIAL or SCOPE_CHANGE
+    filing (each lists the whole scope; a renewal extends the scope without changing it)."""
     latest = await Filing.filter(
-        agency_id=agency_id, status=FilingStatus.APPROVED, kind__in=SCOPE_KINDS
+        agency_id=agency_id, status=FilingStatus.APPROVED,
+        kind__in=[FilingKind.INITIAL, FilingKind.SCOPE_CHANGE],
     ).order_by("-decided_at", "-id").first()
     if latest is None:
         return []

@@ -114,6 +114,15 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
                                "representative (Art. 13)")
         if new.new_name is not None and len(new.new_name.strip()) > 200:
             raise InvalidInput("newName", "at most 200 characters")
+        if (new.new_legal_representative is not None
+                and len(new.new_legal_representative.strip()) > 64):
+            raise InvalidInput("newLegalRepresentative", "at most 64 characters")
+    if new.kind is FilingKind.RENEWAL:
+        scope = {(i.site_id, i.occupation_code, i.level) for i in await current_items(agency.id)}
+        if {(i.site.id, i.occupation_code, i.level) for i in new.items} != scope:
+            raise RuleViolation("SCOPE_CHANGE_NEEDED", "a renewal carries the scope in force "
+                                "over; change sites, occupations or levels with a SCOPE_CHANGE "
+                                "(Art. 13)", 13)
     check_items(agency, new.items)
     if new.kind in (FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
         await check_no_additions_when_sanctioned(agency, new.items)

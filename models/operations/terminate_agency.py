@@ -41,6 +41,10 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
     if note:
         body += f"\n{note.strip()}"
     async with in_transaction() as conn:
+        if not await Agency.filter(id=agency.id, state=agency.state).using_db(conn).update(
+                state=AgencyState.TERMINATED):
+            raise RuleViolation("ALREADY_CLOSED", "the filing changed meanwhile",
+                                ARTICLE.get(reason, 17))
         await close_agency(conn, actor, agency, now)
         await agency.save(using_db=conn)
         await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
