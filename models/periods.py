@@ -20,15 +20,32 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def period_start(agency: Agency) -> date | None:
+def period_start(agency: Agency, today: date) -> date | None:
+    """The first day of the filing period running today. A renewal approved early (Art. 16)
+    already moved `valid_until` on, so step back whole periods until one has begun."""
     if agency.valid_until is None:
         return None
-    return add_years(agency.valid_until, -PERIOD_YEARS)
+    start = add_years(agency.valid_until, -PERIOD_YEARS)
+    first = agency.first_approved_on or start
+    while start > today and add_years(start, -PERIOD_YEARS) >= first:
+        start = add_years(start, -PERIOD_YEARS)
+    return start
 
 
-async def restricted_since_period_start(agency: Agency) -> bool:
+def period_number(agency: Agency, today: date) -> int:
+    """1 in the first filing period, 2 in the one after the first renewal, …"""
+    start = period_start(agency, today)
+    if start is None or agency.first_approved_on is None:
+        return 0
+    n, begin = 1, agency.first_approved_on
+    while add_years(begin, PERIOD_YEARS) <= start:
+        n, begin = n + 1, add_years(begin, PERIOD_YEARS)
+    return n
+
+
+async def restricted_since_period_start(agency: Agency, today: date) -> bool:
     """An effective Art. 22 or 23 sanction in the current filing period (Art. 24)."""
-    start = period_start(agency)
+    start = period_start(agency, today)
     if start is None:
         return False
     return await Sanction.exists(

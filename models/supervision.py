@@ -6,7 +6,7 @@ from datetime import date
 
 from models.agency import Agency
 from models.enums import AgencyKind, AgencyState, InspectionMode, SanctionStatus
-from models.periods import PERIOD_YEARS, add_years, period_start
+from models.periods import PERIOD_YEARS, add_years, period_number, period_start
 from models.sanction import Sanction
 
 INCENTIVES = (
@@ -14,16 +14,6 @@ INCENTIVES = (
     "Art. 25(2): 申办省级职业技能竞赛、评价技术资源开发等事项优先或重点支持",
     "Art. 25(3): 从业人员申报考评员、外部质量督导人员优先或重点支持",
 )
-
-
-def period_number(agency: Agency) -> int:
-    """1 in the first filing period, 2 after one renewal, …"""
-    if agency.first_approved_on is None or agency.valid_until is None:
-        return 0
-    n, end = 1, add_years(agency.first_approved_on, PERIOD_YEARS)
-    while end < agency.valid_until:
-        n, end = n + 1, add_years(end, PERIOD_YEARS)
-    return n
 
 
 def sanctioned_since(sanctions: list[Sanction], start: date | None) -> bool:
@@ -36,15 +26,15 @@ def incentives(agency: Agency, sanctions: list[Sanction], today: date) -> list[s
     if agency.state is not AgencyState.ACTIVE or agency.valid_until is None \
             or agency.valid_until < today:
         return []
-    return [] if sanctioned_since(sanctions, period_start(agency)) else list(INCENTIVES)
+    return [] if sanctioned_since(sanctions, period_start(agency, today)) else list(INCENTIVES)
 
 
-def supervision_mode(agency: Agency, sanctions: list[Sanction]) -> InspectionMode:
+def supervision_mode(agency: Agency, sanctions: list[Sanction], today: date) -> InspectionMode:
     """Art. 25(4): a social organisation moves from 逢考必督 to random supervision from its
     second filing period, when the period before was clean; everyone else is EVERY_EXAM."""
-    if agency.kind is not AgencyKind.SOCIAL_ORG or period_number(agency) < 2:
+    if agency.kind is not AgencyKind.SOCIAL_ORG or period_number(agency, today) < 2:
         return InspectionMode.EVERY_EXAM
-    start = period_start(agency)
+    start = period_start(agency, today)
     assert start is not None
     previous_start = add_years(start, -PERIOD_YEARS)
     clean = not sanctioned_since(sanctions, previous_start)

@@ -751,7 +751,8 @@ async def _announce_decisions() -> None:
         termination = filing.kind is FilingKind.TERMINATION
         await Announcement.create(
             kind=AnnouncementKind.TERMINATION if termination else AnnouncementKind.INFO_CHANGE,
-            agency_id=agency.id, filing_id=filing.id, authority_id=filing.authority_id,
+            agency_id=agency.id, filing_id=filing.id,
+            authority_id=PROVINCE_CODE if termination else filing.authority_id,
             termination_reason=TerminationReason.VOLUNTARY if termination else None,
             start_date=start, end_date=end,
             body=(f"{agency.name}（{agency.credit_code}）自愿终止评价工作，终止备案（第十七条）。"

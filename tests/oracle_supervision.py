@@ -11,8 +11,10 @@ the database with raw SQL and the rules are plain Python; nothing here imports `
   draw          PUBLIC, AGENCY: published; CITY c: published or authority c; PROVINCE: all
   supervisionMode / incentives of an agency: the contact-field rule (a itself; CITY c: filed
                 with c or operates in c; PROVINCE)
-  audit event   PUBLIC, AGENCY: none; CITY c: region c, or about an agency filed with c or
-                operating in c; PROVINCE: all
+  audit event   PUBLIC, AGENCY: none; CITY c: placed in c (region c), or about an agency filed
+                with c; PROVINCE: all. (Not "operating in c": a provincial agency's events
+                elsewhere, e.g. about its site in another city or an unpublished sanction by
+                the province, are not records in c's jurisdiction.)
 """
 
 from __future__ import annotations
@@ -211,8 +213,7 @@ class SupervisionOracle:
             assert c
             if e.region == c:
                 return True
-            return e.agency_id is not None and (self.base.filed_with(e.agency_id, c)
-                                                or self.base.operates_in(e.agency_id, c))
+            return e.agency_id is not None and self.base.filed_with(e.agency_id, c)
         return False  # PUBLIC, AGENCY
 
 

@@ -24,6 +24,10 @@ async def acknowledge_site(actor: Actor, site: Site, now: datetime) -> Site:
                             f"acknowledged on {site.acknowledged_at.date().isoformat()}", 4)
     before = snapshot(site)
     async with in_transaction() as conn:
+        # Of two acknowledgements racing, the second finds the site acknowledged.
+        if not await Site.filter(id=site.id, acknowledged_at__isnull=True).using_db(conn).update(
+                acknowledged_at=now):
+            raise RuleViolation("ALREADY_ACKNOWLEDGED", "acknowledged meanwhile", 4)
         site.acknowledged_at = now
         await site.save(using_db=conn, update_fields=["acknowledged_at"])
         await record(conn, actor, "acknowledgeSite", site, agency_id=agency.id,

@@ -58,7 +58,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
         raise RuleViolation(
             "AGENCY_CLOSED", f"the agency's filing is {agency.state.value.lower()}", 23
         )
-    if await restricted_since_period_start(agency):
+    if await restricted_since_period_start(agency, today):
         raise RuleViolation(
             "SANCTIONED_PERIOD",
             "no new sites in a filing period with a rectification or revocation (Art. 24)",

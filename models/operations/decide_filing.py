@@ -24,6 +24,7 @@ from models.operations.items import (
 )
 from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial, in_force
 from models.periods import PERIOD_YEARS, add_years
+from models.region import PROVINCE_CODE
 from models.snapshot import snapshot
 
 
@@ -41,7 +42,7 @@ async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewIte
         if not in_force(agency, today):
             raise RuleViolation("NOT_IN_FORCE", "the filing is no longer in force; its scope "
                                 "cannot change (Art. 13, 16)", 13)
-        await check_no_additions_when_sanctioned(agency, new_items)
+        await check_no_additions_when_sanctioned(agency, new_items, today)
     else:
         check_filed(agency, filing.kind)
     check_items(agency, new_items)
@@ -92,7 +93,7 @@ async def _apply(conn: BaseDBAsyncClient, actor: Actor, agency: Agency, filing: 
         assert period is not None
         await close_agency(conn, actor, agency, now, keep_filing=filing.id)
         await announce(conn, actor, kind=AnnouncementKind.TERMINATION, agency_id=agency.id,
-                       authority=filing.authority_id, period=period, filing_id=filing.id,
+                       authority=PROVINCE_CODE, period=period, filing_id=filing.id,
                        reported_to_ministry_at=now,
                        body=f"{agency.name}（{agency.credit_code}）自愿终止评价工作，"
                             "终止备案（第十七条），已报备人社部。")

@@ -57,24 +57,25 @@ def validate(new: NewSanction, today: date) -> None:
         raise InvalidInput("rectificationDeadline", "must be after today")
 
 
-async def _earlier(agency: Agency, grade: SanctionGrade) -> Sanction | None:
+async def _earlier(agency: Agency, grade: SanctionGrade, today: date) -> Sanction | None:
     """The latest effective sanction of that grade in the agency's current filing period."""
-    start = period_start(agency)
+    start = period_start(agency, today)
     qs = Sanction.filter(agency_id=agency.id, grade=grade, status=SanctionStatus.EFFECTIVE)
     if start is not None:
         qs = qs.filter(decided_at__gte=start)
     return await qs.order_by("-decided_at", "-id").first()
 
 
-async def ladder(agency: Agency, new: NewSanction) -> tuple[int, int, Sanction | None]:
+async def ladder(agency: Agency, new: NewSanction,
+                 today: date) -> tuple[int, int, Sanction | None]:
     """(article, clause, escalated from) after applying the escalation rules."""
     article, clause, source = new.article, new.clause, None
     if article == 21:
-        interview = await _earlier(agency, SanctionGrade.INTERVIEW)
+        interview = await _earlier(agency, SanctionGrade.INTERVIEW, today)
         if new.serious or interview is not None:  # Art. 22(一): 情节严重的，或约谈后再次发生的
             article, clause, source = 22, 1, interview
     if article == 22:
-        notice = await _earlier(agency, SanctionGrade.RECTIFICATION)
+        notice = await _earlier(agency, SanctionGrade.RECTIFICATION, today)
         if notice is not None:  # Art. 23(一): 已被出具书面通知后再次违反第二十二条规定的
             article, clause, source = 23, 1, notice
     return article, clause, source
@@ -100,7 +101,7 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
     if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
         raise RuleViolation("NOT_FILED", f"the agency is {agency.state.value}: there is no "
                             "filing to sanction", new.article)
-    article, clause, source = await ladder(agency, new)
+    article, clause, source = await ladder(agency, new, today)
     grade = GRADE[article]
     deadline = None
     if grade is SanctionGrade.RECTIFICATION:

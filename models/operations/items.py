@@ -93,10 +93,11 @@ def pair_taken(site: Site, occupation_code: str) -> RuleViolation:
     )
 
 
-async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem]) -> None:
+async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem],
+                                             today: date) -> None:
     """Art. 22, 24: after a rectification or revocation in the filing period, no new site,
     occupation or level may be added until the period ends."""
-    if not await restricted_since_period_start(agency):
+    if not await restricted_since_period_start(agency, today):
         return
     current = await current_items(agency.id)
     sites = {c.site_id for c in current}

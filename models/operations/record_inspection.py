@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from models.agency import Agency
 from models.audit import Actor, record
 from models.enums import (
+    AgencyState,
     InspectionKind,
     InspectionMode,
     InspectionResult,
@@ -53,7 +54,15 @@ async def validate(agency: Agency, new: NewInspection, today: date) -> None:
 async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
                             today: date) -> tuple[Inspection, Sanction | None]:
     await validate(agency, new, today)
+    closed = agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED)
+    counts = (new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
+              and not closed)
     async with in_transaction() as conn:
+        if counts:
+            # One agency's failures are counted one transaction at a time (the row lock comes
+            # first, before the insert takes its key-share lock), so concurrent failures cannot
+            # each see "the third" and propose twice.
+            await Agency.filter(id=agency.id).using_db(conn).select_for_update().first()
         inspection = await Inspection.create(
             using_db=conn, agency_id=agency.id, site_id=new.site.id if new.site else None,
             kind=new.kind, mode=new.mode, date=new.date, result=new.result,
@@ -63,7 +72,7 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
                      region_code=new.site.region_id if new.site else new.authority,
                      before=None, after=snapshot(inspection))
         proposal = None
-        if new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED:
+        if counts:
             year = new.date.year
             failures = await Inspection.filter(
                 agency_id=agency.id, kind=InspectionKind.EXTERNAL,

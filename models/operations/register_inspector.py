@@ -18,12 +18,13 @@ async def register_inspector(actor: Actor, name: str, region_code: str,
         raise InvalidInput("name", "must be 1 to 64 characters")
     if not await Region.exists(code=region_code):
         raise InvalidInput("regionCode", f"unknown region {region_code!r}")
+    conflicts = list({a.id: a for a in conflicts}.values())
     async with in_transaction() as conn:
         inspector = await Inspector.create(using_db=conn, name=name.strip(),
                                            region_id=region_code)
         await InspectorConflict.bulk_create(
             [InspectorConflict(inspector_id=inspector.id, agency_id=a.id)
-             for a in {a.id: a for a in conflicts}.values()], using_db=conn)
+             for a in conflicts], using_db=conn)
         await record(conn, actor, "registerInspector", inspector, agency_id=None,
                      region_code=region_code, before=None,
                      after={**snapshot(inspector), "conflicts": sorted(a.id for a in conflicts)})

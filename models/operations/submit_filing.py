@@ -125,7 +125,7 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
                                 "(Art. 13)", 13)
     check_items(agency, new.items)
     if new.kind in (FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
-        await check_no_additions_when_sanctioned(agency, new.items)
+        await check_no_additions_when_sanctioned(agency, new.items, today)
     await check_pairs_free(agency, new.items, today)
     if await Filing.exists(agency_id=agency.id, kind=new.kind, status=FilingStatus.SUBMITTED):
         raise RuleViolation("OPEN_FILING", f"a {new.kind.value} filing of this agency is "

@@ -14,6 +14,7 @@ from models.enums import AgencyState, AnnouncementKind, TerminationReason
 from models.errors import InvalidInput, RuleViolation
 from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
+from models.region import PROVINCE_CODE
 from models.snapshot import snapshot
 
 ARTICLE = {TerminationReason.UNAPPROVED_SITE_CHANGE: 15, TerminationReason.VOLUNTARY: 17}
@@ -49,8 +50,9 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
         await agency.save(using_db=conn)
         await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=before, after=snapshot(agency))
+        # Art. 15, 17: the province center publishes terminations and reports them.
         notice = await announce(conn, actor, kind=AnnouncementKind.TERMINATION,
-                                agency_id=agency.id, authority=agency.filing_region_id,
+                                agency_id=agency.id, authority=PROVINCE_CODE,
                                 period=period, body=body, reason=reason,
                                 reported_to_ministry_at=now)
     return agency, notice

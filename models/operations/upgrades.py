@@ -3,7 +3,7 @@ for national level (Art. 28)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -49,13 +49,16 @@ async def approve_upgrade(actor: Actor, agency: Agency) -> Agency:
     """Art. 27: the province agrees; the agency is filed with the province from now on."""
     if agency.upgrade_recommended_at is None:
         raise RuleViolation("NOT_RECOMMENDED", "its city has not recommended it (Art. 27)", 27)
+    if agency.state is not AgencyState.ACTIVE:
+        raise RuleViolation("NOT_ACTIVE", f"the agency is {agency.state.value}", 27)
     before = snapshot(agency)
     agency.level, agency.filing_region_id = AgencyLevel.PROVINCIAL, PROVINCE_CODE
     agency.upgrade_recommended_at = None
     return await _save(actor, agency, "approveUpgrade", before)
 
 
-async def recommend_national(actor: Actor, agency: Agency, now: datetime) -> Agency:
+async def recommend_national(actor: Actor, agency: Agency, today: date,
+                             now: datetime) -> Agency:
     """Art. 28: a provincial agency with a clean filing period."""
     if agency.level is not AgencyLevel.PROVINCIAL or agency.state is not AgencyState.ACTIVE:
         raise RuleViolation("NOT_ELIGIBLE", "an ACTIVE provincial agency is recommended for "
@@ -63,7 +66,7 @@ async def recommend_national(actor: Actor, agency: Agency, now: datetime) -> Age
     if agency.national_recommended_at is not None:
         raise RuleViolation("ALREADY_RECOMMENDED", "already recommended", 28)
     sanctions = await Sanction.filter(agency_id=agency.id)
-    if sanctioned_since(sanctions, period_start(agency)):
+    if sanctioned_since(sanctions, period_start(agency, today)):
         raise RuleViolation("NOT_CLEAN", "the filing period has an Art. 21-23 sanction", 28)
     before = snapshot(agency)
     agency.national_recommended_at = now

@@ -54,7 +54,7 @@ def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
         sanctions: dict[int, list[SanctionRow]] = {a.id: [] for a in agencies}
         for s in await SanctionRow.filter(agency_id__in=list(sanctions)):
             sanctions[s.agency_id].append(s)
-        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id]),
+        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id], ctx.today),
                                    incentives(a, sanctions[a.id], ctx.today)) for a in agencies}
         return [found.get(i) for i in ids]
 

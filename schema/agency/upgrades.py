@@ -81,6 +81,6 @@ class UpgradeMutations:
         async def run() -> UpgradeSuccess:
             agency = await _target(ctx, input.agency_id, "recommend_national", 28)
             return UpgradeSuccess(agency=Agency.from_row(
-                await recommend_national(ctx.actor, agency, ctx.now)))
+                await recommend_national(ctx.actor, agency, ctx.today, ctx.now)))
 
         return await typed(run)

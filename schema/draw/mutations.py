@@ -59,7 +59,8 @@ class DrawMutations:
             draw = await draw_inspections(ctx.actor, DrawRequest(
                 scope=ctx.guard.filter("draw", "run"), count=input.count, ratio=input.ratio,
                 region_code=input.region_code, kind=input.kind, inspectors=pool,
-                per_agency=input.inspectors_per_agency or 2, seed=input.seed,
+                per_agency=2 if input.inspectors_per_agency is None
+                else input.inspectors_per_agency, seed=input.seed,
                 published=input.published is not False,
                 authority=ctx.viewer.region_code or "350000"), ctx.today)
             return DrawInspectionsSuccess(draw=Draw.from_row(draw))
