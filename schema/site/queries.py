@@ -4,7 +4,7 @@ import strawberry
 from tortoise.expressions import Q, Subquery
 
 from models.agency import Agency as AgencyRow
-from models.enums import AgencyLevel
+from models.enums import AgencyLevel, AgencyState
 from models.filing import FilingItem
 from models.site import Site as SiteRow
 from schema.authz import Authorize
@@ -43,7 +43,9 @@ class SiteQueries:
                       "acknowledgement (报备, Art. 4).")
     async def acknowledgement_queue(self, info: Info, first: int | None = None,
                                     after: str | None = None) -> Connection[Site]:
-        provincial = AgencyRow.filter(level=AgencyLevel.PROVINCIAL).values("id")
+        # A closed agency's venues need no acknowledgement any more.
+        provincial = AgencyRow.filter(level=AgencyLevel.PROVINCIAL).exclude(
+            state__in=[AgencyState.TERMINATED, AgencyState.REVOKED]).values("id")
         qs = SiteRow.filter(info.context.guard.filter("site", "acknowledge"),
                             acknowledged_at__isnull=True, agency_id__in=Subquery(provincial))
         return await paginate(qs, first, after, Site.from_row)
