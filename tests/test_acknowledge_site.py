@@ -24,6 +24,7 @@ from tests.fresh_agencies import (
     make_agency,
     mutate,
     pk,
+    terminate,
 )
 
 QUEUE = """
@@ -194,3 +195,14 @@ async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: 
             outcomes.append((kinds, events))
     assert all(kinds == ["AcknowledgeSiteSuccess", "RuleViolation", "RuleViolation"]
                and events == 1 for kinds, events in outcomes), outcomes
+
+
+async def test_a_terminated_agencys_sites_leave_the_queue(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
+        site = await add_site(api, agency, "350800")
+        longyan = api.token(Role.CITY, region="350800")
+        assert site in await _ids(api, QUEUE, "acknowledgementQueue", longyan)
+        ended = await terminate(api, agency, "VOLUNTARY", token=api.token(Role.PROVINCE))
+        assert ended["__typename"] == "TerminateAgencySuccess", ended
+        assert site not in await _ids(api, QUEUE, "acknowledgementQueue", longyan)
