@@ -231,3 +231,15 @@ async def test_an_upgraded_agency_can_go_on_to_national_level(api_on) -> None:  
         assert (await _approve(api, agency))["__typename"] == "UpgradeSuccess"
         result = await _national(api, agency)
         assert result["__typename"] == "UpgradeSuccess", result
+
+
+async def test_a_pending_recommendation_is_not_public(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        agency = await make_agency(api, region="350200")
+        recommended = await _recommend(api, agency, city(api, "350200"), [2])
+        assert recommended["__typename"] == "UpgradeSuccess", recommended
+        query = "query ($id: ID!) { agency(id: $id) { upgradeRecommendedAt } }"
+        assert (await api.query(query, {"id": agency.id}))["agency"] == {
+            "upgradeRecommendedAt": None}
+        seen = await api.query(query, {"id": agency.id}, api.token(Role.PROVINCE))
+        assert seen["agency"]["upgradeRecommendedAt"].startswith("2026-03-10")

@@ -85,9 +85,10 @@ class Agency(Node):
         return standing.incentives if standing else None
 
     @strawberry.field(description="When its city recommended it be managed as provincial "
-                      "(Art. 27), awaiting the province.")
-    def upgrade_recommended_at(self) -> datetime | None:
-        return self.row.upgrade_recommended_at
+                      "(Art. 27), awaiting the province. Private until decided.")
+    async def upgrade_recommended_at(self, info: Info) -> datetime | None:
+        standing = await supervision_by_agency(info.context).load(self.row.id)
+        return self.row.upgrade_recommended_at if standing else None
 
     @strawberry.field(description="When the province recommended it for national level "
                       "(Art. 28).")
