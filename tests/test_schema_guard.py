@@ -32,3 +32,11 @@ def test_every_root_field_declares_its_authorization() -> None:
 def test_mutations_are_never_public() -> None:
     for field in _root_fields(Mutation):
         assert not any(isinstance(e, Public) for e in field.extensions), field.name
+
+
+def test_policy_names_only_scopes_that_exist_and_every_scope_is_used() -> None:
+    from policies.scopes import NONE, SCOPES
+
+    named = {r[3] for r in policy_rules()}
+    assert named <= set(SCOPES), named - set(SCOPES)
+    assert set(SCOPES) - {NONE.name} <= named, set(SCOPES) - {NONE.name} - named
