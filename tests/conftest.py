@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise
 
 from models.database import migrate, tortoise_config
@@ -26,6 +28,17 @@ from server.auth import mint_token
 from server.clock import TIMEZONE
 from server.demo import seed_demo
 from server.settings import Settings
+
+
+# Property tests run through HTTP against a database, so examples are slow and timing varies:
+# no per-example deadline. `HYPOTHESIS_PROFILE=ci` (set by .ci/run) raises the example counts.
+_SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+               HealthCheck.data_too_large]
+hypothesis_settings.register_profile("default", max_examples=100, deadline=None,
+                                     suppress_health_check=_SUPPRESSED)
+hypothesis_settings.register_profile("ci", max_examples=2000, deadline=None,
+                                     suppress_health_check=_SUPPRESSED)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _scratch_postgres(url: str) -> tuple[str, str, str]:
