@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from models.audit import Actor
 from policies.guard import Guard
 from policies.viewer import Viewer
+from schema.limits import QueryLimits
 
 L = TypeVar("L")
 
@@ -22,6 +23,10 @@ class Context:
     today: date
     now: datetime
     request_id: str
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    # Production shows the schema only to officials and never suggests field names.
+    introspection: bool = True
+    suggestions: bool = True
     guard: Guard = field(init=False)
     _loaders: dict[Hashable, Any] = field(default_factory=dict, init=False)
 

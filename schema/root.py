@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.agency.mutations import AgencyMutations
@@ -22,6 +23,7 @@ from schema.inspection.mutations import InspectionMutations
 from schema.inspection.queries import InspectionQueries
 from schema.inspector.mutations import InspectorMutations
 from schema.inspector.queries import InspectorQueries
+from schema.limits import MAX_BATCH_CEILING, EnforceLimits
 from schema.masking import MaskUnexpectedErrors
 from schema.node_query import NodeQueries
 from schema.region.queries import RegionQueries
@@ -46,7 +48,8 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[RuleViolation, InvalidInput, NotFound],
-        extensions=[MaskUnexpectedErrors],
+        extensions=[EnforceLimits, MaskUnexpectedErrors],
+        config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH_CEILING}),
     )
 
 

@@ -14,7 +14,8 @@ from starlette.staticfiles import StaticFiles
 
 from schema.root import schema
 from server.db import close_database, open_database, seed_demo_if_empty
-from server.graphql_view import AuthenticatedGraphQL, Clock
+from server.endpoint import GraphQLEndpoint
+from server.graphql_view import Clock
 from server.settings import Settings, get_settings
 
 STATIC = Path(__file__).with_name("static")
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         finally:
             await close_database()
 
-    graphql = AuthenticatedGraphQL(schema, settings, clock)
+    graphql = GraphQLEndpoint(schema, settings, clock)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

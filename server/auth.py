@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -120,10 +119,3 @@ def mint_token(settings: Settings, role: Role, *, region: str | None = None,
     if settings.jwt_secret is None:
         raise RuntimeError("REGISTRY_JWT_SECRET is not set; tokens come from the identity provider")
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
-
-
-def unauthorized_body(message: str) -> str:
-    return json.dumps(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        ensure_ascii=False,
-    )

@@ -6,8 +6,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schema.limits import MAX_BATCH_CEILING, QueryLimits
+from schema.pagination import MAX_PAGE
 
 DEVELOPMENT_SECRET = "development-secret-not-for-production-use-0001"
 EMBEDDED_DATABASE = "sqlite://registry.sqlite3"
@@ -28,9 +32,36 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=12 * 60, alias="REGISTRY_TOKEN_TTL_MINUTES")
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
 
+    # Abuse limits (README, Security). A request over one is refused before anything runs.
+    max_depth: int = Field(default=8, ge=1, alias="REGISTRY_MAX_DEPTH")
+    max_aliases: int = Field(default=15, ge=0, alias="REGISTRY_MAX_ALIASES")
+    max_tokens: int = Field(default=1000, ge=10, alias="REGISTRY_MAX_TOKENS")
+    max_directives: int = Field(default=50, ge=0, alias="REGISTRY_MAX_DIRECTIVES")
+    max_cost: int = Field(default=50_000, ge=1, alias="REGISTRY_MAX_COST")
+    max_page: int = Field(default=MAX_PAGE, ge=1, le=MAX_PAGE, alias="REGISTRY_MAX_PAGE")
+    max_batch: int = Field(default=10, ge=0, le=MAX_BATCH_CEILING, alias="REGISTRY_MAX_BATCH")
+    max_body_bytes: int = Field(default=100_000, ge=1024, alias="REGISTRY_MAX_BODY_BYTES")
+    # `limits` rate strings ("60/minute", "10/second;500/hour"); empty turns the limit off.
+    rate_limit_anonymous: str = Field(default="60/minute", alias="REGISTRY_RATE_LIMIT_ANONYMOUS")
+    rate_limit_signed_in: str = Field(default="600/minute",
+                                      alias="REGISTRY_RATE_LIMIT_SIGNED_IN")
+
     @property
     def production(self) -> bool:
         return self.registry_env == "production"
+
+    @property
+    def query_limits(self) -> QueryLimits:
+        return QueryLimits(max_depth=self.max_depth, max_aliases=self.max_aliases,
+                           max_tokens=self.max_tokens, max_directives=self.max_directives,
+                           max_cost=self.max_cost, max_page=self.max_page)
+
+    @field_validator("rate_limit_anonymous", "rate_limit_signed_in")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # a typo fails at start, not on the first request
+        return value.strip()
 
     @property
     def jwt_secret(self) -> str | None:

@@ -29,7 +29,6 @@ from server.clock import TIMEZONE
 from server.demo import seed_demo
 from server.settings import Settings
 
-
 # Property tests run through HTTP against a database, so examples are slow and timing varies:
 # no per-example deadline. `HYPOTHESIS_PROFILE=ci` (set by .ci/run) raises the example counts.
 _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
@@ -83,7 +82,9 @@ async def database(db_url: Any) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    """The shipped defaults, except the per-actor rate limits: the suite sends thousands of
+    requests a minute from one address. tests/test_rate_limits.py runs them at their defaults."""
+    return Settings(REGISTRY_RATE_LIMIT_ANONYMOUS="", REGISTRY_RATE_LIMIT_SIGNED_IN="")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ query ($n: Int!) {
     edges { node {
       name status contactName filingRegion { code }
       sites { totalCount edges { node { name region { code } agency { name } } } }
-      filings { edges { node { kind authority { code } items { occupationCode site { region { code } } } } } }
+      filings { edges { node { kind authority { code } items { occupationCode site { name } } } } }
       sanctions { edges { node { grade authority { code } } } }
     } }
   }
