@@ -7,10 +7,10 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
 from models.audit import Actor, record
 from models.enums import AgencyState, SanctionGrade, SanctionStatus
 from models.errors import RuleViolation
+from models.locking import locked_agency, save_changes
 from models.sanction import Sanction
 from models.snapshot import snapshot
 
@@ -23,22 +23,22 @@ async def accept_rectification(actor: Actor, sanction: Sanction, today: date) ->
     if sanction.rectified_at is not None:
         raise RuleViolation("ALREADY_RECTIFIED",
                             f"accepted on {sanction.rectified_at.isoformat()}", 22)
-    agency = await Agency.get(id=sanction.agency_id)
-    before_sanction, before_agency = snapshot(sanction), snapshot(agency)
+    before_sanction = snapshot(sanction)
     async with in_transaction() as conn:
+        agency = await locked_agency(conn, sanction.agency_id)
+        before_agency = snapshot(agency)
         # Of two acceptances racing, the second finds it accepted once the first commits.
         if not await Sanction.filter(id=sanction.id, rectified_at__isnull=True).using_db(
                 conn).update(rectified_at=today):
             raise RuleViolation("ALREADY_RECTIFIED", "accepted meanwhile", 22)
         sanction.rectified_at = today
-        await sanction.save(using_db=conn)
         still_open = await Sanction.filter(
             agency_id=agency.id, grade=SanctionGrade.RECTIFICATION,
             status=SanctionStatus.EFFECTIVE, rectified_at__isnull=True,
         ).using_db(conn).exists()
         if agency.state is AgencyState.SUSPENDED and not still_open:
             agency.state = AgencyState.ACTIVE
-            await agency.save(using_db=conn)
+            await save_changes(conn, agency, before_agency)
             await record(conn, actor, "acceptRectification:agency", agency,
                          agency_id=agency.id, region_code=agency.filing_region_id,
                          before=before_agency, after=snapshot(agency))

@@ -13,6 +13,7 @@ from models.agency import Agency
 from models.audit import Actor, record
 from models.enums import AgencyState, RegionLevel, SiteTenure
 from models.errors import InvalidInput, RuleViolation
+from models.locking import locked_agency
 from models.periods import restricted_since_period_start
 from models.region import Region
 from models.site import Site
@@ -38,6 +39,19 @@ def _duplicate(existing: Site) -> RuleViolation:
     )
 
 
+async def _check_may_add(agency: Agency, today: date) -> None:
+    if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
+        raise RuleViolation(
+            "AGENCY_CLOSED", f"the agency's filing is {agency.state.value.lower()}", 23
+        )
+    if await restricted_since_period_start(agency, today):
+        raise RuleViolation(
+            "SANCTIONED_PERIOD",
+            "no new sites in a filing period with a rectification or revocation (Art. 24)",
+            24,
+        )
+
+
 async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> Site:
     name, address = new.name.strip(), new.address.strip()
     if not name or len(name) > 200:
@@ -54,16 +68,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
             "严禁使用临时性租用场地 (Art. 12): temporary rentals cannot be sites",
             12,
         )
-    if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation(
-            "AGENCY_CLOSED", f"the agency's filing is {agency.state.value.lower()}", 23
-        )
-    if await restricted_since_period_start(agency, today):
-        raise RuleViolation(
-            "SANCTIONED_PERIOD",
-            "no new sites in a filing period with a rectification or revocation (Art. 24)",
-            24,
-        )
+    await _check_may_add(agency, today)
     existing = await Site.get_or_none(region_id=region.code, address_key=key)
     if existing is not None:
         raise _duplicate(existing)
@@ -72,6 +77,8 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
                 has_video_surveillance=new.has_video_surveillance)
     try:
         async with in_transaction() as conn:
+            await locked_agency(conn, agency)
+            await _check_may_add(agency, today)  # again: a sanction may have come meanwhile
             await site.save(using_db=conn)
             await record(conn, actor, "addSite", site, agency_id=agency.id,
                          region_code=region.code, before=None, after=snapshot(site))

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
 from models.audit import Actor, record
 from models.enums import AgencyState, SanctionStatus
 from models.errors import RuleViolation
+from models.locking import locked_agency, save_changes
 from models.operations.issue_sanction import apply_effect
 from models.sanction import Sanction
 from models.snapshot import snapshot
@@ -21,21 +21,21 @@ async def confirm_sanction(actor: Actor, sanction: Sanction, today: date,
     if sanction.status is not SanctionStatus.PROPOSED:
         raise RuleViolation("NOT_PROPOSED", f"the sanction is {sanction.status.value}",
                             sanction.article)
-    agency = await Agency.get(id=sanction.agency_id)
-    if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation("NOT_FILED", f"the agency is already {agency.state.value}",
-                            sanction.article)
-    before_sanction, before_agency = snapshot(sanction), snapshot(agency)
+    before_sanction = snapshot(sanction)
     async with in_transaction() as conn:
+        agency = await locked_agency(conn, sanction.agency_id)
+        if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
+            raise RuleViolation("NOT_FILED", f"the agency is already {agency.state.value}",
+                                sanction.article)
+        before_agency = snapshot(agency)
         if not await Sanction.filter(id=sanction.id, status=SanctionStatus.PROPOSED).using_db(
-                conn).update(status=SanctionStatus.EFFECTIVE):
+                conn).update(status=SanctionStatus.EFFECTIVE, decided_at=today, published=True):
             raise RuleViolation("NOT_PROPOSED", "confirmed or withdrawn meanwhile",
                                 sanction.article)
         sanction.status, sanction.decided_at, sanction.published = (
             SanctionStatus.EFFECTIVE, today, True)
-        await sanction.save(using_db=conn)
         await apply_effect(conn, actor, agency, sanction, now)
-        await agency.save(using_db=conn)
+        await save_changes(conn, agency, before_agency)
         await record(conn, actor, "confirmSanction", sanction, agency_id=agency.id,
                      region_code=sanction.authority_id, before=before_sanction,
                      after=snapshot(sanction))

@@ -14,6 +14,7 @@ from models.claim import claim_items, release_agency_claims, release_lapsed_clai
 from models.enums import AgencyState, AnnouncementKind, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
+from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.items import (
     NewItem,
@@ -116,7 +117,7 @@ async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: A
         before = snapshot(f)
         f.status, f.decided_at = FilingStatus.WITHDRAWN, now
         f.reason = f"agency {agency.state.value.lower()}"
-        await f.save(using_db=conn)
+        await f.save(using_db=conn, update_fields=["status", "decided_at", "reason"])
         await record(conn, actor, "withdrawFiling", f, agency_id=agency.id,
                      region_code=f.authority_id, before=before, after=snapshot(f))
 
@@ -126,36 +127,39 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
     if filing.status is not FilingStatus.SUBMITTED:
         raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}",
                             KIND_ARTICLE[filing.kind])
-    agency = await Agency.get(id=filing.agency_id)
+    if not approve and not (reason or "").strip():
+        raise InvalidInput("reason", "a rejection states its reason")
     items = await FilingItem.filter(filing_id=filing.id).order_by("id")
-    if not approve:
-        if not (reason or "").strip():
-            raise InvalidInput("reason", "a rejection states its reason")
-    else:
-        await _check_approval(agency, filing, await as_new_items(items), today)
+    new_items = await as_new_items(items)
     needs_notice = approve and filing.kind in (FilingKind.INFO_CHANGE, FilingKind.TERMINATION)
-    period = await publication_period(today) if needs_notice else None
-    filing_before, agency_before = snapshot(filing), snapshot(agency)
+    filing_before = snapshot(filing)
     try:
         async with in_transaction() as conn:
-            # Claim the decision first: of two decisions racing on one filing, the second
-            # finds it no longer SUBMITTED once the first commits, and changes nothing.
+            # The agency first, as every operation on it does: its state is decided on as the
+            # operation before this one left it.
+            agency = await locked_agency(conn, filing.agency_id)
+            # Claim the decision: of two decisions racing on one filing, the second finds it
+            # no longer SUBMITTED once the first commits, and changes nothing.
             taken = await Filing.filter(id=filing.id, status=FilingStatus.SUBMITTED).using_db(
                 conn).update(decided_at=now)
             if not taken:
                 raise RuleViolation("ALREADY_DECIDED", "the filing was decided meanwhile",
                                     KIND_ARTICLE[filing.kind])
+            if approve:
+                await _check_approval(agency, filing, new_items, today)
+            period = await publication_period(today) if needs_notice else None
             filing.status = FilingStatus.APPROVED if approve else FilingStatus.REJECTED
             filing.decided_at = now
             if reason:
                 filing.reason = reason.strip()
             if approve:
+                agency_before = snapshot(agency)
                 await _apply(conn, actor, agency, filing, items, today, now, period)
-                await agency.save(using_db=conn)
+                await save_changes(conn, agency, agency_before)
                 await record(conn, actor, "approveFiling:agency", agency, agency_id=agency.id,
                              region_code=agency.filing_region_id, before=agency_before,
                              after=snapshot(agency))
-            await filing.save(using_db=conn)
+            await save_changes(conn, filing, filing_before)
             await record(conn, actor, "decideFiling", filing, agency_id=agency.id,
                          region_code=filing.authority_id, before=filing_before,
                          after=snapshot(filing))
@@ -168,4 +172,3 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
             12,
         ) from None
     return filing
-

@@ -13,6 +13,7 @@ from models.audit import Actor, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput
 from models.filing import Filing, FilingItem
+from models.locking import locked_agency, save_changes
 from models.operations.decide_filing import put_in_force
 from models.operations.items import NewItem, check_items, check_pairs_free, pair_taken
 from models.operations.submit_filing import check_initial
@@ -28,12 +29,13 @@ async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: l
         raise InvalidInput("validFrom", f"must lie between {EARLIEST.isoformat()} and today")
     if not items:
         raise InvalidInput("items", "an imported filing lists its items")
-    check_initial(agency, today)
-    check_items(agency, items)
-    await check_pairs_free(agency, items, today)
-    before = snapshot(agency)
     try:
         async with in_transaction() as conn:
+            await locked_agency(conn, agency)
+            check_initial(agency, today)
+            check_items(agency, items)
+            await check_pairs_free(agency, items, today)
+            before = snapshot(agency)
             filing = await Filing.create(
                 using_db=conn, agency_id=agency.id, kind=FilingKind.INITIAL,
                 status=FilingStatus.APPROVED, authority_id=agency.filing_region_id,
@@ -50,7 +52,7 @@ async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: l
             agency.state = AgencyState.ACTIVE
             agency.first_approved_on = agency.first_approved_on or valid_from
             agency.valid_until = filing.valid_until
-            await agency.save(using_db=conn)
+            await save_changes(conn, agency, before)
             await record(conn, actor, "importFiling", filing, agency_id=agency.id,
                          region_code=agency.filing_region_id, before=None,
                          after=snapshot(filing))

@@ -19,6 +19,7 @@ from models.enums import (
     SanctionStatus,
 )
 from models.errors import InvalidInput, RuleViolation
+from models.locking import locked_agency, save_changes
 from models.operations.decide_filing import withdraw_open_filings
 from models.periods import add_years, period_start
 from models.sanction import Sanction
@@ -98,17 +99,20 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
                          now: datetime) -> tuple[Sanction, bool]:
     """Returns the sanction and whether the ladder escalated it."""
     validate(new, today)
-    if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation("NOT_FILED", f"the agency is {agency.state.value}: there is no "
-                            "filing to sanction", new.article)
-    article, clause, source = await ladder(agency, new, today)
-    grade = GRADE[article]
-    deadline = None
-    if grade is SanctionGrade.RECTIFICATION:
-        deadline = new.rectification_deadline or today + timedelta(DEFAULT_RECTIFICATION_DAYS)
-    published = True if article in (22, 23) else bool(new.published)  # 并对社会公布
-    before = snapshot(agency)
     async with in_transaction() as conn:
+        # Sanctions of one agency are decided one at a time, each on the ladder as the one
+        # before it left it: two Art. 21 sanctions at once are an interview and a 22.1.
+        await locked_agency(conn, agency)
+        if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
+            raise RuleViolation("NOT_FILED", f"the agency is {agency.state.value}: there is "
+                                "no filing to sanction", new.article)
+        article, clause, source = await ladder(agency, new, today)
+        grade = GRADE[article]
+        deadline = None
+        if grade is SanctionGrade.RECTIFICATION:
+            deadline = new.rectification_deadline or today + timedelta(DEFAULT_RECTIFICATION_DAYS)
+        published = True if article in (22, 23) else bool(new.published)  # 并对社会公布
+        before = snapshot(agency)
         sanction = await Sanction.create(
             using_db=conn, agency_id=agency.id, article=article, clause=clause, grade=grade,
             status=SanctionStatus.EFFECTIVE, facts=new.facts.strip(), serious=new.serious,
@@ -117,10 +121,9 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
             escalated_from_id=source.id if source else None, rectification_deadline=deadline,
         )
         await apply_effect(conn, actor, agency, sanction, now)
-        await agency.save(using_db=conn)
         await record(conn, actor, "issueSanction", sanction, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=None, after=snapshot(sanction))
-        if snapshot(agency) != before:
+        if await save_changes(conn, agency, before):
             await record(conn, actor, "issueSanction:agency", agency, agency_id=agency.id,
                          region_code=agency.filing_region_id, before=before,
                          after=snapshot(agency))

@@ -21,6 +21,7 @@ from models.enums import (
 from models.errors import InvalidInput
 from models.filing import FilingItem
 from models.inspection import Inspection
+from models.locking import locked_agency
 from models.sanction import Sanction
 from models.site import Site
 from models.snapshot import snapshot
@@ -54,15 +55,13 @@ async def validate(agency: Agency, new: NewInspection, today: date) -> None:
 async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
                             today: date) -> tuple[Inspection, Sanction | None]:
     await validate(agency, new, today)
-    closed = agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED)
-    counts = (new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
-              and not closed)
+    counts = new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
     async with in_transaction() as conn:
         if counts:
-            # One agency's failures are counted one transaction at a time (the row lock comes
-            # first, before the insert takes its key-share lock), so concurrent failures cannot
-            # each see "the third" and propose twice.
-            await Agency.filter(id=agency.id).using_db(conn).select_for_update().first()
+            # One agency's failures are counted one transaction at a time, so concurrent
+            # failures cannot each see "the third" and propose twice.
+            await locked_agency(conn, agency)
+            counts = agency.state not in (AgencyState.TERMINATED, AgencyState.REVOKED)
         inspection = await Inspection.create(
             using_db=conn, agency_id=agency.id, site_id=new.site.id if new.site else None,
             kind=new.kind, mode=new.mode, date=new.date, result=new.result,

@@ -12,6 +12,7 @@ from models.audit import Actor, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
+from models.locking import locked_agency
 from models.operations.items import (
     SCOPE_KINDS,
     NewItem,
@@ -134,11 +135,14 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
 
 async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: date,
                         now: datetime) -> Filing:
-    if new.kind is FilingKind.RENEWAL and not new.items:
-        # A renewal without items carries the scope in force over unchanged.
-        new = replace(new, items=await as_new_items(await current_items(agency.id)))
-    await check_submission(agency, new, today)
     async with in_transaction() as conn:
+        # Applications of one agency are checked one at a time, so two at once cannot both
+        # pass the one-open-filing-per-kind rule, nor land after the agency was closed.
+        await locked_agency(conn, agency)
+        if new.kind is FilingKind.RENEWAL and not new.items:
+            # A renewal without items carries the scope in force over unchanged.
+            new = replace(new, items=await as_new_items(await current_items(agency.id)))
+        await check_submission(agency, new, today)
         filing = await Filing.create(
             using_db=conn, agency_id=agency.id, kind=new.kind, status=FilingStatus.SUBMITTED,
             authority_id=agency.filing_region_id, submitted_at=now, reason=new.reason,

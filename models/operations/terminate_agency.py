@@ -12,6 +12,7 @@ from models.announcement import Announcement
 from models.audit import Actor, record
 from models.enums import AgencyState, AnnouncementKind, TerminationReason
 from models.errors import InvalidInput, RuleViolation
+from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
 from models.region import PROVINCE_CODE
@@ -26,28 +27,30 @@ WORDING = {
 }
 
 
-async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
-                           note: str | None, today: date,
-                           now: datetime) -> tuple[Agency, Announcement]:
+def _check_filed(agency: Agency, reason: TerminationReason) -> None:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
         raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}",
                             ARTICLE.get(reason, 17))
     if agency.state is AgencyState.PENDING:
         raise RuleViolation("NOT_FILED", "a PENDING agency has no filing to terminate", 17)
+
+
+async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
+                           note: str | None, today: date,
+                           now: datetime) -> tuple[Agency, Announcement]:
+    _check_filed(agency, reason)
     if note is not None and len(note) > 2000:
         raise InvalidInput("note", "at most 2000 characters")
     period = await publication_period(today)
-    before = snapshot(agency)
-    body = f"{agency.name}（{agency.credit_code}）{WORDING[reason]}，已报备人社部。"
-    if note:
-        body += f"\n{note.strip()}"
     async with in_transaction() as conn:
-        if not await Agency.filter(id=agency.id, state=agency.state).using_db(conn).update(
-                state=AgencyState.TERMINATED):
-            raise RuleViolation("ALREADY_CLOSED", "the filing changed meanwhile",
-                                ARTICLE.get(reason, 17))
+        await locked_agency(conn, agency)
+        _check_filed(agency, reason)  # again: it may have been closed meanwhile
+        before = snapshot(agency)
+        body = f"{agency.name}（{agency.credit_code}）{WORDING[reason]}，已报备人社部。"
+        if note:
+            body += f"\n{note.strip()}"
         await close_agency(conn, actor, agency, now)
-        await agency.save(using_db=conn)
+        await save_changes(conn, agency, before)
         await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=before, after=snapshot(agency))
         # Art. 15, 17: the province center publishes terminations and reports them.

@@ -1,0 +1,161 @@
+"""A real registry server for the concurrency and fault tests: a separate process running uvicorn
+on a free port, with its own connection pool, so requests arrive over TCP and run truly side by
+side on separate database connections. The registry's day can be fixed (`day`), as `api_on`
+does in process, so date rules (5 working days, renewal windows) do not depend on when CI runs.
+
+`python -m tests.concurrency_server --port P [--day YYYY-MM-DD]` serves the database
+DATABASE_URL names (already migrated); `serving(...)` starts one, waits until /healthz answers
+and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class HttpApi:
+    """GraphQL over HTTP to a server process, as the `api` fixture speaks to the app in
+    process (same `post`, `query` and `token`), so the builders of the other tests work."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        from server.settings import Settings
+
+        self.client = client
+        self.settings = Settings()
+
+    def token(self, role: Any, *, region: str | None = None,
+              agency: str | None = None) -> str:
+        from models.enums import Role
+        from server.auth import mint_token
+
+        return mint_token(self.settings, Role(str(role).upper()), region=region,
+                          agency_credit_code=agency, subject=f"load-{uuid.uuid4().hex[:8]}")
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None,
+                   token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post("/graphql", json={"query": query,
+                                                        "variables": variables or {}},
+                                      headers=headers)
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None,
+                    token: str | None = None) -> dict[str, Any]:
+        response = await self.post(query, variables, token)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        """What the server wrote so far (for a failing test's message)."""
+        return self.log.read_text(errors="replace")[-5000:]
+
+
+@asynccontextmanager
+async def serving(database_url: str, day: date | None = None, *,
+                  start_timeout: float = 30.0) -> AsyncIterator[Server]:
+    port = free_port()
+    command = [sys.executable, "-m", "tests.concurrency_server", "--port", str(port)]
+    if day is not None:
+        command += ["--day", day.isoformat()]
+    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "development"}
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "server.log"
+        process = _spawn(command, env, log)
+        server = Server(f"http://127.0.0.1:{port}", process, log)
+        try:
+            await _until_healthy(server, start_timeout)
+            yield server
+        finally:
+            await asyncio.to_thread(_stop, process)
+
+
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
+                                stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+async def _until_healthy(server: Server, within: float) -> None:
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(base_url=server.url, timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"the server exited ({server.process.returncode}):\n"
+                                   f"{server.output()}")
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the server did not answer /healthz within {within}s:\n"
+                       f"{server.output()}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.concurrency_server")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--day", type=date.fromisoformat, default=None)
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    from server.app import create_app
+    from server.clock import TIMEZONE
+    from server.settings import Settings
+
+    day: date | None = args.day
+    clock = None
+    if day is not None:
+        def clock() -> datetime:
+            return datetime(day.year, day.month, day.day, 10, tzinfo=TIMEZONE)
+
+    app = create_app(Settings(), clock=clock)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
