@@ -77,6 +77,9 @@ class GraphQLEndpoint:
                     headers={"Accept-Post": JSON})
                 await refusal(scope, receive, send_with_id)
                 return
+            # Media types are case-insensitive (RFC 9110 §8.3.1); strawberry compares verbatim.
+            scope["headers"] = [(k, v.lower() if k == b"content-type" else v)
+                                for k, v in scope["headers"]]
             declared = request.headers.get("content-length", "")
             try:
                 if declared.isdigit() and int(declared) > limit:

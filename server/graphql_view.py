@@ -12,14 +12,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
-from graphql import GraphQLError
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.types import QueryParams
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -41,6 +42,27 @@ def is_request_error(result: ExecutionResult) -> bool:
     points at a field."""
     return result.data is None and bool(result.errors) and all(
         isinstance(e, GraphQLError) and e.path is None for e in result.errors or ())
+
+
+def check_parameters(item: object) -> None:
+    """A GraphQL-over-HTTP request is a JSON object whose parameters have the spec's types;
+    strawberry checks a single request's `query`, `variables` and `extensions`, but neither a
+    body that is not an object nor the operations of a batch."""
+    if not isinstance(item, dict):
+        raise HTTPException(400, "A GraphQL request is a JSON object")
+    for name, types in (("query", str), ("operationName", str), ("variables", dict),
+                        ("extensions", dict)):
+        if item.get(name) is not None and not isinstance(item[name], types):
+            kind = "a string" if types is str else "an object"
+            raise HTTPException(400, f"`{name}` must be {kind} or null")
+
+
+def operation_count(query: str, max_tokens: int) -> int:
+    try:
+        document = parse(query, no_location=True, max_tokens=max_tokens)
+    except GraphQLError:
+        return 0  # the syntax error is reported by the execution itself
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
 class RegistryGraphQL(GraphQL[Context, None]):
@@ -90,9 +112,32 @@ class RegistryGraphQL(GraphQL[Context, None]):
             request.scope["registry.request_errors"] += 1
         return processed
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        # GraphQL-over-HTTP, GET: an empty optional parameter is the same as an absent one.
+        return super().parse_query_params(
+            {name: value for name, value in params.items() if value or name == "query"})
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter,
+                              ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            # Parsed twice (the body is at most REGISTRY_MAX_BODY_BYTES) so that a malformed
+            # request is a 400 instead of a crash inside strawberry.
+            body = self.parse_json(await request.get_body())
+            for item in body if isinstance(body, list) else [body]:
+                check_parameters(item)
+        return await super().parse_http_body(request)
+
+    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
+                             sub_response: Response, context: Context, root_value: None,
+                             request_data: GraphQLRequestData) -> ExecutionResult:
+        if (request_data.operation_name is None and isinstance(request_data.query, str)
+                and operation_count(request_data.query, self.limits.max_tokens) > 1):
+            # GraphQL spec, GetOperation(): strawberry would silently run the first one.
+            raise HTTPException(400, "Must provide operation name if query contains multiple "
+                                     "operations.")
         try:
-            return await super().execute_single(*args, **kwargs)
+            return await super().execute_single(request, request_adapter, sub_response, context,
+                                                root_value, request_data)
         except HTTPException as exc:
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 # GraphQL-over-HTTP: a mutation over GET is 405, so links and prefetches
