@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from models.enums import Role
@@ -44,17 +45,35 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
+    if args.scale is not None and settings.embedded:
+        sys.exit("--scale writes with PostgreSQL COPY: set DATABASE_URL to a PostgreSQL "
+                 "database (the embedded SQLite takes --demo)")
+
     async def seed() -> None:
         from models.agency import Agency
-        from server.demo import seed_demo
 
         if await Agency.exists():
             sys.exit("The database already holds agencies; seed into an empty database.")
-        await seed_demo()
-        print(f"Demo data loaded: {await Agency.all().count()} agencies.")
+        if args.scale is not None:
+            await seed_scale(args.scale)
+        else:
+            from server.demo import seed_demo
 
-    if args.scale:
-        sys.exit("--scale is not available yet; use --demo")
+            await seed_demo()
+            print(f"Demo data loaded: {await Agency.all().count()} agencies.")
+
+    async def seed_scale(n: int) -> None:
+        from server.scale import ScaleUnsupported
+        from server.scale import seed_scale as generate
+
+        started = time.perf_counter()
+        try:
+            counts = await generate(n)
+        except ScaleUnsupported as exc:
+            sys.exit(f"registry seed: {exc}")
+        rows = ", ".join(f"{count:,} {table}" for table, count in counts.items())
+        print(f"Generated {n:,} agencies in {time.perf_counter() - started:.1f} s: {rows}.")
+
     _with_database(settings, seed)
 
 
