@@ -36,6 +36,15 @@ class Region(Model):
         table = "region"
 
 
+async def find_region(code: str) -> Region | None:
+    """The region with this code, or None for any string that is not one (a code is six
+    digits; tortoise refuses to compare a longer string with the column instead of finding
+    nothing)."""
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        return None
+    return await Region.get_or_none(code=code)
+
+
 async def ensure_jurisdictions() -> None:
     """Insert the fixed jurisdiction table; idempotent."""
     for code, name, level in JURISDICTIONS:

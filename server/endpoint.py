@@ -9,11 +9,14 @@ limit is charged. Only then does the strawberry view run.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
+import asyncpg
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.schema import BaseSchema
+from tortoise.exceptions import DBConnectionError, OperationalError
 
 from server.auth import AuthError, authenticate
 from server.graphql_view import Clock, RegistryGraphQL
@@ -22,6 +25,9 @@ from server.rate_limit import RateLimiter
 from server.settings import Settings
 
 logger = logging.getLogger("registry.http")
+DATABASE_DOWN = (DBConnectionError, OperationalError, OSError, asyncpg.InterfaceError,
+                 asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError)
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 
 class BodyTooLarge(Exception):
@@ -60,13 +66,23 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = request.headers.get("x-request-id", "")
+        if not REQUEST_ID.fullmatch(request_id):
+            # A caller's id is kept for tracing across services only if it is a plain token:
+            # it is written to logs and echoed in a header.
+            request_id = uuid.uuid4().hex
         media_type = response_media_type(request.headers.get("accept"))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
+
+        if request.method not in ("GET", "POST"):
+            refusal = error_response(405, f"/graphql does not answer {request.method}",
+                                     media_type=media_type, headers={"Allow": "GET, POST"})
+            await refusal(scope, receive, send_with_id)
+            return
 
         body = b""
         limit = self.settings.max_body_bytes
@@ -98,6 +114,14 @@ class GraphQLEndpoint:
 
         try:
             viewer = await authenticate(request.headers.get("authorization"), self.settings)
+        except DATABASE_DOWN:
+            # An agency token is checked against its agency's row: with the database away,
+            # say so (and when to retry) rather than fail the connection with a bare 500.
+            logger.exception("database unavailable while authenticating request %s", request_id)
+            refusal = error_response(503, "The registry's database is unavailable; retry shortly",
+                                     media_type=media_type, headers={"Retry-After": "1"})
+            await refusal(scope, receive, send_with_id)
+            return
         except AuthError as exc:
             logger.info("refused token in request %s: %s", request_id, exc)
             refusal = error_response(

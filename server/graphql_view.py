@@ -112,6 +112,12 @@ class RegistryGraphQL(GraphQL[Context, None]):
             request.scope["registry.request_errors"] += 1
         return processed
 
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return super().parse_json(data)
+        except RecursionError:
+            raise HTTPException(400, "The JSON body nests too deeply") from None
+
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         # GraphQL-over-HTTP, GET: an empty optional parameter is the same as an absent one.
         return super().parse_query_params(

@@ -429,8 +429,6 @@ async def test_too_many_requests_is_429(database) -> None:  # type: ignore[no-un
         assert int(response.headers["retry-after"]) >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="the /graphql route (server/app.py) lets starlette answer "
-                   "other methods with a plain-text 405 before the endpoint sees them")
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
 async def test_other_methods_are_405_json(client, method) -> None:  # type: ignore[no-untyped-def]
     response = await client.request(method, "/graphql", json=TYPENAME)
@@ -614,3 +612,20 @@ async def test_an_unexpected_error_is_masked_and_logged(client, monkeypatch, cap
     assert record.exc_info and record.exc_info[0] is RuntimeError
     assert "region table unreadable at block 7" in caplog.text
     assert "Traceback" in caplog.text
+
+
+async def test_a_database_outage_while_authenticating_is_503(client, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """An agency token is checked against its agency's row; with the database away the
+    answer says so and when to retry (tests/test_pg_restart.py stops a real server)."""
+    from tortoise.exceptions import DBConnectionError
+
+    import server.endpoint
+
+    async def database_down(*_: Any) -> None:
+        raise DBConnectionError("connection refused")
+
+    monkeypatch.setattr(server.endpoint, "authenticate", database_down)
+    response = await client.post("/graphql", json=TYPENAME)
+    assert_error(response, 503, "UNAVAILABLE")
+    assert response.headers["retry-after"] == "1"
+    assert "database unavailable" in caplog.text

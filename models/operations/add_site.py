@@ -15,7 +15,7 @@ from models.enums import AgencyState, RegionLevel, SiteTenure
 from models.errors import InvalidInput, RuleViolation
 from models.locking import locked_agency
 from models.periods import restricted_since_period_start
-from models.region import Region
+from models.region import find_region
 from models.site import Site
 from models.snapshot import snapshot
 
@@ -59,7 +59,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
     key = address_key(address)
     if not key or len(address) > 300:
         raise InvalidInput("address", "must be a postal address of at most 300 characters")
-    region = await Region.get_or_none(code=new.region_code)
+    region = await find_region(new.region_code)
     if region is None or region.level is not RegionLevel.CITY:
         raise InvalidInput("regionCode", "must be the code of a city or 350128")
     if new.tenure is SiteTenure.TEMPORARY_RENTAL:

@@ -16,6 +16,7 @@ from models.draw import ALGORITHM, Draw, ImpossibleDraw, PoolMember, digest, run
 from models.enums import AgencyKind, AgencyStatus
 from models.errors import InvalidInput, RuleViolation
 from models.inspection import Inspector, InspectorConflict
+from models.region import find_region
 from models.snapshot import snapshot
 
 
@@ -42,6 +43,8 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
         raise InvalidInput("inspectorsPerAgency", "at least 1")
     if req.seed is not None and not 1 <= len(req.seed) <= 128:
         raise InvalidInput("seed", "1 to 128 characters")
+    if req.region_code is not None and await find_region(req.region_code) is None:
+        raise InvalidInput("regionCode", f"unknown region {req.region_code!r}")
     population_q = req.scope & status_q(AgencyStatus.ACTIVE, today)
     if req.region_code is not None:
         population_q &= Q(filing_region_id=req.region_code)

@@ -17,7 +17,7 @@ from models.audit import Actor, record
 from models.credit_code import CreditCodeError, validate_credit_code
 from models.enums import AgencyKind, AgencyLevel, RegionLevel
 from models.errors import InvalidInput, RuleViolation
-from models.region import PROVINCE_CODE, Region
+from models.region import PROVINCE_CODE, find_region
 from models.snapshot import snapshot
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
@@ -45,7 +45,7 @@ async def validate_new_agency(new: NewAgency) -> Agency:
         code = validate_credit_code(new.credit_code)
     except CreditCodeError as exc:
         raise InvalidInput("creditCode", str(exc)) from None
-    region = await Region.get_or_none(code=new.filing_region_code)
+    region = await find_region(new.filing_region_code)
     if region is None:
         raise InvalidInput("filingRegionCode", f"unknown region {new.filing_region_code!r}")
     if new.level is AgencyLevel.PROVINCIAL and region.code != PROVINCE_CODE:

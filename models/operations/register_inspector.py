@@ -8,7 +8,7 @@ from models.agency import Agency
 from models.audit import Actor, record
 from models.errors import InvalidInput
 from models.inspection import Inspector, InspectorConflict
-from models.region import Region
+from models.region import find_region
 from models.snapshot import snapshot
 
 
@@ -16,7 +16,7 @@ async def register_inspector(actor: Actor, name: str, region_code: str,
                              conflicts: list[Agency]) -> Inspector:
     if not name.strip() or len(name) > 64:
         raise InvalidInput("name", "must be 1 to 64 characters")
-    if not await Region.exists(code=region_code):
+    if await find_region(region_code) is None:
         raise InvalidInput("regionCode", f"unknown region {region_code!r}")
     conflicts = list({a.id: a for a in conflicts}.values())
     async with in_transaction() as conn:
