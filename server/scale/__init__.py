@@ -79,6 +79,10 @@ async def seed_scale(n: int, today: dt.date | None = None, seed: int = 2023) -> 
             conn = cast(CopyConnection, raw)
             async with raw.transaction():
                 await write(conn, tables)
+            # Statistics for the planner and a visibility map now, not whenever autovacuum
+            # gets to it: until then queries are planned for empty tables and every first
+            # read of a page also writes it.
+            await conn.execute("VACUUM ANALYZE")
     finally:
         gc.enable()
     return {table: tables.count(table) for table in tables.rows}

@@ -126,9 +126,7 @@ def _records(table: str, rows: list[Row]) -> list[tuple[Any, ...]]:
 
 
 async def write(conn: CopyConnection, tables: Tables) -> None:
-    """COPY every table, move each id sequence past the ids used, and gather the planner's
-    statistics, which autovacuum would otherwise take minutes to: until then every query
-    is planned for empty tables."""
+    """COPY every table and move each id sequence past the ids used."""
     for table, columns in COLUMNS.items():
         rows = tables.rows[table]
         if rows:
@@ -137,4 +135,3 @@ async def write(conn: CopyConnection, tables: Tables) -> None:
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
-        await conn.execute(f"ANALYZE {table}")
