@@ -34,6 +34,10 @@ def from_global_id(value: str) -> tuple[str, int] | None:
         return None
     if not type_name or not 1 <= pk <= MAX_PK:
         return None
+    # One spelling per object: base64 padding, signs, spaces, underscores and non-ASCII digits
+    # would otherwise give every row many ids (int() takes " +1_0", "٣").
+    if to_global_id(type_name, pk) != str(value):
+        return None
     return type_name, pk
 
 
