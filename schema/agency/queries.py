@@ -13,6 +13,7 @@ from schema.agency.inputs import AgencyFilter
 from schema.agency.types import Agency, load_agency
 from schema.authz import Authorize
 from schema.context import Info
+from schema.filters import equals, holdable, nothing
 from schema.ids import pk_of
 from schema.pagination import Connection, paginate
 
@@ -28,9 +29,10 @@ def filter_q(f: AgencyFilter | None, info: Info) -> Q:
     if f.level is not None:
         q &= Q(level=f.level)
     if f.filing_region_code is not None:
-        q &= Q(filing_region_id=f.filing_region_code)
+        q &= equals(AgencyRow, "filing_region_id", f.filing_region_code)
     if f.name_contains:
-        q &= Q(name__icontains=f.name_contains)
+        q &= (Q(name__icontains=f.name_contains) if holdable(f.name_contains)
+              else nothing())
     return q
 
 

@@ -7,6 +7,7 @@ from models.audit import AuditEvent as AuditRow
 from schema.audit.types import AuditEvent
 from schema.authz import Authorize
 from schema.context import Info
+from schema.filters import equals
 from schema.ids import pk_of
 from schema.pagination import Connection, paginate
 
@@ -25,9 +26,9 @@ def filter_q(f: AuditEventFilter | None) -> Q:
     if f.agency_id is not None:
         q &= Q(agency_id=pk_of(f.agency_id, "Agency") or 0)
     if f.object_type is not None:
-        q &= Q(object_type=f.object_type)
+        q &= equals(AuditRow, "object_type", f.object_type)
     if f.action is not None:
-        q &= Q(action=f.action)
+        q &= equals(AuditRow, "action", f.action)
     return q
 
 

@@ -9,6 +9,7 @@ from models.filing import FilingItem
 from models.site import Site as SiteRow
 from schema.authz import Authorize
 from schema.context import Info
+from schema.filters import equals
 from schema.ids import pk_of
 from schema.pagination import Connection, paginate
 from schema.site.inputs import SiteFilter
@@ -20,7 +21,7 @@ def filter_q(f: SiteFilter | None) -> Q:
     if f is None:
         return q
     if f.region_code is not None:
-        q &= Q(region_id=f.region_code)
+        q &= equals(SiteRow, "region_id", f.region_code)
     if f.acknowledged is not None:
         q &= Q(acknowledged_at__isnull=not f.acknowledged)
     if f.agency_id is not None:
