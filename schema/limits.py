@@ -46,6 +46,7 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
+from schema.text_input import text_rule
 
 # Batches are sized per deployment (REGISTRY_MAX_BATCH); this is only their ceiling.
 MAX_BATCH_CEILING = 100
@@ -217,8 +218,9 @@ class EnforceLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context.context
-        extra: list[type[ASTValidationRule]] = [
-            limit_rule(context.limits, self.execution_context.variables)]
+        variables = self.execution_context.variables
+        extra: list[type[ASTValidationRule]] = [limit_rule(context.limits, variables),
+                                                text_rule(variables)]
         if not context.introspection:
             extra.append(NoSchemaIntrospectionCustomRule)
         self.execution_context.validation_rules = (

@@ -117,6 +117,8 @@ class RegistryGraphQL(GraphQL[Context, None]):
             return super().parse_json(data)
         except RecursionError:
             raise HTTPException(400, "The JSON body nests too deeply") from None
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The JSON body is not UTF-8") from None
 
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         # GraphQL-over-HTTP, GET: an empty optional parameter is the same as an absent one.

@@ -253,25 +253,9 @@ class KnownBug:
     cause: re.Pattern[str]  # matched against the logged exception of the masked error
 
 
-KNOWN_BUGS = [
-    KnownBug(
-        "nul-in-text",
-        "A NUL in a string input reaches PostgreSQL, which refuses it in text (asyncpg: "
-        "invalid byte sequence for encoding UTF8: 0x00): every free-text mutation input",
-        re.compile(r'invalid byte sequence for encoding "UTF8": 0x00')),
-    KnownBug(
-        "lone-surrogate",
-        "A lone UTF-16 surrogate (JSON \\ud800) in a string input reaches the database "
-        "driver, which cannot encode it (UnicodeEncodeError): any string filter or input",
-        re.compile(r"surrogates not allowed")),
-    KnownBug(
-        "undecodable-body",
-        "A request body that is not UTF-8 (a UTF-16 byte order mark, a stray 0xff) makes "
-        "json.loads raise UnicodeDecodeError, which neither strawberry nor "
-        "RegistryGraphQL.parse_json (server/graphql_view.py, RecursionError only) catches: "
-        "the app raises, a 500 when served",
-        re.compile(r"UnicodeDecodeError")),
-]
+# Empty while every fault these tests found is fixed; a new one is listed here with the
+# xfail that shows it, until its fix lands.
+KNOWN_BUGS: list[KnownBug] = []
 
 
 def known_bug(logged: str) -> KnownBug | None:
