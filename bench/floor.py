@@ -44,19 +44,24 @@ ORDER BY a.id LIMIT $2
 
 # Agency.sites: the venues each agency registered or put on one of its filings, as far as the
 # city may see venues: located in it, registered by an agency filed with it, or public (on an
-# APPROVED filing of an agency that is not PENDING).
+# APPROVED filing of an agency that is not PENDING). OFFSET 0 keeps the visibility test
+# inside the lateral subquery, run per venue used: pulled up into a join, the planner may
+# test all venues first (300 ms instead of 3 at 10,000 agencies).
 SITE_COUNTS = """
-SELECT used.agency_id, count(DISTINCT used.site_id) AS n
+SELECT used.agency_id, count(*) AS n
 FROM (SELECT agency_id, id AS site_id FROM site WHERE agency_id = ANY($2::int[])
       UNION
       SELECT f.agency_id, i.site_id FROM filing f JOIN filing_item i ON i.filing_id = f.id
       WHERE f.agency_id = ANY($2::int[])) used
-JOIN site s ON s.id = used.site_id
-JOIN agency owner ON owner.id = s.agency_id
-WHERE s.region_id = $1 OR owner.filing_region_id = $1
-   OR (SELECT true FROM filing_item i JOIN filing f ON f.id = i.filing_id
-       JOIN agency a ON a.id = f.agency_id
-       WHERE i.site_id = s.id AND f.status = 'APPROVED' AND a.state <> 'PENDING' LIMIT 1)
+JOIN LATERAL (
+    SELECT 1 FROM site s JOIN agency owner ON owner.id = s.agency_id
+    WHERE s.id = used.site_id
+      AND (s.region_id = $1 OR owner.filing_region_id = $1
+           OR (SELECT true FROM filing_item i JOIN filing f ON f.id = i.filing_id
+               JOIN agency a ON a.id = f.agency_id
+               WHERE i.site_id = s.id AND f.status = 'APPROVED' AND a.state <> 'PENDING'
+               LIMIT 1))
+    OFFSET 0) visible ON true
 GROUP BY used.agency_id
 """
 
