@@ -58,4 +58,6 @@ async def test_statement_count_is_independent_of_page_size(api, actor: str) -> N
     large, large_rows = await _count(api, 50, token)
     assert large_rows > small_rows, "the demo data must fill a larger page"
     assert small == large, f"{small} statements for 5 agencies, {large} for 50"
-    assert large <= 12
+    # Agency.sites reads which venues the agencies use (two id-only statements) before the
+    # venues in scope, so PostgreSQL tests the scope on those venues only.
+    assert large <= 13

@@ -7,12 +7,12 @@ from tortoise.expressions import Q, Subquery
 from models.filing import Filing, FilingItem
 from models.site import Site
 from policies.scopes.base import Scope
-from policies.scopes.jurisdiction import agencies_filed_with, filed_with, public_site_ids
+from policies.scopes.jurisdiction import agencies_filed_with, filed_with, public_site_q
 from policies.viewer import Viewer
 
 
 def _public(viewer: Viewer) -> Q:
-    return Q(id__in=public_site_ids())
+    return public_site_q()
 
 
 async def _public_check(viewer: Viewer, s: Site) -> bool:

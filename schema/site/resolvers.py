@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q, Subquery
 
 from models.filing import FilingItem
 from models.site import Site as SiteRow
@@ -17,20 +16,22 @@ from schema.site.types import Site
 def sites_of_agencies(ctx: Context) -> DataLoader[int, list[SiteRow]]:
     async def load(agency_ids: Sequence[int]) -> list[list[SiteRow]]:
         ids = list(agency_ids)
-        on_filings = FilingItem.filter(filing__agency_id__in=ids)
-        rows = await SiteRow.filter(
-            ctx.guard.filter("site"),
-            Q(agency_id__in=ids) | Q(id__in=Subquery(on_filings.values("site_id"))),
-        ).order_by("id")
-        # Which of the requested agencies uses each returned (already authorized) site.
+        # Which of the requested agencies registered each venue or put it on a filing; only
+        # ids here, the venues themselves are read below under the viewer's scope.
         users: dict[int, set[int]] = {}
-        for agency_id, site_id in await on_filings.values_list("filing__agency_id", "site_id"):
-            users.setdefault(site_id, set()).add(agency_id)
+        registered = SiteRow.filter(agency_id__in=ids).values_list("agency_id", "id")
+        on_filings = FilingItem.filter(filing__agency_id__in=ids).values_list(
+            "filing__agency_id", "site_id")
+        for pairs in (await registered, await on_filings):
+            for agency_id, site_id in pairs:
+                users.setdefault(site_id, set()).add(agency_id)
+        # One list of primary keys, not a subquery or an OR: PostgreSQL then expects the few
+        # rows it gets and tests the viewer's scope per venue, not over every venue first.
+        rows = await SiteRow.filter(ctx.guard.filter("site"), id__in=list(users)).order_by("id")
         groups: dict[int, list[SiteRow]] = {i: [] for i in ids}
         for row in rows:
-            for agency_id in users.get(row.id, set()) | {row.agency_id}:
-                if agency_id in groups:
-                    groups[agency_id].append(row)
+            for agency_id in users[row.id]:
+                groups[agency_id].append(row)
         return [groups[i] for i in ids]
 
     return ctx.loader("sites_of_agency", lambda: DataLoader(load_fn=load))
