@@ -68,6 +68,8 @@ AGENCY_SCOPES = (
     Scope("agency_own", _own, _own_check),
     Scope("agency_city", _city, _city_check),
     Scope("agency_own_or_public", lambda v: _own(v) | _public(v), _own_or_public_check),
-    Scope("agency_city_or_public", lambda v: _city(v) | _public(v), _city_or_public_check),
+    # Public first: PostgreSQL tests an OR's terms in the order written, so the cheap column
+    # test spares the per-row subqueries of `_city` for all but the PENDING rows.
+    Scope("agency_city_or_public", lambda v: _public(v) | _city(v), _city_or_public_check),
     Scope("agency_city_level_filed_with_city", _registrable, _registrable_check),
 )

@@ -11,7 +11,7 @@ from tortoise.expressions import Q, RawSQL, Subquery
 
 from models.agency import Agency
 from models.enums import AgencyState, FilingStatus
-from models.filing import Filing, FilingItem
+from models.filing import FilingItem
 from models.site import Site
 
 
@@ -35,11 +35,22 @@ def filings_with_item_in(city: str | None) -> Subquery:
     return Subquery(FilingItem.filter(site_id__in=sites_in(city)).values("filing_id"))
 
 
+# The agency row the correlated subqueries below test (table `agency`, unaliased).
+_AGENCY_ID = RawSQL('"agency"."id"')
+
+
 def operates_in_q(city: str | None) -> Q:
-    """Agency rows that operate in the city (column `id` of agency)."""
-    return Q(id__in=Subquery(Site.filter(region_id=city).values("agency_id"))) | Q(
-        id__in=Subquery(Filing.filter(id__in=filings_with_item_in(city)).values("agency_id"))
-    )
+    """Agency rows (table `agency`, unaliased) that operate in the city.
+
+    Correlated, so PostgreSQL probes the indexes for each agency it still has to test, and
+    a page stops after its rows; uncorrelated, it hashed every venue in the city and every
+    item at them first (50 ms for a page of 50 at 10,000 agencies)."""
+    return Q(id__in=Subquery(
+        Site.filter(agency_id=_AGENCY_ID, region_id=city).values("agency_id")
+    )) | Q(id__in=Subquery(
+        FilingItem.filter(filing__agency_id=_AGENCY_ID, site__region_id=city)
+        .values("filing__agency_id")
+    ))
 
 
 # A correlated EXISTS, not `id IN (subquery)`: PostgreSQL plans it both ways and picks by the
