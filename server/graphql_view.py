@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
@@ -111,6 +112,14 @@ class RegistryGraphQL(GraphQL[Context, None]):
             processed.pop("data", None)
             request.scope["registry.request_errors"] += 1
         return processed
+
+    def encode_json(self, data: object) -> str | bytes:
+        try:
+            return orjson.dumps(data)
+        except (TypeError, orjson.JSONEncodeError):
+            # What orjson refuses (an integer beyond 64 bits, a non-string key) the standard
+            # library still writes.
+            return super().encode_json(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
