@@ -29,11 +29,15 @@ class NewSite:
     has_video_surveillance: bool
 
 
-def _duplicate(existing: Site) -> RuleViolation:
+def _duplicate(existing: Site, agency: Agency) -> RuleViolation:
+    # The agency's own venue is named so it can be put on the filing; another agency's venue
+    # may be outside what the caller may read (DESIGN §6), so it is not described at all.
+    where = (f"as site {existing.id} 「{existing.name}」; put that site on the filing instead of "
+             "registering it again" if existing.agency_id == agency.id
+             else "as another agency's venue")
     return RuleViolation(
         "DUPLICATE_SITE",
-        f"this address is already registered in the region as site {existing.id} "
-        f"「{existing.name}」; put that site on the filing instead of registering it again "
+        f"this address is already registered in the region {where} "
         "(Art. 12: 严禁同一场地同一项目不同机构二次备案)",
         12,
     )
@@ -71,7 +75,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
     await _check_may_add(agency, today)
     existing = await Site.get_or_none(region_id=region.code, address_key=key)
     if existing is not None:
-        raise _duplicate(existing)
+        raise _duplicate(existing, agency)
     site = Site(agency_id=agency.id, name=name, address=address, address_key=key,
                 region_id=region.code, tenure=new.tenure,
                 has_video_surveillance=new.has_video_surveillance)
@@ -86,5 +90,5 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
         existing = await Site.get_or_none(region_id=region.code, address_key=key)
         if existing is None:
             raise
-        raise _duplicate(existing) from None
+        raise _duplicate(existing, agency) from None
     return site
