@@ -14,6 +14,7 @@ says which rows differ.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,10 +116,15 @@ class Snapshot:
         return matches[0]
 
 
-async def load_snapshot() -> Snapshot:
+async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
+    """Every row; with `above` (table -> key), only the rows with a larger key, for callers
+    that keep the rest from an earlier snapshot."""
     conn = connections.get("default")
 
     async def rows(sql: str) -> list[dict[str, Any]]:
+        if above is not None:
+            table = sql.rsplit(" from ", 1)[1]
+            sql += f" where id > {int(above[table])}"
         return list(await conn.execute_query_dict(sql))
 
     agencies = {
@@ -158,8 +164,9 @@ async def load_snapshot() -> Snapshot:
             "select id, agency_id, authority_id, published, escalated_from_id from sanction"
         )
     }
-    audit = await rows("select count(*) as n from audit_event")
-    regions = {r["code"]: r["level"] for r in await rows("select code, level from region")}
+    audit = list(await conn.execute_query_dict("select count(*) as n from audit_event"))
+    regions = {r["code"]: r["level"]
+               for r in await conn.execute_query_dict("select code, level from region")}
     return Snapshot(agencies=agencies, sites=sites, filings=filings, items=items,
                     sanctions=sanctions, audit_event_count=int(audit[0]["n"]), regions=regions)
 
@@ -188,6 +195,20 @@ class Oracle:
             if snap.filings[item.filing_id].status == "APPROVED"
             and self.public_agency(snap.filings[item.filing_id].agency_id)
         }
+        # Per agency: the sites it registered and the sites on its filings (any status), with
+        # their regions, so that each rule below costs O(1) and the property test can ask
+        # about every row of every example.
+        self._registered: dict[int, set[int]] = defaultdict(set)
+        self._registered_regions: dict[int, set[str]] = defaultdict(set)
+        for s in snap.sites.values():
+            self._registered[s.agency_id].add(s.id)
+            self._registered_regions[s.agency_id].add(s.region)
+        self._used: dict[int, set[int]] = defaultdict(set)
+        self._used_regions: dict[int, set[str]] = defaultdict(set)
+        for item in snap.items.values():
+            agency_id = snap.filings[item.filing_id].agency_id
+            self._used[agency_id].add(item.site_id)
+            self._used_regions[agency_id].add(snap.sites[item.site_id].region)
 
     # building blocks ------------------------------------------------------------------------
 
@@ -198,14 +219,8 @@ class Oracle:
         return self.snap.agencies[agency_id].filing_region == city
 
     def operates_in(self, agency_id: int, city: str) -> bool:
-        snap = self.snap
-        if any(s.agency_id == agency_id and s.region == city for s in snap.sites.values()):
-            return True
-        return any(
-            snap.sites[item.site_id].region == city
-            for f in snap.filings_of_agency.get(agency_id, [])
-            for item in snap.items_of_filing.get(f.id, [])
-        )
+        return (city in self._registered_regions.get(agency_id, ())
+                or city in self._used_regions.get(agency_id, ()))
 
     def public_site(self, site_id: int) -> bool:
         """On an APPROVED filing of a public agency."""
@@ -217,14 +232,7 @@ class Oracle:
 
     def sites_of_agency(self, agency_id: int) -> set[int]:
         """Registered by the agency, or on any of its filings (any status)."""
-        snap = self.snap
-        registered = {s.id for s in snap.sites.values() if s.agency_id == agency_id}
-        used = {
-            item.site_id
-            for f in snap.filings_of_agency.get(agency_id, [])
-            for item in snap.items_of_filing.get(f.id, [])
-        }
-        return registered | used
+        return self._registered.get(agency_id, set()) | self._used.get(agency_id, set())
 
     # cells ----------------------------------------------------------------------------------
 
@@ -261,7 +269,8 @@ class Oracle:
                     or self.public_site(site_id))
         if actor.role == AGENCY:
             assert actor.agency_id is not None
-            return (site_id in self.sites_of_agency(actor.agency_id)
+            return (site_id in self._registered.get(actor.agency_id, ())
+                    or site_id in self._used.get(actor.agency_id, ())
                     or self.public_site(site_id))
         return self.public_site(site_id)
 
