@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,39 +37,13 @@ def free_port() -> int:
         return port
 
 
-class HttpApi:
-    """GraphQL over HTTP to a server process, as the `api` fixture speaks to the app in
-    process (same `post`, `query` and `token`), so the builders of the other tests work."""
+def HttpApi(client: httpx.AsyncClient) -> Any:  # noqa: N802 - used like the class it was
+    """The `api` fixture's client, speaking to a server process instead of the app in process,
+    so the builders of the other tests work unchanged."""
+    from server.settings import Settings
+    from tests.http_api import Api
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        from server.settings import Settings
-
-        self.client = client
-        self.settings = Settings()
-
-    def token(self, role: Any, *, region: str | None = None,
-              agency: str | None = None) -> str:
-        from models.enums import Role
-        from server.auth import mint_token
-
-        return mint_token(self.settings, Role(str(role).upper()), region=region,
-                          agency_credit_code=agency, subject=f"load-{uuid.uuid4().hex[:8]}")
-
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.client.post("/graphql", json={"query": query,
-                                                        "variables": variables or {}},
-                                      headers=headers)
-
-    async def query(self, query: str, variables: dict[str, Any] | None = None,
-                    token: str | None = None) -> dict[str, Any]:
-        response = await self.post(query, variables, token)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert not body.get("errors"), body["errors"]
-        data: dict[str, Any] = body["data"]
-        return data
+    return Api(client, Settings())
 
 
 @dataclass

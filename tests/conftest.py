@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -22,12 +21,11 @@ from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise
 
 from models.database import migrate, tortoise_config
-from models.enums import Role
 from server.app import create_app
-from server.auth import mint_token
 from server.clock import TIMEZONE
 from server.demo import seed_demo
 from server.settings import Settings
+from tests.http_api import Api
 
 # Property tests run through HTTP against a database, so examples are slow and timing varies:
 # no per-example deadline. `HYPOTHESIS_PROFILE=ci` (set by .ci/run) raises the example counts.
@@ -93,36 +91,6 @@ async def client(database: str, settings: Settings) -> AsyncIterator[httpx.Async
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
         yield c
-
-
-class Api:
-    """GraphQL over HTTP as the SPA sends it."""
-
-    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
-    def token(self, role: Role | str, *, region: str | None = None,
-              agency: str | None = None) -> str:
-        return mint_token(self.settings, Role(str(role).upper()), region=region,
-                          agency_credit_code=agency, subject=f"test-{uuid.uuid4().hex[:8]}")
-
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.client.post("/graphql", json={"query": query,
-                                                        "variables": variables or {}},
-                                      headers=headers)
-
-    async def query(self, query: str, variables: dict[str, Any] | None = None,
-                    token: str | None = None) -> dict[str, Any]:
-        """The `data` of a successful response; fails the test on any GraphQL error."""
-        response = await self.post(query, variables, token)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert not body.get("errors"), body["errors"]
-        data: dict[str, Any] = body["data"]
-        return data
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,7 @@ from tests.differential_oracle import (
     load_world,
 )
 from tests.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor
+from tests.test_scope_matrix import token_for as scope_matrix_token_for
 
 # The ci profile's 2,000 examples take minutes; the suite's per-test timeout is for hangs of
 # ordinary tests.
@@ -163,14 +164,7 @@ async def registry(database: str) -> AsyncIterator[Registry]:
 
 
 def token_for(api: Any, actor: Actor, oracle: DifferentialOracle) -> str | None:
-    if actor.role == PUBLIC:
-        return None
-    if actor.role == PROVINCE:
-        return str(api.token("PROVINCE"))
-    if actor.role == CITY:
-        return str(api.token("CITY", region=actor.region))
-    assert actor.agency_id is not None
-    return str(api.token("AGENCY", agency=oracle.snap.agencies[actor.agency_id].credit_code))
+    return scope_matrix_token_for(api, actor, oracle.snap)
 
 
 def draw_actor(c: Choices, ds: Dataset, ins: Inserted, base_agencies: list[int]) -> Actor:
