@@ -46,6 +46,34 @@ class Settings(BaseSettings):
     rate_limit_signed_in: str = Field(default="600/minute",
                                       alias="REGISTRY_RATE_LIMIT_SIGNED_IN")
 
+    # Serving and operating (deploy/README.md).
+    # 0 = one uvicorn worker per CPU the process may use (containers: the CPU limit).
+    workers: int = Field(default=1, ge=0, alias="REGISTRY_WORKERS")
+    # Proxies whose X-Forwarded-For/-Proto are trusted (uvicorn's --forwarded-allow-ips): the
+    # per-address anonymous rate limit needs the client's address, not the proxy's.
+    forwarded_allow_ips: str = Field(default="127.0.0.1", alias="REGISTRY_FORWARDED_ALLOW_IPS")
+    # Seconds in-flight requests get to finish after SIGTERM before the worker is stopped.
+    graceful_shutdown_seconds: int = Field(default=25, ge=0,
+                                           alias="REGISTRY_GRACEFUL_SHUTDOWN_SECONDS")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", alias="REGISTRY_LOG_LEVEL")
+    # `json`: one object per line (request id, operation, role, duration); `text` for a terminal.
+    log_format: Literal["json", "text"] | None = Field(default=None, alias="REGISTRY_LOG_FORMAT")
+    metrics_enabled: bool = Field(default=True, alias="REGISTRY_METRICS")
+    # Cache-Control max-age of PUBLIC answers to persisted queries fetched by GET.
+    public_cache_seconds: int = Field(default=60, ge=0, alias="REGISTRY_PUBLIC_CACHE_SECONDS")
+
+    @property
+    def logs_as_json(self) -> bool:
+        """JSON lines in production unless told otherwise; readable text while developing."""
+        return self.log_format == "json" if self.log_format else self.production
+
+    @property
+    def worker_count(self) -> int:
+        import os
+
+        return self.workers or len(os.sched_getaffinity(0))
+
     @property
     def production(self) -> bool:
         return self.registry_env == "production"
