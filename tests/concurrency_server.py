@@ -59,15 +59,19 @@ class Server:
 
 @asynccontextmanager
 async def serving(database_url: str, day: date | None = None, *,
-                  start_timeout: float = 30.0) -> AsyncIterator[Server]:
+                  start_timeout: float = 30.0,
+                  env: dict[str, str] | None = None) -> AsyncIterator[Server]:
+    """`env` adds to or overrides the server's environment (e.g. REDIS_URL and rate limits
+    for replicas sharing a count, REGISTRY_GRACEFUL_SHUTDOWN_SECONDS)."""
     port = free_port()
     command = [sys.executable, "-m", "tests.concurrency_server", "--port", str(port)]
     if day is not None:
         command += ["--day", day.isoformat()]
-    # Rate limits are off, as for the app the other tests drive: the load comes from one
-    # address and a few tokens, and what is measured here is the database, not the limiter.
+    # Rate limits are off unless `env` sets them, as for the app the other tests drive: the
+    # load comes from one address and a few tokens, and what is measured is the database.
     env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "development",
-           "REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
+           "REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
+           **(env or {})}
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         process = _spawn(command, env, log)
@@ -129,8 +133,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         def clock() -> datetime:
             return datetime(day.year, day.month, day.day, 10, tzinfo=TIMEZONE)
 
-    app = create_app(Settings(), clock=clock)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    settings = Settings()
+    app = create_app(settings, clock=clock)
+    # Served as `registry serve` serves: client addresses from trusted proxies' headers, and
+    # in-flight requests given the graceful period after SIGTERM.
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                timeout_graceful_shutdown=settings.graceful_shutdown_seconds)
 
 
 if __name__ == "__main__":
