@@ -14,6 +14,7 @@ limits: GraphiQL's own introspection query nests `ofType` deeper than any data q
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +41,13 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    validate,
     visit,
 )
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from schema.document_cache import cacheable, parsed, static_errors
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.text_input import text_rule
 
@@ -212,17 +215,30 @@ class EnforceLimits(SchemaExtension):
     """Applies the limits and the introspection policy the request's context carries."""
 
     def on_parse(self) -> Iterator[None]:
-        context = self.execution_context.context
-        self.execution_context.parse_options["max_tokens"] = context.limits.max_tokens
+        execution = self.execution_context
+        max_tokens = execution.context.limits.max_tokens
+        execution.parse_options["max_tokens"] = max_tokens
+        if cacheable(execution.query):
+            with suppress(GraphQLError):  # strawberry parses it again and reports the error
+                execution.graphql_document = parsed(execution.query, max_tokens)
         yield
 
     def on_validate(self) -> Iterator[None]:
-        context = self.execution_context.context
-        variables = self.execution_context.variables
-        extra: list[type[ASTValidationRule]] = [limit_rule(context.limits, variables),
-                                                text_rule(variables)]
+        execution = self.execution_context
+        context = execution.context
+        variables = execution.variables
+        per_request: list[type[ASTValidationRule]] = [limit_rule(context.limits, variables),
+                                                      text_rule(variables)]
         if not context.introspection:
-            extra.append(NoSchemaIntrospectionCustomRule)
-        self.execution_context.validation_rules = (
-            *self.execution_context.validation_rules, *extra)
+            per_request.append(NoSchemaIntrospectionCustomRule)
+        query, document = execution.query, execution.graphql_document
+        if cacheable(query) and document is not None and execution.validation_rules:
+            assert query is not None
+            schema = execution.schema._schema
+            rules = tuple(execution.validation_rules)
+            execution.pre_execution_errors = [
+                *static_errors(schema, query, context.limits.max_tokens, rules),
+                *validate(schema, document, per_request)]
+        else:
+            execution.validation_rules = (*execution.validation_rules, *per_request)
         yield

@@ -174,6 +174,19 @@ async def test_page_size_refused_before_anything_runs(api, first: int) -> None: 
     await refused(api, literal, "BAD_USER_INPUT")
 
 
+async def test_a_repeated_text_is_still_judged_per_request(api) -> None:  # type: ignore[no-untyped-def]
+    """Parsing and the standard validation of a text are kept (schema/document_cache.py); the
+    page size priced from each request's own variables and its text are not."""
+    query = "query ($n: Int, $q: String) { agencies(first: $n, filter: {nameContains: $q}) { totalCount } }"
+    for _ in range(2):
+        assert "agencies" in await api.query(query, {"n": 5, "q": "x"})
+        await refused(api, query, "BAD_USER_INPUT", {"n": 101, "q": "x"})
+        await refused(api, query, "BAD_USER_INPUT", {"n": 5, "q": "\x00"})
+    misspelt = "{ agencies(first: 1) { totalCont } }"
+    for _ in range(2):
+        await refused(api, misspelt, "GRAPHQL_VALIDATION_FAILED")
+
+
 async def test_cyclic_fragments_are_refused_quickly(api) -> None:  # type: ignore[no-untyped-def]
     query = """
     query { agencies(first: 1) { edges { node { ...A } } } }

@@ -477,6 +477,31 @@ async def test_nested_connections_of_every_visible_agency(case: Case, api: Any, 
         assert total == len(want), f"{where}: totalCount {total}, expected {len(want)}"
 
 
+async def test_nested_counts_asked_alone(case: Case, api: Any) -> None:
+    """`sites { totalCount }` on its own is answered by counting ids, without reading the
+    venues: the count must still be exactly the venues in scope."""
+    query = ("query($after: String) { agencies(first: 50, after: $after) { edges { node { id "
+             "sites { totalCount } filings { totalCount } sanctions { totalCount } } } "
+             "pageInfo { hasNextPage endCursor } } }")
+    after, seen = None, 0
+    while True:
+        conn = (await api.query(query, {"after": after}, case.token))["agencies"]
+        for edge in conn["edges"]:
+            node, a = edge["node"], pk("Agency", edge["node"]["id"])
+            seen += 1
+            sites = case.exp.sites & case.oracle.sites_of_agency(a)
+            filings = {f for f in case.exp.filings if case.snap.filings[f].agency_id == a}
+            sanctions = {s for s in case.exp.sanctions if case.snap.sanctions[s].agency_id == a}
+            where = f"{case.spec.key} Agency({a})"
+            assert node["sites"]["totalCount"] == len(sites), f"{where}.sites"
+            assert node["filings"]["totalCount"] == len(filings), f"{where}.filings"
+            assert node["sanctions"]["totalCount"] == len(sanctions), f"{where}.sanctions"
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert seen == len(case.exp.agencies)
+
+
 # ============================================================================================
 # 4. Nested references from every visible site, filing and sanction
 
