@@ -29,12 +29,22 @@ def _with_database(settings: Settings, body: Callable[[], Awaitable[None]],
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
+    # --workers overrides REGISTRY_WORKERS; either way 0 means one worker per usable CPU.
+    workers = (settings if args.workers is None
+               else settings.model_copy(update={"workers": args.workers})).worker_count
     if settings.embedded:
         print(f"Embedded SQLite database ({settings.db_url}) with demo data.")
+        if workers > 1:
+            # Each worker would migrate and seed the one SQLite file at the same time.
+            print(f"Embedded SQLite: 1 worker instead of {workers} "
+                  "(set DATABASE_URL for more).")
+            workers = 1
     print(f"GraphQL: http://{args.host}:{args.port}/graphql"
           + ("" if settings.production else "  (open it in a browser for GraphiQL)"))
-    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="info", proxy_headers=True)
+    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=workers,
+                log_level=settings.log_level, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips,
+                timeout_graceful_shutdown=settings.graceful_shutdown_seconds)
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
@@ -89,13 +99,22 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
                      agency_credit_code=args.agency if role is Role.AGENCY else None))
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per CPU) or more")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="registry", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=_non_negative, default=None,
+                       help="uvicorn worker processes (default: REGISTRY_WORKERS, 1; "
+                            "0 = one per CPU)")
     serve.set_defaults(run=cmd_serve)
     migrate = sub.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
     migrate.set_defaults(run=cmd_migrate)
