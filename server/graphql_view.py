@@ -3,11 +3,22 @@
 It builds the per-request Context (viewer, clock, limits, introspection policy), answers
 transport errors as JSON in the GraphQL error shape, refuses mutations over GET with 405,
 sizes batches per deployment, and speaks `application/graphql-response+json` when asked.
+
+Persisted queries (Apollo's wire format, without registration): a request whose
+`extensions.persistedQuery` is `{"version": 1, "sha256Hash": "<hex>"}` and that has no `query`
+runs the allow-listed operation with that hash (server/persisted_queries.py), or answers
+`PERSISTED_QUERY_NOT_FOUND`; one that also sends a `query` must send the text of that hash.
+Caching: only a PUBLIC (no Authorization header) GET of a persisted query that answered
+without any error may be stored by a shared cache (`Cache-Control: public, max-age=…` and a
+strong `ETag`; `If-None-Match` gets a 304). Every other answer is `Cache-Control: no-store`,
+so no cache can ever hand a signed-in answer to someone else.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +32,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import QueryParams
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -30,10 +42,17 @@ from models.enums import Role
 from schema.context import Context
 from server.clock import now as clock_now
 from server.http_errors import GRAPHQL_RESPONSE, error_response, response_media_type
+from server.persisted_queries import Manifest, PersistedOperation, sha256_hex
+from server.persisted_queries import manifest as shipped_manifest
 from server.settings import Settings
 
 GRAPHIQL_HTML = Path(__file__).with_name("static") / "graphiql" / "index.html"
 OFFICIALS = (Role.CITY, Role.PROVINCE)
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+NO_STORE = "no-store"
+# Every answer depends on the token and on the negotiated media type, and on nothing else
+# the request carries outside its URL.
+VARY = "Authorization, Accept"
 
 Clock = Callable[[], datetime]
 
@@ -58,6 +77,44 @@ def check_parameters(item: object) -> None:
             raise HTTPException(400, f"`{name}` must be {kind} or null")
 
 
+def persisted_hash(extensions: dict[str, Any] | None) -> str | None:
+    """The `sha256Hash` of Apollo's `persistedQuery` extension, if the request has one."""
+    extension = (extensions or {}).get("persistedQuery")
+    if extension is None:
+        return None
+    version = extension.get("version") if isinstance(extension, dict) else None
+    digest = extension.get("sha256Hash") if isinstance(extension, dict) else None
+    if type(version) is not int or version != 1 or not isinstance(digest, str):
+        raise HTTPException(400, '`extensions.persistedQuery` must be {"version": 1, '
+                                 '"sha256Hash": "<hex SHA-256 of the document>"}')
+    return digest
+
+
+def persisted_query_not_found() -> ExecutionResult:
+    # Apollo's message and code: its clients know to resend the text with the hash.
+    return ExecutionResult(data=None, errors=[GraphQLError(
+        "PersistedQueryNotFound", extensions={"code": PERSISTED_QUERY_NOT_FOUND})])
+
+
+def strong_etag(response: Response) -> str:
+    """A strong validator of the representation: its media type and its bytes."""
+    digest = hashlib.sha256(response.headers.get("content-type", "").encode("latin-1"))
+    digest.update(b"\0")
+    digest.update(bytes(response.body))
+    return f'"{digest.hexdigest()}"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.2: If-None-Match compares weakly, and `*` matches any representation."""
+    if not if_none_match:
+        return False
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == etag:
+            return True
+    return False
+
+
 def operation_count(query: str, max_tokens: int) -> int:
     try:
         document = parse(query, no_location=True, max_tokens=max_tokens)
@@ -69,15 +126,25 @@ def operation_count(query: str, max_tokens: int) -> int:
 class RegistryGraphQL(GraphQL[Context, None]):
     clock: Clock = staticmethod(clock_now)
 
-    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+    def __init__(self, schema: BaseSchema, settings: Settings,
+                 persisted: Manifest | None = None) -> None:
         super().__init__(schema, graphql_ide=None if settings.production else "graphiql")
         self.settings = settings
         self.limits = settings.query_limits
+        self.persisted = shipped_manifest() if persisted is None else persisted
+        problems = self.persisted.validation_errors(schema.as_str())
+        if problems:
+            # The SPA was built against these documents: refuse to start rather than fail
+            # its pages one by one.
+            raise ValueError("persisted operations do not validate against the schema: "
+                             + "; ".join(problems))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         media_type = response_media_type(request.headers.get("accept"))
         scope["registry.request_errors"] = 0
+        scope["registry.errors"] = False
+        scope["registry.persisted"] = None
         try:
             response = await self.run(request)
         except HTTPException as exc:
@@ -89,7 +156,37 @@ class RegistryGraphQL(GraphQL[Context, None]):
                 response.headers["content-type"] = GRAPHQL_RESPONSE
                 if scope["registry.request_errors"] and not scope.get("registry.batch"):
                     response.status_code = 400
+        response = self.apply_cache_policy(request, response)
         await response(scope, receive, send)
+
+    def publicly_cacheable(self, request: Request, response: Response) -> bool:
+        """A shared cache may keep only what anyone without a token gets for the same URL: a
+        GET of an allow-listed query, sent without Authorization, answered without errors."""
+        viewer = request.scope.get("registry.viewer")
+        stored: PersistedOperation | None = request.scope.get("registry.persisted")
+        return (request.method == "GET" and "authorization" not in request.headers
+                and viewer is not None and viewer.role is Role.PUBLIC
+                and stored is not None and stored.is_query
+                and not request.scope.get("registry.errors")
+                and response.status_code == 200 and not request.scope.get("registry.batch"))
+
+    def apply_cache_policy(self, request: Request, response: Response) -> Response:
+        response.headers["Vary"] = VARY
+        if not self.publicly_cacheable(request, response):
+            response.headers["Cache-Control"] = NO_STORE
+            return response
+        seconds = self.settings.public_cache_seconds
+        headers = {
+            "Cache-Control": f"public, max-age={seconds}"
+                             + (", must-revalidate" if seconds == 0 else ""),
+            "ETag": strong_etag(response),
+            "Vary": VARY,
+        }
+        if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+            # RFC 9110 §15.4.5: no body, and the validators and caching headers of the 200.
+            return Response(status_code=304, headers=headers)
+        response.headers.update(headers)
+        return response
 
     async def get_context(self, request: Request | WebSocket,
                           response: Response | WebSocket) -> Context:
@@ -101,12 +198,19 @@ class RegistryGraphQL(GraphQL[Context, None]):
                        introspection=not production or viewer.role in OFFICIALS,
                        suggestions=not production)
 
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET of a persisted query carries no `query`, and is not a browser asking for the IDE.
+        return (super().should_render_graphql_ide(request)
+                and not request.query_params.get("extensions"))
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
 
     async def process_result(self, request: Request,
                              result: ExecutionResult) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
+        if result.errors:
+            request.scope["registry.errors"] = True
         if is_request_error(result):
             # GraphQL spec §7.1.2: an error before execution leaves no `data` entry at all.
             processed.pop("data", None)
@@ -147,6 +251,18 @@ class RegistryGraphQL(GraphQL[Context, None]):
     async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
                              sub_response: Response, context: Context, root_value: None,
                              request_data: GraphQLRequestData) -> ExecutionResult:
+        digest = persisted_hash(request_data.extensions)
+        if digest is not None:
+            stored = self.persisted.get(digest)
+            if request_data.query:
+                if sha256_hex(request_data.query) != digest:
+                    raise HTTPException(400, "provided sha does not match query")
+            elif stored is None:
+                return persisted_query_not_found()
+            else:
+                request_data = replace(request_data, query=stored.document)
+            # A query sent in full whose hash is not allow-listed runs, but as an ad-hoc one.
+            request.scope["registry.persisted"] = stored
         if (request_data.operation_name is None and isinstance(request_data.query, str)
                 and operation_count(request_data.query, self.limits.max_tokens) > 1):
             # GraphQL spec, GetOperation(): strawberry would silently run the first one.
