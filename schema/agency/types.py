@@ -15,7 +15,7 @@ from schema.enums import AgencyKind, AgencyLevel, AgencyStatus, InspectionMode
 from schema.ids import to_global_id
 from schema.node import Node
 from schema.pagination import Connection
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.filing.types import Filing
@@ -59,8 +59,8 @@ class Agency(Node):
         return derive_status(self.row.state, self.row.valid_until, info.context.today)
 
     @strawberry.field
-    async def filing_region(self, info: Info) -> Region:
-        return await require_region(info, self.row.filing_region_id)
+    def filing_region(self) -> Region:
+        return region_of(self.row.filing_region_id)
 
     @strawberry.field(description="Private: the agency itself, its filing city or the province.")
     async def contact_name(self, info: Info) -> str | None:

@@ -12,7 +12,7 @@ from schema.context import Info
 from schema.enums import AnnouncementKind, TerminationReason
 from schema.ids import to_global_id
 from schema.node import Node
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.agency.types import Agency
@@ -46,8 +46,8 @@ class Announcement(Node):
         return await load_agency(info, self.row.agency_id)
 
     @strawberry.field(description="The department that published it.")
-    async def authority(self, info: Info) -> Region:
-        return await require_region(info, self.row.authority_id)
+    def authority(self) -> Region:
+        return region_of(self.row.authority_id)
 
     @strawberry.field(description="Whether today lies between startDate and endDate.")
     def current(self, info: Info) -> bool:

@@ -9,7 +9,7 @@ from models.draw import Draw as DrawRow
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.node import Node
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.agency.types import Agency
@@ -56,8 +56,8 @@ class Draw(Node):
                    row=row)
 
     @strawberry.field
-    async def authority(self, info: Info) -> Region:
-        return await require_region(info, self.row.authority_id)
+    def authority(self) -> Region:
+        return region_of(self.row.authority_id)
 
     @strawberry.field
     def assignments(self) -> list[DrawAssignment]:

@@ -16,7 +16,7 @@ from schema.enums import FilingKind, FilingStatus, SkillLevel
 from schema.ids import to_global_id
 from schema.loaders import grouped, scoped_by_id
 from schema.node import Node
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.agency.types import Agency
@@ -79,8 +79,8 @@ class Filing(Node):
         return await load_agency(info, self.row.agency_id)
 
     @strawberry.field(description="The region of the department the agency is filed with.")
-    async def authority(self, info: Info) -> Region:
-        return await require_region(info, self.row.authority_id)
+    def authority(self) -> Region:
+        return region_of(self.row.authority_id)
 
     @strawberry.field
     async def items(self, info: Info) -> list[FilingItem]:

@@ -13,7 +13,7 @@ from schema.enums import CertificateInvalidation, SanctionGrade, SanctionStatus
 from schema.ids import to_global_id
 from schema.loaders import scoped_by_id
 from schema.node import Node
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.agency.types import Agency
@@ -54,8 +54,8 @@ class Sanction(Node):
         return await load_agency(info, self.row.agency_id)
 
     @strawberry.field
-    async def authority(self, info: Info) -> Region:
-        return await require_region(info, self.row.authority_id)
+    def authority(self) -> Region:
+        return region_of(self.row.authority_id)
 
     @strawberry.field(description="The earlier sanction this one escalates (Art. 22.1, 23.1).")
     async def escalated_from(self, info: Info) -> Sanction | None:

@@ -12,7 +12,7 @@ from schema.context import Info
 from schema.enums import SiteTenure
 from schema.ids import to_global_id
 from schema.node import Node
-from schema.region.types import Region, require_region
+from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
     from schema.agency.types import Agency
@@ -40,8 +40,8 @@ class Site(Node):
                    acknowledged_at=row.acknowledged_at, row=row)
 
     @strawberry.field
-    async def region(self, info: Info) -> Region:
-        return await require_region(info, self.row.region_id)
+    def region(self) -> Region:
+        return region_of(self.row.region_id)
 
     @strawberry.field(description="The agency that registered the venue, if the viewer may see it.")
     async def agency(self, info: Info) -> AgencyT | None:

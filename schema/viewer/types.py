@@ -5,7 +5,7 @@ import strawberry
 from schema.agency.types import Agency, load_agency
 from schema.context import Info
 from schema.enums import Role
-from schema.region.types import Region, load_region
+from schema.region.types import Region, region_of
 
 
 @strawberry.type(description="Who the API takes the caller to be.")
@@ -13,9 +13,9 @@ class Viewer:
     role: Role
 
     @strawberry.field
-    async def region(self, info: Info) -> Region | None:
+    def region(self, info: Info) -> Region | None:
         v = info.context.viewer
-        return await load_region(info, v.region_code if v.agency_id is None else None)
+        return region_of(v.region_code) if v.agency_id is None and v.region_code else None
 
     @strawberry.field
     async def agency(self, info: Info) -> Agency | None:
