@@ -467,6 +467,18 @@ async def test_a_public_post_is_never_stored(client) -> None:  # type: ignore[no
         assert_not_stored(response)
 
 
+async def test_a_batch_may_name_persisted_operations(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/graphql", json=[
+        {"extensions": extension("Regions")},
+        {"extensions": extension("Me")},
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "1" * 64}}}])
+    assert response.status_code == 200, response.text
+    regions, me, unknown = response.json()
+    assert regions["data"]["regions"] and me["data"]["me"]["role"] == "PUBLIC"
+    assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert_not_stored(response)
+
+
 async def test_refusals_are_never_stored(client) -> None:  # type: ignore[no-untyped-def]
     malformed = await client.get("/graphql", params={"query": "{ regions { code }",
                                                      "extensions": "[1]"})
