@@ -69,9 +69,10 @@ async def serving(database_url: str, day: date | None = None, *,
         command += ["--day", day.isoformat()]
     # Rate limits are off unless `env` sets them, as for the app the other tests drive: the
     # load comes from one address and a few tokens, and what is measured is the database.
+    # uvicorn logs warnings and errors only (access lines at "info").
     env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "development",
            "REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
-           **(env or {})}
+           "REGISTRY_LOG_LEVEL": "warning", **(env or {})}
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         process = _spawn(command, env, log)
@@ -137,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     app = create_app(settings, clock=clock)
     # Served as `registry serve` serves: client addresses from trusted proxies' headers, and
     # in-flight requests given the graceful period after SIGTERM.
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning",
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=settings.log_level,
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
                 timeout_graceful_shutdown=settings.graceful_shutdown_seconds)
 

@@ -6,11 +6,13 @@
 - with `REDIS_URL` the replicas share one rate-limit count: anonymous requests from one client
   address, alternating between them, are refused from the 7th of a "6/minute" budget on,
   whichever replica it reaches; with the default memory storage each counts alone (12 pass);
-- SIGTERM lets a request in flight finish: a mutation held deterministically on a row lock the
-  test owns is still waiting when the signal arrives; the server stops accepting connections,
-  the lock is released, and the mutation answers 200 with its Success payload, is in the
-  database, and the process exits. Past REGISTRY_GRACEFUL_SHUTDOWN_SECONDS a request still
-  waiting is cut and leaves nothing behind.
+- SIGTERM lets a request in flight finish: an addSite held on a row lock the test owns (seen
+  waiting in pg_stat_activity) is still waiting when the signal arrives; once the server
+  refuses new connections and logs that it waits for the open ones, the lock is released, and
+  the mutation answers 200 with its Success payload, is in the database with its audit event,
+  and the process exits after its lifespan shutdown. The same through `registry serve
+  --workers 2`, whose supervisor passes the signal on. Past REGISTRY_GRACEFUL_SHUTDOWN_SECONDS
+  a request still waiting is cut (500 or a closed connection) and leaves nothing behind.
 
 PostgreSQL only: replicas need a database other processes can reach at the same time. Redis
 (127.0.0.1:6379, database 15) is used when it answers; REGISTRY_TEST_REDIS=required makes its
@@ -97,8 +99,8 @@ def _redis_answers() -> bool:
         return False
 
 
-def _need_redis() -> None:
-    if _redis_answers():
+def _need_redis(redis_url: str) -> None:
+    if redis_url:
         return
     message = f"no Redis answering on {REDIS[0]}:{REDIS[1]}"
     if os.environ.get("REGISTRY_TEST_REDIS") == "required":
@@ -136,10 +138,15 @@ async def _clients(*servers: Server) -> AsyncIterator[list[httpx.AsyncClient]]:
 
 
 @pytest.fixture(scope="module")
-async def replicas(db_url: Any) -> AsyncIterator[tuple[Server, Server]]:
+def redis_url() -> str:
+    """REDIS_URL for the replicas: empty (memory storage) when Redis does not answer."""
+    return REDIS_URL if _redis_answers() else ""
+
+
+@pytest.fixture(scope="module")
+async def replicas(db_url: Any, redis_url: str) -> AsyncIterator[tuple[Server, Server]]:
     """Two servers on the test database, sharing Redis when it answers; signed-in requests
     are not limited, anonymous ones BUDGET a minute per address."""
-    redis_url = REDIS_URL if _redis_answers() else ""
     async with _pair(db_url[3], _env(f"{BUDGET}/minute", redis_url)) as pair:
         yield pair
 
@@ -186,8 +193,8 @@ async def test_a_write_through_one_replica_is_read_through_the_other(
 
 async def test_a_rule_checked_on_one_replica_sees_the_write_of_the_other(
         replicas: tuple[Server, Server]) -> None:
-    """One open filing per kind (Art. 15): an application through A, then the same through B
-    is refused as OPEN_FILING, and again the other way round for another kind."""
+    """One open filing per kind: an application through A, then the same through B is
+    refused as OPEN_FILING, and again the other way round for another kind."""
     async with _clients(*replicas) as (ca, cb):
         a, b = HttpApi(ca), HttpApi(cb)
         agency = await make_agency(a)
@@ -216,8 +223,8 @@ def _assert_refused(response: httpx.Response) -> None:
 
 
 async def test_replicas_share_the_anonymous_budget_through_redis(
-        replicas: tuple[Server, Server]) -> None:
-    _need_redis()
+        replicas: tuple[Server, Server], redis_url: str) -> None:
+    _need_redis(redis_url)
     caller, other = _client_address(), _client_address()
     async with _clients(*replicas) as clients:
         for n in range(BUDGET):
@@ -244,6 +251,11 @@ async def test_without_redis_each_replica_counts_alone(db_url: Any) -> None:
 
 
 # 3. SIGTERM: the request in flight finishes; past the graceful period it is cut cleanly.
+
+GRACEFUL = str(int(3 * WAIT))  # REGISTRY_GRACEFUL_SHUTDOWN_SECONDS where the request must finish
+# uvicorn at "info": it has closed its listeners and waits for the open connections to finish.
+WAITING = "Waiting for connections to close"
+
 
 class HeldAgency:
     """A row lock on one agency, held by the test's own connection: every mutation on the
@@ -289,6 +301,13 @@ class HeldAgency:
             await self.watch.close()
 
 
+def _logged(server: Server, text: str, times: int = 1) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return server.output().count(text) >= times
+
+    return check
+
+
 def _refuses_connections(port: int) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         try:
@@ -307,47 +326,6 @@ def _site_input(agency_id: str) -> dict[str, Any]:
                       "tenure": "OWNED", "hasVideoSurveillance": True}}
 
 
-def _shutting_down(server: Server, workers: int) -> Callable[[], Awaitable[bool]]:
-    """Every uvicorn worker has begun its graceful shutdown (uvicorn logs it at info level)."""
-    async def check() -> bool:
-        return server.output().count("Shutting down") >= workers
-
-    return check
-
-
-async def _sigterm_while_in_flight(
-        server: Server, dsn: str, stopping: tuple[str, Callable[[], Awaitable[bool]]],
-        ) -> tuple[Any, httpx.Response | BaseException, int]:
-    """Register an agency, hold its row, start addSite on it, SIGTERM the server once the
-    statement waits on the lock, and release the lock once `stopping` (what, condition) says
-    the server is shutting down. Returns the agency, the addSite response (or the transport
-    error it ended in) and the exit code."""
-    process = server.process
-    async with httpx.AsyncClient(base_url=server.url,
-                                 timeout=httpx.Timeout(2 * WAIT)) as client:
-        api = HttpApi(client)
-        agency = await register(api)
-        token = agency.token(api)
-        async with HeldAgency(dsn, agency.pk) as held:
-            in_flight = asyncio.create_task(api.post(ADD_SITE, _site_input(agency.id), token))
-            await held.until_waited_on()
-            process.send_signal(signal.SIGTERM)
-            await _until(stopping[1], stopping[0])
-            assert not in_flight.done(), "the request ended before the lock was released"
-            assert len(await held.waiters()) == 1, "the statement stopped waiting"
-            await held.release()
-            outcome: httpx.Response | BaseException
-            try:
-                outcome = await in_flight
-            except httpx.TransportError as exc:
-                outcome = exc
-            try:
-                code = await asyncio.to_thread(process.wait, WAIT)
-            except subprocess.TimeoutExpired:
-                raise AssertionError(f"the server did not exit:\n{server.output()}") from None
-    return agency, outcome, code
-
-
 async def _sites_and_events(dsn: str, agency_pk: int) -> tuple[int, int]:
     conn = await asyncpg.connect(dsn)
     try:
@@ -360,31 +338,77 @@ async def _sites_and_events(dsn: str, agency_pk: int) -> tuple[int, int]:
     return int(sites), int(events)
 
 
+async def _exit_code(server: Server) -> int:
+    try:
+        return await asyncio.to_thread(server.process.wait, WAIT)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"the server did not exit:\n{server.output()}") from None
+
+
 def _exited_cleanly(code: int) -> bool:
-    """uvicorn, after its graceful shutdown, raises the signal it caught again so the parent
-    sees the process ended on SIGTERM (-15 from Popen); a supervisor exits 0."""
+    """uvicorn, after its graceful shutdown, raises the signal it caught again, so a single
+    server process ends on SIGTERM (-15 from Popen); the multi-worker supervisor exits 0."""
     return code in (0, -signal.SIGTERM)
+
+
+async def _sigterm_while_in_flight(server: Server, dsn: str, *, workers: int = 1,
+                                   ) -> tuple[Any, httpx.Response | BaseException, int]:
+    """Register an agency, hold its row, start addSite on it, SIGTERM the server once the
+    statement waits on the lock, and release the lock once the server waits for the request
+    in its graceful shutdown. Returns the agency, the addSite response (or the transport
+    error it ended in) and the exit code."""
+    async with httpx.AsyncClient(base_url=server.url,
+                                 timeout=httpx.Timeout(2 * WAIT)) as client:
+        api = HttpApi(client)
+        agency = await register(api)
+        async with HeldAgency(dsn, agency.pk) as held:
+            in_flight = asyncio.create_task(
+                api.post(ADD_SITE, _site_input(agency.id), agency.token(api)))
+            await held.until_waited_on()
+            server.process.send_signal(signal.SIGTERM)
+            await _until(_logged(server, "Shutting down", workers),
+                         f"{workers} uvicorn process(es) begin shutting down")
+            await _until(_logged(server, WAITING), "the server waits for the request")
+            if workers == 1:
+                # No new connection is taken. (A supervisor keeps the listening socket until
+                # it exits: a new connection waits in the backlog, unserved.)
+                port = int(server.url.rsplit(":", 1)[1])
+                await _until(_refuses_connections(port), "new connections are refused")
+            assert not in_flight.done(), "the request ended before the lock was released"
+            assert len(await held.waiters()) == 1, "the statement stopped waiting"
+            await held.release()
+            outcome: httpx.Response | BaseException
+            try:
+                outcome = await in_flight
+            except httpx.TransportError as exc:
+                outcome = exc
+            code = await _exit_code(server)
+    return agency, outcome, code
+
+
+async def _assert_finished(server: Server, dsn: str, agency: Any,
+                           outcome: httpx.Response | BaseException, code: int) -> None:
+    assert isinstance(outcome, httpx.Response), f"{outcome!r}\n{server.output()}"
+    assert outcome.status_code == 200, outcome.text
+    payload = outcome.json()["data"]["addSite"]
+    assert payload["__typename"] == "AddSiteSuccess", payload
+    assert await _sites_and_events(dsn, agency.pk) == (1, 1)
+    assert _exited_cleanly(code), (code, server.output())
+    assert "Application shutdown complete" in server.output(), server.output()
+    assert "timeout graceful shutdown exceeded" not in server.output(), server.output()
 
 
 async def test_sigterm_lets_the_request_in_flight_finish(db_url: Any) -> None:
     url, dsn = db_url[3], plain_dsn(db_url[3])
-    env = {"REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": str(int(3 * WAIT))}
+    env = {"REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": GRACEFUL, "REGISTRY_LOG_LEVEL": "info"}
     async with serving(url, DAY, env=env) as server:
-        port = int(server.url.rsplit(":", 1)[1])
-        agency, outcome, code = await _sigterm_while_in_flight(
-            server, dsn, ("the server closes its listening socket", _refuses_connections(port)))
-        assert isinstance(outcome, httpx.Response), f"{outcome!r}\n{server.output()}"
-        assert outcome.status_code == 200, outcome.text
-        payload = outcome.json()["data"]["addSite"]
-        assert payload["__typename"] == "AddSiteSuccess", payload
-        assert await _sites_and_events(dsn, agency.pk) == (1, 1)
-        assert _exited_cleanly(code), (code, server.output())
+        await _assert_finished(server, dsn, *await _sigterm_while_in_flight(server, dsn))
 
 
 async def test_past_the_graceful_period_a_waiting_request_is_cut_and_leaves_nothing(
         db_url: Any) -> None:
     url, dsn = db_url[3], plain_dsn(db_url[3])
-    env = {"REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "1"}
+    env = {"REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "1", "REGISTRY_LOG_LEVEL": "info"}
     async with serving(url, DAY, env=env) as server, httpx.AsyncClient(
             base_url=server.url, timeout=httpx.Timeout(WAIT)) as client:
         api = HttpApi(client)
@@ -395,47 +419,39 @@ async def test_past_the_graceful_period_a_waiting_request_is_cut_and_leaves_noth
             await held.until_waited_on()
             server.process.send_signal(signal.SIGTERM)
             # The lock is kept: the server must give up on the request by itself.
-            try:
-                code = await asyncio.to_thread(server.process.wait, WAIT)
-            except subprocess.TimeoutExpired:
-                raise AssertionError(f"the server did not exit:\n{server.output()}") from None
+            code = await _exit_code(server)
             try:
                 response = await in_flight
             except httpx.TransportError:
                 pass
             else:
-                assert response.status_code >= 500, response.text
+                assert response.status_code == 500, response.text
+                assert "addSite" not in response.text, response.text
             await held.release()
-        assert _exited_cleanly(code), (code, server.output())
+        output = server.output()
+        assert _exited_cleanly(code), (code, output)
+        assert "timeout graceful shutdown exceeded" in output, output
+        assert "Application shutdown complete" in output, output
+    # The server is gone, so nothing can still arrive: its transaction was rolled back.
     assert await _sites_and_events(dsn, agency.pk) == (0, 0)
 
 
 async def test_sigterm_to_registry_serve_with_two_workers(db_url: Any) -> None:
-    """`registry serve --workers 2`: the supervisor forwards SIGTERM to its workers, and the
+    """`registry serve --workers 2`: the supervisor passes SIGTERM on to its workers, and the
     one holding the request finishes it before the supervisor exits."""
     url, dsn = db_url[3], plain_dsn(db_url[3])
     port = free_port()
     command = [sys.executable, "-c", "from server.cli import main; main()",
                "serve", "--port", str(port), "--workers", "2"]
     env = {**os.environ, "DATABASE_URL": url, "REGISTRY_ENV": "development",
-           **_env("", ""), "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": str(int(3 * WAIT)),
+           **_env("", ""), "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": GRACEFUL,
            "REGISTRY_LOG_LEVEL": "info", "REGISTRY_LOG_FORMAT": "text"}
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
-        process = _spawn(command, env, log)
-        server = Server(f"http://127.0.0.1:{port}", process, log)
+        server = Server(f"http://127.0.0.1:{port}", _spawn(command, env, log), log)
         try:
             await _until_healthy(server, WAIT)
-            # The supervisor keeps the listening socket open until it exits (a new connection
-            # waits in the backlog, unserved), so the signal is the workers' own log.
-            agency, outcome, code = await _sigterm_while_in_flight(
-                server, dsn, ("both workers begin their shutdown", _shutting_down(server, 2)))
-            assert isinstance(outcome, httpx.Response), f"{outcome!r}\n{server.output()}"
-            assert outcome.status_code == 200, outcome.text
-            payload = outcome.json()["data"]["addSite"]
-            assert payload["__typename"] == "AddSiteSuccess", payload
-            assert await _sites_and_events(dsn, agency.pk) == (1, 1)
-            assert _exited_cleanly(code), (code, server.output())
+            await _assert_finished(server, dsn,
+                                   *await _sigterm_while_in_flight(server, dsn, workers=2))
         finally:
-            await asyncio.to_thread(_stop, process)
-
+            await asyncio.to_thread(_stop, server.process)
