@@ -40,6 +40,7 @@ from strawberry.types import ExecutionResult
 
 from models.enums import Role
 from schema.context import Context
+from schema.document_cache import cacheable, parsed
 from server.clock import now as clock_now
 from server.http_errors import GRAPHQL_RESPONSE, error_response, response_media_type
 from server.persisted_queries import Manifest, PersistedOperation, sha256_hex
@@ -117,7 +118,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 def operation_count(query: str, max_tokens: int) -> int:
     try:
-        document = parse(query, no_location=True, max_tokens=max_tokens)
+        document = (parsed(query, max_tokens) if cacheable(query)
+                    else parse(query, no_location=True, max_tokens=max_tokens))
     except GraphQLError:
         return 0  # the syntax error is reported by the execution itself
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
