@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import time
 from pathlib import Path
@@ -43,6 +44,7 @@ async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
     query, variables, role, region = CASES[case]
     token = mint_token(settings, role, region=region)
     app = create_app(settings, manage_database=False)
+    logging.getLogger("registry").setLevel(logging.WARNING)  # no access line per request
     await open_database(settings, apply_migrations=False)
     transport = httpx.ASGITransport(app=app)
     body = {"query": query, "variables": variables}
