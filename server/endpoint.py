@@ -4,15 +4,23 @@ In order: a request id; POST bodies must be JSON (a form or text body is refused
 cross-site form can never reach a resolver) and no larger than the configured size; the bearer
 token is verified (a bad token is a 401, never a silent fall back to PUBLIC); the actor's rate
 limit is charged. Only then does the strawberry view run.
+
+Every answer, refusals included, is counted in the Prometheus metrics and written as one
+access-log line (request id, operation, role, status, duration; never the token or the
+variables).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 import uuid
+from dataclasses import dataclass, field
 
 import asyncpg
+import orjson
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.schema import BaseSchema
@@ -21,10 +29,13 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 from server.auth import AuthError, authenticate
 from server.graphql_view import Clock, RegistryGraphQL
 from server.http_errors import JSON, error_response, media_type_of, response_media_type
+from server.observability.logs import bind_request, unbind_request, update_request
+from server.observability.metrics import error_codes, metrics, operation_label
 from server.rate_limit import RateLimiter
 from server.settings import Settings
 
 logger = logging.getLogger("registry.http")
+access_log = logging.getLogger("registry.access")
 DATABASE_DOWN = (DBConnectionError, OperationalError, OSError, asyncpg.InterfaceError,
                  asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError)
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
@@ -51,6 +62,31 @@ async def read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def operation_name(body: bytes) -> object:
+    """The `operationName` of a single POSTed request (what the view reads again later: the
+    body is at most REGISTRY_MAX_BODY_BYTES and orjson reads it in microseconds)."""
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return 0  # labelled `invalid`
+    return document.get("operationName") if isinstance(document, dict) else 0
+
+
+@dataclass
+class Exchange:
+    """What the metrics and the access log say about one request."""
+
+    request_id: str
+    method: str
+    started: float = field(default_factory=time.perf_counter)
+    operation: str = "unknown"  # refused before the body was read
+    role: str = "unchecked"  # refused before the token was verified
+    status: int = 500
+    answered: bool = False
+    errors: bool = False
+    body: list[bytes] = field(default_factory=list)
+
+
 def operations_in(body: bytes) -> int:
     """A batch is charged one request per operation; the view checks it properly later."""
     return max(1, body.count(b'"query"')) if body.lstrip()[:1] == b"[" else 1
@@ -63,6 +99,7 @@ class GraphQLEndpoint:
         if clock is not None:  # the tests run the registry on chosen days
             self.view.clock = clock
         self.rate_limiter = RateLimiter(settings)
+        self.metrics = metrics() if settings.metrics_enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
@@ -71,12 +108,64 @@ class GraphQLEndpoint:
             # A caller's id is kept for tracing across services only if it is a plain token:
             # it is written to logs and echoed in a header.
             request_id = uuid.uuid4().hex
-        media_type = response_media_type(request.headers.get("accept"))
+        exchange = Exchange(request_id, request.method)
 
-        async def send_with_id(message: Message) -> None:
+        async def send_observed(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                exchange.status = message["status"]
+                exchange.answered = True
+                # Only answers with errors are read back, for their codes.
+                exchange.errors = exchange.status >= 400 or bool(scope.get("registry.errors"))
+            elif message["type"] == "http.response.body" and exchange.errors:
+                exchange.body.append(message.get("body", b""))
             await send(message)
+
+        context = bind_request(request_id=request_id)
+        try:
+            await self.handle(request, exchange, scope, receive, send_observed)
+        except asyncio.CancelledError:
+            if not exchange.answered:
+                exchange.status = 499  # the client went away first (nginx's code for it)
+            raise
+        except Exception:
+            logger.exception("unhandled error answering request %s", request_id)
+            if not exchange.answered:
+                exchange.status = 500
+            raise
+        finally:
+            self.record(exchange)
+            unbind_request(context)
+
+    def record(self, exchange: Exchange) -> None:
+        seconds = time.perf_counter() - exchange.started
+        codes = error_codes(b"".join(exchange.body)) if exchange.body else []
+        if self.metrics is not None:
+            self.metrics.observe(exchange.operation, exchange.role, exchange.status, seconds,
+                                 codes)
+        extra: dict[str, object] = {
+            "request_id": exchange.request_id, "method": exchange.method,
+            "operation": exchange.operation, "role": exchange.role,
+            "status": exchange.status, "duration_ms": round(seconds * 1000, 3)}
+        if codes:
+            extra["error_codes"] = codes
+        access_log.log(logging.WARNING if exchange.status >= 500 else logging.INFO,
+                       "%s /graphql %d", exchange.method, exchange.status, extra=extra)
+
+    @staticmethod
+    def name_operation(exchange: Exchange, label: str) -> None:
+        exchange.operation = label
+        update_request(operation=label)
+
+    @staticmethod
+    def name_role(exchange: Exchange, role: str) -> None:
+        exchange.role = role
+        update_request(role=role)
+
+    async def handle(self, request: Request, exchange: Exchange, scope: Scope,
+                     receive: Receive, send_with_id: Send) -> None:
+        request_id = exchange.request_id
+        media_type = response_media_type(request.headers.get("accept"))
 
         if request.method not in ("GET", "POST"):
             refusal = error_response(405, f"/graphql does not answer {request.method}",
@@ -111,6 +200,13 @@ class GraphQLEndpoint:
                                      media_type=media_type)
             await refusal(scope, receive, send_with_id)
             return
+        if request.method == "GET":
+            self.name_operation(exchange,
+                                operation_label(request.query_params.get("operationName")))
+        elif body.lstrip()[:1] == b"[":
+            self.name_operation(exchange, "batch")
+        else:
+            self.name_operation(exchange, operation_label(operation_name(body)))
 
         try:
             viewer = await authenticate(request.headers.get("authorization"), self.settings)
@@ -123,6 +219,7 @@ class GraphQLEndpoint:
             await refusal(scope, receive, send_with_id)
             return
         except AuthError as exc:
+            self.name_role(exchange, "unauthenticated")
             logger.info("refused token in request %s: %s", request_id, exc)
             refusal = error_response(
                 401, f"invalid credentials: {exc}", media_type=media_type,
@@ -130,6 +227,7 @@ class GraphQLEndpoint:
             await refusal(scope, receive, send_with_id)
             return
 
+        self.name_role(exchange, viewer.role.value)
         client = scope.get("client")
         verdict = await self.rate_limiter.check(viewer, client[0] if client else "unknown",
                                                 cost=operations_in(body))
