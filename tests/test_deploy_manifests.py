@@ -42,6 +42,7 @@ DOCKERFILE_OTHER_ENV = {
     "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_CACHE_DIR",  # pip, build stage only
     "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED",  # the Python interpreter
     "PATH",  # the shell and exec: the virtualenv's bin/ first
+    "PROMETHEUS_MULTIPROC_DIR",  # prometheus-client: the uvicorn workers' shared metrics
 }
 
 SECRET_PLACEHOLDER = "s" * 40  # for `${VAR:?…}`: compose refuses to start without VAR
@@ -199,7 +200,9 @@ def test_dockerfile_serves_on_8000_with_a_healthcheck(monkeypatch: pytest.Monkey
     env = runtime.env()
     assert env["REGISTRY_ENV"] == "production" and env["REGISTRY_WORKERS"] == "0"
     assert env["PATH"].startswith("/opt/registry/bin:")
-    settings = load_settings({**{k: v for k, v in env.items() if k != "PATH"},
+    # Writable where the root filesystem is read-only (deployment.yaml mounts /tmp).
+    assert env["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+    settings = load_settings({**{k: v for k, v in env.items() if k in app_env_names()},
                               "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER}, monkeypatch)
     assert settings.production and settings.workers == 0 and settings.worker_count >= 1
 
