@@ -3,8 +3,8 @@ signed-in ones per token subject; 429 with Retry-After; shared across replicas v
 
 from __future__ import annotations
 
-import socket
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
