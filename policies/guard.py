@@ -20,8 +20,10 @@ def enforcer() -> casbin.Enforcer:
     return casbin.Enforcer(str(_HERE / "model.conf"), str(_HERE / "policy.csv"))
 
 
+@cache
 def scope_name(role: str, resource: str, action: str) -> str:
-    """The scope casbin grants, or "none" when no rule matches."""
+    """The scope casbin grants, or "none" when no rule matches. The policy file is read once
+    at start, so each answer is kept for the life of the process."""
     allowed, explain = enforcer().enforce_ex(role, resource, action)
     if not allowed:
         return NONE.name
