@@ -27,6 +27,7 @@ from server.app import create_app
 from server.auth import mint_token
 from server.observability import readiness
 from server.observability.logs import configure_logging
+from server.observability.metrics import reset_multiprocess_dir
 from server.settings import Settings
 from tests.http_api import Api
 
@@ -297,6 +298,17 @@ def test_worker_processes_share_their_counts(tmp_path: Path) -> None:
             samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
     assert value(samples, "registry_requests_total", operation="MultiWorker", role="PUBLIC",
                  status="200") == 2
+
+
+def test_a_new_start_forgets_the_previous_runs_samples(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    (directory / "counter_4242.db").write_bytes(b"stale")
+    (directory / "README").write_text("not a sample file")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    reset_multiprocess_dir()
+    assert sorted(p.name for p in directory.iterdir()) == ["README"]
 
 
 # ---------------------------------------------------------------------------- logs

@@ -150,9 +150,15 @@ def configure_logging(settings: Settings) -> None:
     # with the request id, by schema/masking.py under `registry.errors`.
     logging.getLogger("strawberry.execution").disabled = True
 
-    # uvicorn's own messages (start, stop, unhandled exceptions) in the same format.
+    # JSON: uvicorn's own messages (start, stop, unhandled exceptions) as JSON lines too. Text:
+    # uvicorn's own format (and its logging configuration, applied before or after this one).
     server = logging.getLogger("uvicorn.error")
-    if _our_handler(server) is None:
-        server.addHandler(handler)
-    server.propagate = False  # not a second time through uvicorn's default handler
-    server.setLevel(level)
+    ours = _our_handler(server)
+    if settings.logs_as_json:
+        if ours is None:
+            server.addHandler(handler)
+        server.propagate = False  # not a second time through uvicorn's default handler
+        server.setLevel(level)
+    elif ours is not None:
+        server.removeHandler(ours)
+        server.propagate = True

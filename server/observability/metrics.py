@@ -15,10 +15,11 @@ MAX_OPERATIONS distinct names), so a hostile client cannot grow the label set wi
 `unchecked` when the request was refused before its token was looked at.
 
 Several worker processes (uvicorn `--workers`): start them with PROMETHEUS_MULTIPROC_DIR set to
-an empty directory writable by all of them (wiped before each start). Each worker then writes its
-samples there and whichever worker answers /metrics reports the sum over all of them; the pool
-gauge is then each live worker's pool as of its latest request or scrape. Without the variable
-each process counts on its own.
+a directory writable by all of them and emptied before each start (`reset_multiprocess_dir()`
+in the process that starts the workers). Each worker then writes its samples there and
+whichever worker answers /metrics reports the sum over all of them; the pool gauge is then the
+sum of each live worker's pool as of its latest request or scrape (a worker removes its share
+when it stops). Without the variable each process counts on its own.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client import values as prometheus_values
@@ -138,6 +140,8 @@ class Metrics:
 @cache
 def metrics() -> Metrics:
     """The process's metrics, made on first use (only when REGISTRY_METRICS is on)."""
+    # No `_created` series: a timestamp per label set doubles the series for no query we need.
+    disable_created_metrics()  # type: ignore[no-untyped-call]
     shared = multiprocess()
     if shared:
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
@@ -159,6 +163,18 @@ def metrics() -> Metrics:
     else:
         registry.register(PoolCollector())
     return Metrics(registry, requests, duration, errors, pool)
+
+
+def reset_multiprocess_dir() -> None:
+    """For the process that starts the workers, before it starts them: the samples of a
+    previous run must not be added to this one's. Does nothing without PROMETHEUS_MULTIPROC_DIR."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
 
 
 def forget_process() -> None:
