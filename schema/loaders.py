@@ -11,6 +11,7 @@ from tortoise.models import Model
 
 from models.errors import NotFound
 from schema.context import Context
+from schema.id_sets import among
 from schema.ids import pk_of
 
 M = TypeVar("M", bound=Model)
@@ -20,7 +21,7 @@ def scoped_by_id(ctx: Context, model: type[M], resource: str) -> DataLoader[int,
     """Rows by id, or None where the row is missing or outside the viewer's scope."""
 
     async def load(ids: Sequence[int]) -> list[M | None]:
-        rows = await model.filter(ctx.guard.filter(resource), Q(id__in=list(ids)))
+        rows = await model.filter(ctx.guard.filter(resource), among("id", ids))
         by_id = {r.pk: r for r in rows}
         return [by_id.get(i) for i in ids]
 
@@ -40,9 +41,8 @@ def children(ctx: Context, model: type[M], resource: str, parent_field: str,
     """All in-scope children of many parents in one statement, grouped by parent."""
 
     async def load(parent_ids: Sequence[int]) -> list[list[M]]:
-        rows = await model.filter(
-            ctx.guard.filter(resource), extra or Q(), **{f"{parent_field}__in": list(parent_ids)}
-        ).order_by("id")
+        rows = await model.filter(ctx.guard.filter(resource), extra or Q(),
+                                  among(parent_field, parent_ids)).order_by("id")
         return grouped(rows, parent_ids, parent_field)
 
     key = ("children", resource, parent_field, repr(extra))

@@ -12,6 +12,7 @@ from models.enums import InspectionMode
 from models.sanction import Sanction as SanctionRow
 from models.supervision import incentives, supervision_mode
 from schema.context import Context
+from schema.id_sets import among
 from schema.loaders import scoped_by_id
 
 Contact = tuple[str | None, str | None]
@@ -27,9 +28,8 @@ def contact_by_agency(ctx: Context) -> DataLoader[int, Contact | None]:
     async def load(ids: Sequence[int]) -> list[Contact | None]:
         if not ctx.guard.allows("agency_contact", "read"):
             return [None] * len(ids)
-        rows = await AgencyRow.filter(
-            ctx.guard.filter("agency_contact"), id__in=list(ids)
-        ).values_list("id", "contact_name", "contact_phone")
+        rows = await AgencyRow.filter(ctx.guard.filter("agency_contact"), among("id", ids)
+                                      ).values_list("id", "contact_name", "contact_phone")
         found = {r[0]: (r[1], r[2]) for r in rows}
         return [found.get(i) for i in ids]
 
@@ -50,9 +50,9 @@ def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
         if not ctx.guard.allows("agency_supervision", "read"):
             return [None] * len(ids)
         agencies = await AgencyRow.filter(ctx.guard.filter("agency_supervision"),
-                                          id__in=list(ids))
+                                          among("id", ids))
         sanctions: dict[int, list[SanctionRow]] = {a.id: [] for a in agencies}
-        for s in await SanctionRow.filter(agency_id__in=list(sanctions)):
+        for s in await SanctionRow.filter(among("agency_id", sanctions)):
             sanctions[s.agency_id].append(s)
         found = {a.id: Supervision(supervision_mode(a, sanctions[a.id], ctx.today),
                                    incentives(a, sanctions[a.id], ctx.today)) for a in agencies}

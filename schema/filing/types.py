@@ -13,6 +13,7 @@ from models.filing import Filing as FilingRow
 from models.filing import FilingItem as FilingItemRow
 from schema.context import Context, Info
 from schema.enums import FilingKind, FilingStatus, SkillLevel
+from schema.id_sets import among
 from schema.ids import to_global_id
 from schema.loaders import grouped, scoped_by_id
 from schema.node import Node
@@ -30,7 +31,7 @@ def items_by_filing(ctx: Context) -> DataLoader[int, list[FilingItemRow]]:
     """Items of filings the viewer already holds (a visible filing shows all its items)."""
 
     async def load(filing_ids: Sequence[int]) -> list[list[FilingItemRow]]:
-        rows = await FilingItemRow.filter(filing_id__in=list(filing_ids)).order_by("id")
+        rows = await FilingItemRow.filter(among("filing_id", filing_ids)).order_by("id")
         return grouped(rows, filing_ids, "filing_id")
 
     return ctx.loader("items_by_filing", lambda: DataLoader(load_fn=load))
