@@ -29,6 +29,8 @@ def _with_database(settings: Settings, body: Callable[[], Awaitable[None]],
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
+    from server.observability.metrics import reset_multiprocess_dir
+
     # --workers overrides REGISTRY_WORKERS; either way 0 means one worker per usable CPU.
     workers = (settings if args.workers is None
                else settings.model_copy(update={"workers": args.workers})).worker_count
@@ -41,6 +43,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             workers = 1
     print(f"GraphQL: http://{args.host}:{args.port}/graphql"
           + ("" if settings.production else "  (open it in a browser for GraphiQL)"))
+    # With PROMETHEUS_MULTIPROC_DIR the workers share their metrics through files there: a
+    # previous run's (a restarted container keeps its /tmp) must not be added to this one's.
+    reset_multiprocess_dir()
     uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=workers,
                 log_level=settings.log_level, proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips,
