@@ -593,3 +593,50 @@ def test_kustomize_renders() -> None:
     images = [c["image"] for d in rendered if d["kind"] in ("Deployment", "Job")
               for c in d["spec"]["template"]["spec"]["containers"]]
     assert images and set(images) == {expected}
+
+
+# --- registry serve: what the image's CMD hands to uvicorn ------------------------------------
+
+
+def serve_with(argv: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+               ) -> dict[str, Any]:
+    import uvicorn
+
+    from server import cli
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(
+        {"app": app, **kwargs}))
+    settings = load_settings(env, monkeypatch)
+    args = cli.parser().parse_args(argv)
+    args.run(args, settings)
+    (call,) = calls
+    return call
+
+
+def test_serve_takes_its_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_1.db").write_bytes(b"a previous run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    env = {"DATABASE_URL": "postgres://registry:pw@postgres:5432/registry",
+           "REGISTRY_ENV": "production", "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER,
+           "REGISTRY_WORKERS": "3", "REGISTRY_FORWARDED_ALLOW_IPS": "10.244.0.0/16",
+           "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "17", "REGISTRY_LOG_LEVEL": "warning"}
+    call = serve_with(["serve", "--host", "0.0.0.0", "--port", "8000"], env, monkeypatch)
+    assert call["app"] == "server.asgi:app"
+    assert (call["host"], call["port"], call["workers"]) == ("0.0.0.0", 8000, 3)
+    assert call["proxy_headers"] is True and call["forwarded_allow_ips"] == "10.244.0.0/16"
+    assert call["timeout_graceful_shutdown"] == 17 and call["log_level"] == "warning"
+    assert list(metrics_dir.iterdir()) == [], "the previous run's samples are removed"
+
+    assert serve_with(["serve", "--workers", "2"], env, monkeypatch)["workers"] == 2
+    per_cpu = serve_with(["serve", "--workers", "0"], env, monkeypatch)["workers"]
+    assert per_cpu == load_settings({**env, "REGISTRY_WORKERS": "0"}, monkeypatch).worker_count
+    assert per_cpu >= 1
+    # The embedded SQLite demo migrates and seeds in each worker: one worker only.
+    demo = {"REGISTRY_WORKERS": "4"}
+    assert serve_with(["serve"], demo, monkeypatch)["workers"] == 1
+    with pytest.raises(SystemExit):
+        cli_parser().parse_args(["serve", "--workers", "-1"])
