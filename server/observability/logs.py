@@ -13,13 +13,14 @@ or a bearer credential, and telephone numbers, in every message and stack.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 from contextvars import ContextVar, Token
 from typing import Any, TextIO
+
+import orjson
 
 from server.settings import Settings
 
@@ -89,7 +90,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = redact(record.exc_text)
         if record.stack_info:
             entry["stack"] = redact(self.formatStack(record.stack_info))
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return orjson.dumps(entry, default=str).decode()
 
 
 class TextFormatter(logging.Formatter):

@@ -59,42 +59,34 @@ async def check() -> Verdict:
         client = database()
         async with asyncio.timeout(TIMEOUT_SECONDS):
             await client.execute_query("SELECT 1")
-    except Exception as exc:  # any failure to get an answer means "not ready", never a 500
-        _changed(False, exc)
-        return Verdict("database unreachable")
-    try:
-        async with asyncio.timeout(TIMEOUT_SECONDS):
-            _, rows = await client.execute_query(APPLIED)
-        applied = {str(row["name"]) for row in rows}
-    except TimeoutError as exc:
-        _changed(False, exc)
-        return Verdict("database unreachable")
-    except Exception:
-        applied = set()  # no migrations table: nothing has been applied yet
+        try:
+            async with asyncio.timeout(TIMEOUT_SECONDS):
+                _, rows = await client.execute_query(APPLIED)
+            applied = {str(row["name"]) for row in rows}
+        except TimeoutError:
+            raise
+        except Exception:
+            applied = set()  # no migrations table: nothing has been applied yet
+    except Exception as exc:  # no answer in time means "not ready", never a 500
+        return _noted(Verdict("database unreachable"), f"{type(exc).__name__}: {exc}")
     pending = tuple(name for name in migrations_on_disk() if name not in applied)
     if pending:
-        verdict = Verdict(f"migrations pending: [{', '.join(pending)}]", pending)
-        _changed(False, None, verdict.problem)
-        return verdict
-    _changed(True, None)
-    return Verdict()
+        return _noted(Verdict(f"migrations pending: [{', '.join(pending)}]", pending))
+    return _noted(Verdict())
 
 
-_last_ready: list[bool | None] = [None]
+_last: dict[str, str | None] = {}
 
 
-def _changed(ready: bool, exc: BaseException | None, problem: str | None = None) -> bool:
-    """Logs when readiness flips (probes come every few seconds: not one line per probe)."""
-    if _last_ready[0] is ready:
-        return False
-    _last_ready[0] = ready
-    if ready:
-        logger.info("ready: the database answers and every migration is applied")
-    elif exc is not None:
-        logger.warning("not ready: database unreachable (%s: %s)", type(exc).__name__, exc)
-    else:
-        logger.warning("not ready: %s", problem)
-    return True
+def _noted(verdict: Verdict, cause: str = "") -> Verdict:
+    """Logs when the verdict changes (probes come every few seconds: not a line per probe)."""
+    if _last.get("problem", "-") != verdict.problem:
+        _last["problem"] = verdict.problem
+        if verdict.ready:
+            logger.info("ready: the database answers and every migration is applied")
+        else:
+            logger.warning("not ready: %s%s", verdict.problem, f" ({cause})" if cause else "")
+    return verdict
 
 
 async def readyz(request: Request) -> JSONResponse:
