@@ -295,8 +295,12 @@ def test_compose_services_and_dependencies() -> None:
 
 def test_compose_builds_and_pins_the_registry_image() -> None:
     document = compose()
+    global_args, _ = dockerfile()
     for name, service in registry_services(document).items():
         build = service["build"]
+        # Compose passes the Dockerfile's own base unless told otherwise.
+        assert interpolate(build["args"]["BASE_IMAGE"]) == global_args["BASE_IMAGE"]
+        assert set(build["args"]) <= set(global_args) | DOCKERFILE_OTHER_ENV
         context = (COMPOSE.parent / build["context"]).resolve()
         assert context == ROOT, f"{name}: the build context is the repository root"
         assert (context / build["dockerfile"]).resolve() == DOCKERFILE
