@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from server.cli import parser as cli_parser
+from server.observability import metrics as observability_metrics  # before any env is set
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -634,6 +635,7 @@ def test_serve_takes_its_settings_from_the_environment(monkeypatch: pytest.Monke
     assert call["proxy_headers"] is True and call["forwarded_allow_ips"] == "10.244.0.0/16"
     assert call["timeout_graceful_shutdown"] == 17 and call["log_level"] == "warning"
     assert list(metrics_dir.iterdir()) == [], "the previous run's samples are removed"
+    assert not observability_metrics.multiprocess(), "this test process's metrics unchanged"
 
     assert serve_with(["serve", "--workers", "2"], env, monkeypatch)["workers"] == 2
     per_cpu = serve_with(["serve", "--workers", "0"], env, monkeypatch)["workers"]
