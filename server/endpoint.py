@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import orjson
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.schema import BaseSchema
 from tortoise.exceptions import DBConnectionError, OperationalError
 
+from schema.document_cache import cacheable, parsed
 from server.auth import AuthError, authenticate
 from server.graphql_view import Clock, RegistryGraphQL
 from server.http_errors import JSON, error_response, media_type_of, response_media_type
@@ -62,14 +64,26 @@ async def read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def operation_name(body: bytes) -> object:
+def operation_name(body: bytes, max_tokens: int) -> object:
     """The `operationName` of a single POSTed request (what the view reads again later: the
-    body is at most REGISTRY_MAX_BODY_BYTES and orjson reads it in microseconds)."""
+    body is at most REGISTRY_MAX_BODY_BYTES and orjson reads it in microseconds), or else the
+    name of the one operation its query holds (parsed once per text, schema/document_cache)."""
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
         return 0  # labelled `invalid`
-    return document.get("operationName") if isinstance(document, dict) else 0
+    if not isinstance(document, dict):
+        return 0
+    name, query = document.get("operationName"), document.get("query")
+    if name is None and isinstance(query, str) and cacheable(query):
+        try:
+            operations = [d for d in parsed(query, max_tokens).definitions
+                          if isinstance(d, OperationDefinitionNode)]
+        except GraphQLError:
+            return None
+        if len(operations) == 1 and operations[0].name is not None:
+            return operations[0].name.value
+    return name
 
 
 @dataclass
@@ -88,8 +102,15 @@ class Exchange:
 
 
 def operations_in(body: bytes) -> int:
-    """A batch is charged one request per operation; the view checks it properly later."""
-    return max(1, body.count(b'"query"')) if body.lstrip()[:1] == b"[" else 1
+    """A batch is charged one request per operation it holds (persisted ones name no query);
+    the view checks it properly later."""
+    if body.lstrip()[:1] != b"[":
+        return 1
+    try:
+        batch = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return 1
+    return max(1, len(batch)) if isinstance(batch, list) else 1
 
 
 class GraphQLEndpoint:
@@ -206,7 +227,8 @@ class GraphQLEndpoint:
         elif body.lstrip()[:1] == b"[":
             self.name_operation(exchange, "batch")
         else:
-            self.name_operation(exchange, operation_label(operation_name(body)))
+            name = operation_name(body, self.settings.max_tokens)
+            self.name_operation(exchange, operation_label(name))
 
         try:
             viewer = await authenticate(request.headers.get("authorization"), self.settings)

@@ -415,6 +415,7 @@ async def test_a_query_string_over_the_limit_is_414(database) -> None:  # type: 
         assert fits.json() == {"data": {"__typename": "Query"}}
         response = await c.get("/graphql", params={"query": query + " " * 1100})
         assert_error(response, 414, "REQUEST_TOO_LARGE")
+        assert response.headers["cache-control"] == "no-store"
 
 
 async def test_too_many_requests_is_429(database) -> None:  # type: ignore[no-untyped-def]
@@ -434,6 +435,19 @@ async def test_other_methods_are_405_json(client, method) -> None:  # type: igno
     response = await client.request(method, "/graphql", json=TYPENAME)
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "POST"}
+    # Shared caches keep a 405 by default; it is about this request only.
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_refusals_are_never_cached(client) -> None:  # type: ignore[no-untyped-def]
+    refusals = [
+        await client.post("/graphql", content=b"query=x", headers={"Content-Type": "text/plain"}),
+        await client.post("/graphql", json=TYPENAME, headers={"Authorization": "Bearer nope"}),
+        await client.post("/graphql", content=b"{" + b" " * 200_000 + b"}",
+                          headers={"Content-Type": JSON}),
+    ]
+    assert [r.status_code for r in refusals] == [415, 401, 413]
+    assert all(r.headers["cache-control"] == "no-store" for r in refusals)
 
 
 # --- Batching ------------------------------------------------------------------------------

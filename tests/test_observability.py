@@ -153,6 +153,7 @@ async def test_not_ready_when_the_database_is_unreachable(
 
 NAMED = "query ObservabilityCityView { me { role } regions { code } }"
 BROKEN = "query ObservabilityCityView { me { role noSuchField } }"
+UNNAMED = "{ me { role noSuchField } }"
 
 
 async def test_requests_are_counted_by_operation_role_and_status(
@@ -165,6 +166,8 @@ async def test_requests_are_counted_by_operation_role_and_status(
     assert ok.status_code == 200 and "errors" not in ok.json()
     failed = await post(client, {"query": BROKEN}, city,
                         Accept="application/graphql-response+json")
+    unnamed = await post(client, {"query": UNNAMED}, city)
+    assert unnamed.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert failed.status_code == 400
     assert failed.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     refused = await post(client, {"query": NAMED, "operationName": "ObservabilityCityView"},
@@ -172,18 +175,19 @@ async def test_requests_are_counted_by_operation_role_and_status(
     assert refused.status_code == 401
 
     after = await scrape(client)
-    # The failing one names no operation: the document's name is not the request's.
+    # Without operationName, the name of the document's one operation labels the request.
     assert delta(before, after, "registry_requests_total", status="200", **labels) == 1
+    assert delta(before, after, "registry_requests_total", status="400", **labels) == 1
     assert delta(before, after, "registry_requests_total", operation="anonymous", role="CITY",
-                 status="400") == 1
+                 status="200") == 1
     assert delta(before, after, "registry_requests_total", operation="ObservabilityCityView",
                  role="unauthenticated", status="401") == 1
     assert delta(before, after, "registry_graphql_errors_total",
-                 code="GRAPHQL_VALIDATION_FAILED") == 1
+                 code="GRAPHQL_VALIDATION_FAILED") == 2
     assert delta(before, after, "registry_graphql_errors_total", code="UNAUTHENTICATED") == 1
-    assert delta(before, after, "registry_request_duration_seconds_count", **labels) == 1
+    assert delta(before, after, "registry_request_duration_seconds_count", **labels) == 2
     assert delta(before, after, "registry_request_duration_seconds_bucket", le="+Inf",
-                 **labels) == 1
+                 **labels) == 2
     assert ("registry_request_duration_seconds_bucket",
             frozenset({**labels, "le": "0.005"}.items())) in after
     assert ("registry_request_duration_seconds_bucket",

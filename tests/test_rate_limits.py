@@ -16,6 +16,7 @@ import pytest
 from models.enums import Role
 from server.app import create_app
 from server.auth import mint_token
+from server.persisted_queries import manifest
 from server.settings import Settings
 
 QUERY = {"query": "{ regions { code } }"}
@@ -75,6 +76,18 @@ async def test_a_batch_is_charged_per_operation(database: str) -> None:
     async with replica(settings, "10.0.0.4") as client:
         batch = await client.post("/graphql", json=[QUERY] * 4)
         assert batch.status_code == 200 and len(batch.json()) == 4
+        assert await statuses(client, 1) == [200]
+        assert await statuses(client, 1) == [429]
+
+
+async def test_a_batch_of_persisted_operations_is_charged_per_operation(database: str) -> None:
+    """Items that name a persisted query by hash carry no `query` text; each still counts."""
+    regions = manifest().by_name()["Regions"]
+    item = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": regions.sha256}}}
+    settings = Settings(REGISTRY_RATE_LIMIT_ANONYMOUS="5/minute")
+    async with replica(settings, "10.0.0.6") as client:
+        batch = await client.post("/graphql", json=[item] * 4)
+        assert batch.status_code == 200 and all("data" in r for r in batch.json()), batch.text
         assert await statuses(client, 1) == [200]
         assert await statuses(client, 1) == [429]
 
