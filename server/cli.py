@@ -29,6 +29,7 @@ def _with_database(settings: Settings, body: Callable[[], Awaitable[None]],
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
+    from server.observability.logs import configure_logging
     from server.observability.metrics import reset_multiprocess_dir
 
     # --workers overrides REGISTRY_WORKERS; either way 0 means one worker per usable CPU.
@@ -46,7 +47,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     # With PROMETHEUS_MULTIPROC_DIR the workers share their metrics through files there: a
     # previous run's (a restarted container keeps its /tmp) must not be added to this one's.
     reset_multiprocess_dir()
+    # The supervisor's own lines (workers started, restarted, stopped) in the workers' format;
+    # with JSON logs uvicorn's default configuration would print them as text beside them.
+    configure_logging(settings)
     uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=workers,
+                log_config=None if settings.logs_as_json else uvicorn.config.LOGGING_CONFIG,
+                access_log=False,  # it would log GET query strings; registry.access logs instead
                 log_level=settings.log_level, proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips,
                 timeout_graceful_shutdown=settings.graceful_shutdown_seconds)
