@@ -20,6 +20,7 @@ class Context:
     connections: int
     seconds: int
     warmup: int
+    rounds: int
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     total_seconds: float
@@ -46,8 +47,9 @@ def markdown(context: Context, datasets: list[Dataset]) -> str:
         f"Commit {c.commit}; {c.cpus} × {c.cpu}; PostgreSQL {c.postgres}; registry and "
         f"floor each on uvicorn with {c.workers} workers (REGISTRY_ENV=production, rate "
         f"limits off); wrk {c.threads} thread(s), {c.connections} connections, "
-        f"{c.warmup} s warm-up then {c.seconds} s per row, on the same machine. Load "
-        f"average before {c.load_before[0]:.2f}, after {c.load_after[0]:.2f}.",
+        f"{c.warmup} s warm-up then {c.seconds} s per measurement, on the same machine; each "
+        f"row is the median of {c.rounds} interleaved rounds (Q4: one). Load average before "
+        f"{c.load_before[0]:.2f}, after {c.load_after[0]:.2f}.",
         "",
         "| N | query | actor | req/s | p50 ms | p99 ms | req/s ÷ floor | p50 ÷ floor "
         "| p99 ÷ floor | failed |",
