@@ -1,8 +1,8 @@
 """`python -m bench.profile`: where the time of one request goes.
 
 Runs a query many times in process (the production app, httpx's ASGI transport, no network)
-against the database DATABASE_URL names, under pyinstrument, and prints the call tree of the
-slowest-to-fastest frames plus the share spent waiting on PostgreSQL. Meant for a database
+against the database DATABASE_URL names: the CPU time per request (best of several rounds),
+pyinstrument's call tree of one round, and cProfile's own time by library for another. Meant for a database
 seeded with `registry seed --scale N`; Q2 as the city 350200 by default.
 
     DATABASE_URL=postgres://…/registry_bench_10k python -m bench.profile [--case q2_city]
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import logging
 import os
+import pstats
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,28 @@ CASES: dict[str, tuple[str, dict[str, Any], Role, str | None]] = {
     "q2_province": (Q2, {"first": 50}, Role.PROVINCE, None),
     "q3_province": (Q3, {}, Role.PROVINCE, None),
 }
+
+
+LIBRARIES = (("/graphql/", "graphql-core (execution, validation)"),
+             ("/strawberry/", "strawberry"), ("/tortoise/", "tortoise-orm + pypika"),
+             ("pypika", "tortoise-orm + pypika"), ("/asyncpg/", "asyncpg"),
+             ("/starlette/", "starlette"), ("/httpx/", "httpx (the profiling client)"),
+             ("/httpcore/", "httpx (the profiling client)"), ("/casbin/", "pycasbin"),
+             ("/jwt/", "pyjwt"), ("/asyncio/", "asyncio"))
+
+
+def by_library(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """Where the process's own time went, by the library each function belongs to."""
+    totals: dict[str, float] = {}
+    for (filename, _, name), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if "poll" in name and "select" in name:
+            continue  # idle: waiting for PostgreSQL
+        library = next((label for marker, label in LIBRARIES if marker in filename),
+                       "registry" if "/.venv/" not in filename and filename.startswith(
+                           str(Path(__file__).resolve().parents[1])) else "Python and the rest")
+        totals[library] = totals.get(library, 0.0) + own
+    whole = sum(totals.values()) or 1.0
+    return sorted(((k, v / whole) for k, v in totals.items()), key=lambda kv: -kv[1])
 
 
 async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
@@ -66,12 +90,18 @@ async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
             profiler = Profiler(interval=0.0005, async_mode="enabled")
             with profiler:
                 await one_round()
+            calls = cProfile.Profile()
+            with calls:
+                await one_round()
     finally:
         await close_database()
     # CPU time is the steadier figure on a shared machine.
     print(f"{case}: best of {rounds} rounds of {repeat} requests in process: {1000 * wall:.1f} ms "
           f"wall, {1000 * cpu:.1f} ms CPU each (this process; PostgreSQL's is apart)")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print("Own time by library (cProfile, waiting in the event loop left out):")
+    for library, share in by_library(pstats.Stats(calls)):
+        print(f"  {library:28} {share:5.1%}")
     if html:
         await asyncio.to_thread(Path(html).write_text, profiler.output_html())
 
