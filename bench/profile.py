@@ -2,8 +2,8 @@
 
 Runs a query many times in process (the production app, httpx's ASGI transport, no network)
 against the database DATABASE_URL names: the CPU time per request (best of several rounds),
-pyinstrument's call tree of one round, and cProfile's own time by library for another. Meant for a database
-seeded with `registry seed --scale N`; Q2 as the city 350200 by default.
+pyinstrument's call tree of one round, and cProfile's own time by library for another. Meant
+for a database seeded with `registry seed --scale N`; Q2 as the city 350200 by default.
 
     DATABASE_URL=postgres://…/registry_bench_10k python -m bench.profile [--case q2_city]
 """
