@@ -4,13 +4,28 @@ server process (tests/concurrency_server.py)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 
 from models.enums import Role
+from server.app import create_app
 from server.auth import mint_token
 from server.settings import Settings
+
+NO_RATE_LIMITS = {"REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
+
+
+@asynccontextmanager
+async def serving(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A registry of its own on the session's database, for settings the shared `client` does
+    not have (rate limits off unless overridden)."""
+    app = create_app(Settings(**{**NO_RATE_LIMITS, **overrides}), manage_database=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://registry.test") as c:
+        yield c
 
 
 class Api:

@@ -18,7 +18,6 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,15 +28,14 @@ import schema.region.queries
 from models.audit import AuditEvent
 from models.enums import Role
 from models.inspection import Inspector
-from server.app import create_app
 from server.auth import mint_token
 from server.demo import DEMO_CREDIT_CODES
 from server.settings import Settings
+from tests.http_api import NO_RATE_LIMITS, serving
 
 GR = "application/graphql-response+json"
 JSON = "application/json"
 REQUEST_ID = re.compile(r"[0-9a-f]{32}")
-NO_RATE_LIMITS = {"REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
 PRODUCTION = {"REGISTRY_ENV": "production",
               "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789"}
 
@@ -51,15 +49,6 @@ COERCION_ERROR = {"query": "query ($n: Int) { agencies(first: $n) { totalCount }
 def register_inspector(name: str) -> str:
     return (f'mutation {{ registerInspector(input: {{name: "{name}", regionCode: "350000"}}) '
             "{ __typename } }")
-
-
-@asynccontextmanager
-async def serving(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """A registry of its own, for settings the shared `client` does not have."""
-    app = create_app(Settings(**{**NO_RATE_LIMITS, **overrides}), manage_database=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://registry.test") as c:
-        yield c
 
 
 def media_type(response: httpx.Response) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -15,8 +15,8 @@ import pytest
 from graphql import get_introspection_query
 
 from models.enums import Role
-from server.app import create_app
 from server.settings import Settings
+from tests.http_api import serving
 from tests.test_sql_statements import QUERY as SPA_AGENCY_PAGE
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -215,22 +215,13 @@ async def test_graphql_response_media_type_answers_400(api) -> None:  # type: ig
     assert "data" not in body and body["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
 
 
-@asynccontextmanager
-async def app_with(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(REGISTRY_RATE_LIMIT_ANONYMOUS="", REGISTRY_RATE_LIMIT_SIGNED_IN="",
-                        **overrides)
-    transport = httpx.ASGITransport(app=create_app(settings, manage_database=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
-        yield c
-
-
 async def _codes(client: httpx.AsyncClient, query: str) -> list[str]:
     body = (await client.post("/graphql", json={"query": query})).json()
     return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
 async def test_every_limit_follows_its_setting(database: str) -> None:
-    async with app_with(REGISTRY_MAX_DEPTH=3, REGISTRY_MAX_ALIASES=1, REGISTRY_MAX_TOKENS=40,
+    async with serving(REGISTRY_MAX_DEPTH=3, REGISTRY_MAX_ALIASES=1, REGISTRY_MAX_TOKENS=40,
                         REGISTRY_MAX_DIRECTIVES=1, REGISTRY_MAX_COST=50,
                         REGISTRY_MAX_PAGE=10) as client:
         assert await _codes(client, nested(3)) == []

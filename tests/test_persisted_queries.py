@@ -15,8 +15,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,11 +28,11 @@ from graphql.language.source import Source
 from models.audit import AuditEvent
 from models.enums import Role
 from schema.root import schema, sdl
-from server.app import create_app
 from server.demo import DEMO_CREDIT_CODES
 from server.persisted_queries import Manifest, PersistedOperation, main, manifest
 from server.settings import Settings
 from tests.builders import filed_agency, today
+from tests.http_api import serving
 
 GR = "application/graphql-response+json"
 JSON = "application/json"
@@ -42,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OPERATIONS = manifest().by_name()
 QUERIES = sorted(name for name, op in OPERATIONS.items() if op.is_query)
 MUTATIONS = sorted(name for name, op in OPERATIONS.items() if not op.is_query)
-NO_RATE_LIMITS = {"REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
 PRODUCTION = {"REGISTRY_ENV": "production",
               "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789"}
 
@@ -102,14 +99,6 @@ async def variables_for(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
     if "id" in variables:
         variables["id"] = await agency_id(client)
     return variables
-
-
-@asynccontextmanager
-async def serving(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(**{**NO_RATE_LIMITS, **overrides}), manage_database=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://registry.test") as c:
-        yield c
 
 
 # --- The allow-list -------------------------------------------------------------------------
