@@ -26,7 +26,7 @@ import asyncpg
 
 from models.enums import Role
 from models.periods import add_years
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from server.auth import mint_token
 from server.settings import Settings
 

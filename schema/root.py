@@ -14,18 +14,18 @@ from schema.agency.upgrades import UpgradeMutations
 from schema.announcement.queries import AnnouncementQueries
 from schema.audit.queries import AuditQueries
 from schema.calendar.mutations import CalendarMutations
+from schema.core.errors import InvalidInput, NotFound, RuleViolation
+from schema.core.limits import MAX_BATCH_CEILING, EnforceLimits
+from schema.core.masking import MaskUnexpectedErrors
 from schema.draw.mutations import DrawMutations
 from schema.draw.queries import DrawQueries
-from schema.errors import InvalidInput, NotFound, RuleViolation
 from schema.filing.mutations import FilingMutations
 from schema.filing.queries import FilingQueries
 from schema.inspection.mutations import InspectionMutations
 from schema.inspection.queries import InspectionQueries
 from schema.inspector.mutations import InspectorMutations
 from schema.inspector.queries import InspectorQueries
-from schema.limits import MAX_BATCH_CEILING, EnforceLimits
-from schema.masking import MaskUnexpectedErrors
-from schema.node_query import NodeQueries
+from schema.node.queries import NodeQueries
 from schema.region.queries import RegionQueries
 from schema.sanction.mutations import SanctionMutations
 from schema.sanction.queries import SanctionQueries

@@ -27,7 +27,7 @@ from starlette.types import Message, Receive, Scope, Send
 from strawberry.schema import BaseSchema
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from schema.document_cache import cacheable, parsed
+from schema.core.document_cache import cacheable, parsed
 from server.auth import AuthError, authenticate
 from server.graphql_view import Clock, RegistryGraphQL
 from server.http_errors import JSON, error_response, media_type_of, response_media_type

@@ -39,8 +39,8 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from models.enums import Role
-from schema.context import Context
-from schema.document_cache import cacheable, parsed
+from schema.core.context import Context
+from schema.core.document_cache import cacheable, parsed
 from server.clock import now as clock_now
 from server.http_errors import GRAPHQL_RESPONSE, error_response, response_media_type
 from server.persisted_queries import Manifest, PersistedOperation, sha256_hex

@@ -10,8 +10,8 @@ from limits import parse_many
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schema.limits import MAX_BATCH_CEILING, QueryLimits
-from schema.pagination import MAX_PAGE
+from schema.core.limits import MAX_BATCH_CEILING, QueryLimits
+from schema.core.pagination import MAX_PAGE
 
 DEVELOPMENT_SECRET = "development-secret-not-for-production-use-0001"
 EMBEDDED_DATABASE = "sqlite://registry.sqlite3"

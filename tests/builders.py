@@ -25,7 +25,7 @@ from models.credit_code import ALPHABET, with_check_character
 from models.enums import Role
 from models.filing import Filing, FilingItem
 from models.site import Site
-from schema.ids import from_global_id
+from schema.core.ids import from_global_id
 from server.clock import today as registry_today
 
 if TYPE_CHECKING:

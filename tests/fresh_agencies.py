@@ -23,7 +23,7 @@ from models.enums import Role
 from models.filing import Filing, FilingItem
 from models.site import Site
 from models.working_days import WorkingCalendarDay, WorkingCalendarYear
-from schema.ids import from_global_id, to_global_id
+from schema.core.ids import from_global_id, to_global_id
 
 DAY = date(2026, 3, 10)
 DAY_PERIOD = ("2026-03-10", "2026-03-16")  # Tue..Fri, then Mon: 5 working days

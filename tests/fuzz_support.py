@@ -41,7 +41,7 @@ import httpx
 from tortoise.context import TortoiseContext
 
 from models.database import migrate, tortoise_config
-from schema.ids import from_global_id
+from schema.core.ids import from_global_id
 from server.app import create_app
 from server.demo import DEMO_CREDIT_CODES, seed_demo
 from server.settings import Settings

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
 from models.credit_code import ALPHABET, with_check_character
-from schema.ids import MAX_PK, encode_cursor, to_global_id
+from schema.core.ids import MAX_PK, encode_cursor, to_global_id
 from server.demo import DEMO_CREDIT_CODES, OCCUPATIONS
 
 ValueNodes = st.SearchStrategy[graphql.ValueNode]

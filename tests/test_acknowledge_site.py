@@ -15,7 +15,7 @@ import pytest
 from models.audit import AuditEvent
 from models.enums import Role
 from models.site import Site
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from tests.fresh_agencies import (
     ACKNOWLEDGE,
     DAY,

@@ -10,7 +10,7 @@ from models.agency import Agency
 from models.audit import AuditEvent
 from models.enums import AgencyLevel, AgencyState, Role
 from models.site import Site
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 
 MUTATION = """
 mutation ($input: AddSiteInput!) {

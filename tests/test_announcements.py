@@ -14,7 +14,7 @@ import pytest
 
 from models.announcement import Announcement
 from models.enums import Role
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from tests.fresh_agencies import (
     DAY,
     DAY_PERIOD,

@@ -17,7 +17,7 @@ from models.claim import ItemClaim
 from models.enums import AgencyState, FilingStatus, Role
 from models.filing import Filing
 from models.site import Site
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from server.auth import mint_token
 from tests.fresh_agencies import (
     ACKNOWLEDGE,

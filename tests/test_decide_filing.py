@@ -19,7 +19,7 @@ from models.announcement import Announcement
 from models.audit import AuditEvent
 from models.enums import Role
 from models.filing import Filing
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from tests.builders import (
     DECIDE_FILING,
     Org,

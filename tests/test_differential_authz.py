@@ -44,7 +44,7 @@ import pytest
 from hypothesis import event, given, note, reject
 from hypothesis import strategies as st
 
-from schema.ids import encode_cursor, from_global_id, to_global_id
+from schema.core.ids import encode_cursor, from_global_id, to_global_id
 from server.clock import today as registry_today
 from tests.differential_data import (
     CITIES,

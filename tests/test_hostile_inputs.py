@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from tortoise import connections
 
-from schema.ids import MAX_PK, from_global_id, to_global_id
+from schema.core.ids import MAX_PK, from_global_id, to_global_id
 from server.clock import today
 from server.settings import Settings
 from tests.fresh_agencies import Fresh, credit_code, make_agency

@@ -175,7 +175,7 @@ async def test_page_size_refused_before_anything_runs(api, first: int) -> None: 
 
 
 async def test_a_repeated_text_is_still_judged_per_request(api) -> None:  # type: ignore[no-untyped-def]
-    """Parsing and the standard validation of a text are kept (schema/document_cache.py); the
+    """Parsing and the standard validation of a text are kept (schema/core/document_cache.py); the
     page size priced from each request's own variables and its text are not."""
     query = "query ($n: Int, $q: String) { agencies(first: $n, filter: {nameContains: $q}) { totalCount } }"
     for _ in range(2):

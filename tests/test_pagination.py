@@ -56,7 +56,7 @@ async def test_a_foreign_cursor_is_a_clear_error(api) -> None:  # type: ignore[n
 
 
 async def test_ids_and_cursors_beyond_the_key_range_name_nothing(api) -> None:  # type: ignore[no-untyped-def]
-    from schema.ids import encode_cursor, to_global_id
+    from schema.core.ids import encode_cursor, to_global_id
 
     huge = to_global_id("Agency", 2**40)
     token = api.token(Role.PROVINCE)

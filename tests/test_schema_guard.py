@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.guard import policy_rules
-from schema.authz import Authorize, Public
+from schema.core.authz import Authorize, Public
 from schema.root import Mutation, Query
 
 PUBLIC_BY_DESIGN = {"me", "regions"}

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from tortoise import connections
 
-from schema.ids import from_global_id, to_global_id
+from schema.core.ids import from_global_id, to_global_id
 from server.demo import DEMO_CREDIT_CODES
 from tests.oracle import (
     AGENCY,

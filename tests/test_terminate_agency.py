@@ -18,7 +18,7 @@ from models.audit import AuditEvent
 from models.claim import ItemClaim
 from models.enums import AgencyState, Role
 from models.filing import Filing
-from schema.ids import to_global_id
+from schema.core.ids import to_global_id
 from server.demo import DEMO_CREDIT_CODES
 from tests.fresh_agencies import (
     DAY,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import AgencyKind, AgencyLevel, AgencyStatus, TerminationReason
+from schema.core.enums import AgencyKind, AgencyLevel, AgencyStatus, TerminationReason
 
 
 @strawberry.input

@@ -11,10 +11,10 @@ from models.operations.terminate_agency import terminate_agency
 from schema.agency.inputs import RegisterAgencyInput, TerminateAgencyInput
 from schema.agency.types import Agency
 from schema.announcement.types import Announcement
-from schema.authz import Authorize
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.loaders import require
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 
 
 @strawberry.type

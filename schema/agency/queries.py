@@ -11,11 +11,11 @@ from models.enums import AgencyState
 from models.operations.submit_filing import RENEWAL_WINDOW_DAYS
 from schema.agency.inputs import AgencyFilter
 from schema.agency.types import Agency, load_agency
-from schema.authz import Authorize
-from schema.context import Info
-from schema.filters import equals, holdable, nothing
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.filters import equals, holdable, nothing
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 
 
 def filter_q(f: AgencyFilter | None, info: Info) -> Q:

@@ -10,11 +10,11 @@ import strawberry
 from models.agency import Agency as AgencyRow
 from models.agency import derive_status
 from schema.agency.loaders import agency_by_id, contact_by_agency, supervision_by_agency
-from schema.context import Info
-from schema.enums import AgencyKind, AgencyLevel, AgencyStatus, InspectionMode
-from schema.ids import to_global_id
-from schema.node import Node
-from schema.pagination import Connection
+from schema.core.context import Info
+from schema.core.enums import AgencyKind, AgencyLevel, AgencyStatus, InspectionMode
+from schema.core.ids import to_global_id
+from schema.core.pagination import Connection
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:

@@ -10,10 +10,10 @@ from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.upgrades import approve_upgrade, recommend_national, recommend_upgrade
 from schema.agency.types import Agency
-from schema.authz import Authorize
-from schema.context import Context, Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.loaders import require
+from schema.core.authz import Authorize
+from schema.core.context import Context, Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 
 
 @strawberry.input

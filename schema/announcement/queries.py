@@ -5,11 +5,11 @@ from tortoise.expressions import Q
 
 from models.announcement import Announcement as AnnouncementRow
 from schema.announcement.types import Announcement
-from schema.authz import Authorize
-from schema.context import Info
-from schema.enums import AnnouncementKind
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.enums import AnnouncementKind
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 
 
 @strawberry.input

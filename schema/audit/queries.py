@@ -5,11 +5,11 @@ from tortoise.expressions import Q
 
 from models.audit import AuditEvent as AuditRow
 from schema.audit.types import AuditEvent
-from schema.authz import Authorize
-from schema.context import Info
-from schema.filters import equals
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.filters import equals
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 
 
 @strawberry.input

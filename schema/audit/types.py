@@ -8,8 +8,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models.audit import AuditEvent as AuditRow
-from schema.ids import to_global_id
-from schema.node import Node
+from schema.core.ids import to_global_id
+from schema.node.types import Node
 
 
 @strawberry.type

@@ -9,9 +9,9 @@ import strawberry
 
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.set_working_calendar import set_working_calendar
-from schema.authz import Authorize
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
 
 
 @strawberry.input

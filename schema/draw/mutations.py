@@ -7,12 +7,12 @@ import strawberry
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.draw_inspections import DrawRequest, draw_inspections
-from schema.authz import Authorize
-from schema.context import Info
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.enums import AgencyKind
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 from schema.draw.types import Draw
-from schema.enums import AgencyKind
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.loaders import require
 
 
 @strawberry.input

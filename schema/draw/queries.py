@@ -4,12 +4,12 @@ import strawberry
 
 from models.draw import Draw as DrawRow
 from models.draw import verify
-from schema.authz import Authorize
-from schema.context import Info
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.ids import pk_of
+from schema.core.loaders import scoped_by_id
+from schema.core.pagination import Connection, paginate
 from schema.draw.types import Draw
-from schema.ids import pk_of
-from schema.loaders import scoped_by_id
-from schema.pagination import Connection, paginate
 
 
 @strawberry.type

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.draw import Draw as DrawRow
-from schema.context import Info
-from schema.ids import to_global_id
-from schema.node import Node
+from schema.core.context import Info
+from schema.core.ids import to_global_id
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ import strawberry
 
 from models.errors import NotFound
 from models.operations.items import NewItem
-from schema.context import Info
-from schema.enums import FilingKind, FilingStatus, SkillLevel
-from schema.ids import pk_of
+from schema.core.context import Info
+from schema.core.enums import FilingKind, FilingStatus, SkillLevel
+from schema.core.ids import pk_of
 from schema.site.types import load_site
 
 

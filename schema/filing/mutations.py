@@ -10,9 +10,10 @@ from models.filing import Filing as FilingRow
 from models.operations.decide_filing import decide_filing
 from models.operations.import_filing import import_filing
 from models.operations.submit_filing import NewFiling, submit_filing
-from schema.authz import Authorize
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 from schema.filing.inputs import (
     DecideFilingInput,
     ImportFilingInput,
@@ -20,7 +21,6 @@ from schema.filing.inputs import (
     resolve_items,
 )
 from schema.filing.types import Filing
-from schema.loaders import require
 
 
 @strawberry.type

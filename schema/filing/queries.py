@@ -5,12 +5,12 @@ from tortoise.expressions import Q
 
 from models.enums import FilingStatus
 from models.filing import Filing as FilingRow
-from schema.authz import Authorize
-from schema.context import Info
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 from schema.filing.inputs import FilingFilter
 from schema.filing.types import Filing
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
 
 
 def filter_q(f: FilingFilter | None) -> Q:

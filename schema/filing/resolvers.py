@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from models.filing import Filing as FilingRow
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.loaders import children
+from schema.core.pagination import Connection, slice_page
 from schema.filing.types import Filing
-from schema.loaders import children
-from schema.pagination import Connection, slice_page
 
 
 async def filings_of_agency(info: Info, agency_id: int, first: int | None,

@@ -10,13 +10,13 @@ from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspection as InspectionRow
 from models.operations.record_inspection import NewInspection, record_inspection
-from schema.authz import Authorize
-from schema.context import Info
-from schema.enums import InspectionKind, InspectionMode, InspectionResult
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.ids import pk_of
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.enums import InspectionKind, InspectionMode, InspectionResult
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.ids import pk_of
+from schema.core.loaders import require
 from schema.inspection.types import Inspection
-from schema.loaders import require
 from schema.sanction.types import Sanction, load_sanction
 from schema.site.types import load_site
 

@@ -4,12 +4,12 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.inspection import Inspection as InspectionRow
-from schema.authz import Authorize
-from schema.context import Info
-from schema.enums import InspectionKind, InspectionResult
-from schema.ids import pk_of
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.enums import InspectionKind, InspectionResult
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 from schema.inspection.types import Inspection
-from schema.pagination import Connection, paginate
 
 
 @strawberry.input

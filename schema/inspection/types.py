@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.inspection import Inspection as InspectionRow
-from schema.context import Info
-from schema.enums import InspectionKind, InspectionMode, InspectionResult
-from schema.ids import to_global_id
-from schema.node import Node
+from schema.core.context import Info
+from schema.core.enums import InspectionKind, InspectionMode, InspectionResult
+from schema.core.ids import to_global_id
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:

@@ -8,11 +8,11 @@ from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.register_inspector import register_inspector
-from schema.authz import Authorize
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 from schema.inspector.types import Inspector
-from schema.loaders import require
 
 
 @strawberry.input

@@ -3,10 +3,10 @@ from __future__ import annotations
 import strawberry
 
 from models.inspection import Inspector as InspectorRow
-from schema.authz import Authorize
-from schema.context import Info
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.pagination import Connection, paginate
 from schema.inspector.types import Inspector
-from schema.pagination import Connection, paginate
 
 
 @strawberry.type

@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 
 from models.inspection import Inspector as InspectorRow
-from schema.ids import to_global_id
-from schema.node import Node
+from schema.core.ids import to_global_id
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 

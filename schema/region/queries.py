@@ -1,7 +1,7 @@
 import strawberry
 
 from models.region import Region as RegionRow
-from schema.authz import Public
+from schema.core.authz import Public
 from schema.region.types import Region
 
 

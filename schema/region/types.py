@@ -6,7 +6,7 @@ import strawberry
 
 from models.region import JURISDICTIONS, PROVINCE_CODE
 from models.region import Region as RegionRow
-from schema.enums import RegionLevel
+from schema.core.enums import RegionLevel
 
 
 @strawberry.type

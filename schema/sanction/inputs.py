@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import SanctionGrade
+from schema.core.enums import SanctionGrade
 
 
 @strawberry.input

@@ -11,11 +11,11 @@ from models.operations.accept_rectification import accept_rectification
 from models.operations.confirm_sanction import confirm_sanction
 from models.operations.issue_sanction import NewSanction, issue_sanction
 from models.sanction import Sanction as SanctionRow
-from schema.authz import Authorize
-from schema.context import Context, Info
-from schema.enums import CertificateInvalidation
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.loaders import require
+from schema.core.authz import Authorize
+from schema.core.context import Context, Info
+from schema.core.enums import CertificateInvalidation
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 from schema.sanction.types import Sanction
 
 

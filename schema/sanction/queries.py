@@ -4,10 +4,10 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.sanction import Sanction as SanctionRow
-from schema.authz import Authorize
-from schema.context import Info
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 from schema.sanction.inputs import SanctionFilter
 from schema.sanction.types import Sanction
 

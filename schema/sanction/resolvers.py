@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from models.sanction import Sanction as SanctionRow
-from schema.context import Info
-from schema.loaders import children
-from schema.pagination import Connection, slice_page
+from schema.core.context import Info
+from schema.core.loaders import children
+from schema.core.pagination import Connection, slice_page
 from schema.sanction.types import Sanction
 
 

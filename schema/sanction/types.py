@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.sanction import Sanction as SanctionRow
-from schema.context import Info
-from schema.enums import CertificateInvalidation, SanctionGrade, SanctionStatus
-from schema.ids import to_global_id
-from schema.loaders import scoped_by_id
-from schema.node import Node
+from schema.core.context import Info
+from schema.core.enums import CertificateInvalidation, SanctionGrade, SanctionStatus
+from schema.core.ids import to_global_id
+from schema.core.loaders import scoped_by_id
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:

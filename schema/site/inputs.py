@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import SiteTenure
+from schema.core.enums import SiteTenure
 
 
 @strawberry.input

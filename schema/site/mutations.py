@@ -9,10 +9,10 @@ from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.acknowledge_site import acknowledge_site
 from models.operations.add_site import NewSite, add_site
 from models.site import Site as SiteRow
-from schema.authz import Authorize
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, RuleViolation, typed
-from schema.loaders import require
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
+from schema.core.loaders import require
 from schema.site.inputs import AcknowledgeSiteInput, AddSiteInput
 from schema.site.types import Site
 

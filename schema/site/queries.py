@@ -7,11 +7,11 @@ from models.agency import Agency as AgencyRow
 from models.enums import AgencyLevel, AgencyState
 from models.filing import FilingItem
 from models.site import Site as SiteRow
-from schema.authz import Authorize
-from schema.context import Info
-from schema.filters import equals
-from schema.ids import pk_of
-from schema.pagination import Connection, paginate
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.filters import equals
+from schema.core.ids import pk_of
+from schema.core.pagination import Connection, paginate
 from schema.site.inputs import SiteFilter
 from schema.site.types import Site
 

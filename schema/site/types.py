@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.site import Site as SiteRow
-from schema.context import Info
-from schema.enums import SiteTenure
-from schema.ids import to_global_id
-from schema.node import Node
+from schema.core.context import Info
+from schema.core.enums import SiteTenure
+from schema.core.ids import to_global_id
+from schema.node.types import Node
 from schema.region.types import Region, region_of
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Site(Node):
 
 
 async def load_site(info: Info, pk: int | None) -> Site | None:
-    from schema.loaders import scoped_by_id
+    from schema.core.loaders import scoped_by_id
 
     if pk is None:
         return None

@@ -1,7 +1,7 @@
 import strawberry
 
-from schema.authz import Public
-from schema.context import Info
+from schema.core.authz import Public
+from schema.core.context import Info
 from schema.viewer.types import Viewer
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 
 from schema.agency.types import Agency, load_agency
-from schema.context import Info
-from schema.enums import Role
+from schema.core.context import Info
+from schema.core.enums import Role
 from schema.region.types import Region, region_of
 
 

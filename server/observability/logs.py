@@ -148,7 +148,7 @@ def configure_logging(settings: Settings) -> None:
     access.propagate = False
     # strawberry logs every error of every answer, message and all: a variable's refused value
     # is quoted in it. Client errors are the client's business; faults are logged, masked and
-    # with the request id, by schema/masking.py under `registry.errors`.
+    # with the request id, by schema/core/masking.py under `registry.errors`.
     logging.getLogger("strawberry.execution").disabled = True
 
     # JSON: uvicorn's own messages (start, stop, unhandled exceptions) as JSON lines too. Text:

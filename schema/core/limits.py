@@ -47,9 +47,9 @@ from graphql import (
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from schema.document_cache import cacheable, parsed, static_errors
-from schema.pagination import DEFAULT_PAGE, MAX_PAGE
-from schema.text_input import text_rule
+from schema.core.document_cache import cacheable, parsed, static_errors
+from schema.core.pagination import DEFAULT_PAGE, MAX_PAGE
+from schema.core.text_input import text_rule
 
 # Batches are sized per deployment (REGISTRY_MAX_BATCH); this is only their ceiling.
 MAX_BATCH_CEILING = 100

@@ -12,7 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from models.audit import Actor
 from policies.guard import Guard
 from policies.viewer import Viewer
-from schema.limits import QueryLimits
+from schema.core.limits import QueryLimits
 
 L = TypeVar("L")
 

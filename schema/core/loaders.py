@@ -10,9 +10,9 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.errors import NotFound
-from schema.context import Context
-from schema.id_sets import among
-from schema.ids import pk_of
+from schema.core.context import Context
+from schema.core.id_sets import among
+from schema.core.ids import pk_of
 
 M = TypeVar("M", bound=Model)
 

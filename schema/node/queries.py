@@ -15,15 +15,15 @@ from models.inspection import Inspector as InspectorRow
 from schema.agency.types import load_agency
 from schema.announcement.types import Announcement
 from schema.audit.types import AuditEvent
-from schema.authz import Authorize
-from schema.context import Info
+from schema.core.authz import Authorize
+from schema.core.context import Info
+from schema.core.ids import from_global_id
+from schema.core.loaders import scoped_by_id
 from schema.draw.types import Draw
 from schema.filing.types import load_filing
-from schema.ids import from_global_id
 from schema.inspection.types import Inspection
 from schema.inspector.types import Inspector
-from schema.loaders import scoped_by_id
-from schema.node import Node
+from schema.node.types import Node
 from schema.sanction.types import load_sanction
 from schema.site.types import load_site
 

@@ -21,7 +21,7 @@ from graphql import (
 )
 from tortoise.queryset import QuerySet
 
-from schema.ids import decode_cursor, encode_cursor
+from schema.core.ids import decode_cursor, encode_cursor
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20

@@ -1,0 +1,1 @@
+"""Machinery every noun shares: context, authorization, typed errors, paging, ids, limits."""

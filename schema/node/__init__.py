@@ -1,0 +1,1 @@
+"""The Relay Node interface and node(id)."""
