@@ -25,7 +25,7 @@ from server.app import create_app
 from server.clock import TIMEZONE
 from server.demo import seed_demo
 from server.settings import Settings
-from tests.http_api import Api
+from tests.support.http_api import Api
 
 # Property tests run through HTTP against a database, so examples are slow and timing varies:
 # no per-example deadline. `HYPOTHESIS_PROFILE=ci` (set by .ci/run) raises the example counts.

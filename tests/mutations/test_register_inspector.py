@@ -1,0 +1,133 @@
+"""registerInspector (Art. 20; DESIGN §6): the province registers inspectors of any region, a city
+those of its own pool, each with the agencies they must never be drawn for (回避). Agencies and
+the public do not; refusals change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from models.audit import AuditEvent
+from models.enums import Role
+from models.inspection import Inspector, InspectorConflict
+from tests.support.fresh_agencies import DAY, gid, make_agency, pk
+from tests.support.supervision_calls import city, inspector, register_inspector, world
+
+INSPECTORS = """
+{ inspectors(first: 100) { totalCount pageInfo { hasNextPage endCursor }
+                          edges { node { id name region { code } } } } }
+"""
+
+INSPECTORS_AFTER = """
+query ($after: String) {
+  inspectors(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+                                          edges { node { id name region { code } } } }
+}
+"""
+
+
+async def _pool(api: Any, token: str | None) -> dict[str, str]:
+    """Every inspector `token` sees: id -> region code (walking all pages)."""
+    seen: dict[str, str] = {}
+    after = None
+    while True:
+        data = (await api.query(INSPECTORS_AFTER, {"after": after}, token))["inspectors"]
+        seen.update({e["node"]["id"]: e["node"]["region"]["code"] for e in data["edges"]})
+        if not data["pageInfo"]["hasNextPage"]:
+            assert data["totalCount"] == len(seen)
+            return seen
+        after = data["pageInfo"]["endCursor"]
+
+
+async def _conflicts(inspector_id: str) -> list[int]:
+    return sorted(await InspectorConflict.filter(inspector_id=pk(inspector_id)).values_list(
+        "agency_id", flat=True))
+
+
+async def test_the_province_registers_with_conflicts(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        a = await make_agency(api, region="350200")
+        b = await make_agency(api, level="PROVINCIAL", site_regions=("350500",))
+        result = await register_inspector(api, "350000", name="  林督导 ",
+                                          conflicts=[a, b, a])
+        assert result["__typename"] == "RegisterInspectorSuccess", result
+        registered = result["inspector"]
+        assert registered["name"] == "林督导" and registered["region"] == {"code": "350000"}
+        assert await _conflicts(registered["id"]) == sorted([a.pk, b.pk])
+        row = await Inspector.get(id=pk(registered["id"]))
+        event = await AuditEvent.get(action="registerInspector", object_id=str(row.id))
+        assert event.actor_role == "PROVINCE" and event.region_id == "350000"
+        assert set(event.after["conflicts"]) == {a.pk, b.pk}
+        # Any region, without conflicts.
+        for region in ("350128", "350900"):
+            plain = await inspector(api, region)
+            assert await _conflicts(plain) == []
+
+
+async def test_a_city_registers_its_own_pool(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        own = await make_agency(api, region="350300")
+        # A provincial agency operating in the city is visible to it, so a conflict may name it.
+        hosted = await make_agency(api, level="PROVINCIAL", site_regions=("350300",))
+        putian = city(api, "350300")
+        registered = await inspector(api, "350300", putian, conflicts=[own, hosted])
+        assert await _conflicts(registered) == sorted([own.pk, hosted.pk])
+
+        before = await world(own)
+        for region in ("350200", "350000"):
+            refused = await register_inspector(api, region, putian)
+            assert refused["__typename"] == "RuleViolation", refused
+            assert refused["code"] == "NOT_OWN_POOL" and refused["article"] == 20
+        assert await world(own) == before
+
+        # The pool is listed to its city and the province, not to other cities.
+        assert registered in await _pool(api, putian)
+        assert all(region == "350300" for region in (await _pool(api, putian)).values())
+        assert registered in await _pool(api, api.token(Role.PROVINCE))
+        assert registered not in await _pool(api, city(api, "350200"))
+
+
+async def test_agencies_and_the_public_do_not_register(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        agency = await make_agency(api)
+        before = await world(agency)
+        for token in (agency.token(api), ""):
+            refused = await register_inspector(api, "350100", token)
+            assert refused["__typename"] == "RuleViolation", refused
+            # Nor do they read the pools.
+            data = await api.query(INSPECTORS, token=token or None)
+            assert data["inspectors"]["totalCount"] == 0
+            assert data["inspectors"]["edges"] == []
+        assert await world(agency) == before
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"name": ""}, "name"), ({"name": "   "}, "name"), ({"name": "督" * 65}, "name"),
+    ({"regionCode": "110000"}, "regionCode"),
+])
+async def test_input_is_checked(api_on, overrides: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        before = await world()
+        result = await register_inspector(api, overrides.pop("regionCode", "350000"),
+                                          **overrides)
+        assert result["__typename"] == "InvalidInput" and result["field"] == field, result
+        assert await world() == before
+
+
+async def test_a_conflict_must_be_an_agency_the_registrar_sees(api_on) -> None:  # type: ignore[no-untyped-def]
+    async with api_on(DAY) as api:
+        # A PENDING agency filed with Fuzhou is invisible to Xiamen.
+        pending = await make_agency(api, region="350100", active=False)
+        before = await world(pending)
+        refused = await register_inspector(api, "350200", city(api, "350200"),
+                                           conflicts=[pending])
+        assert refused["__typename"] == "NotFound", refused
+        missing = await register_inspector(api, "350000", conflictAgencyIds=[
+            gid("Agency", 10**9)])
+        assert missing["__typename"] == "NotFound", missing
+        assert await world(pending) == before
+        # The province sees it.
+        registered = await inspector(api, "350100", conflicts=[pending])
+        assert await _conflicts(registered) == [pending.pk]
