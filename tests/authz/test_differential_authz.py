@@ -46,6 +46,7 @@ from hypothesis import strategies as st
 
 from schema.core.ids import encode_cursor, from_global_id, to_global_id
 from server.clock import today as registry_today
+from tests.authz.test_scope_matrix import token_for as scope_matrix_token_for
 from tests.support.differential_data import (
     CITIES,
     OCCUPATIONS,
@@ -75,7 +76,6 @@ from tests.support.differential_oracle import (
     load_world,
 )
 from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor
-from tests.authz.test_scope_matrix import token_for as scope_matrix_token_for
 
 # The ci profile's 2,000 examples take minutes; the suite's per-test timeout is for hangs of
 # ordinary tests.

@@ -34,16 +34,6 @@ import pytest
 from tortoise import connections
 
 from server.demo import DEMO_CREDIT_CODES
-from tests.support.oracle import Oracle, Snapshot, load_snapshot
-from tests.support.oracle_supervision import (
-    AGENCY,
-    Actor,
-    SupervisionExpected,
-    SupervisionOracle,
-    SupervisionSnapshot,
-    expected_supervision,
-    load_supervision,
-)
 from tests.authz.test_scope_matrix import (
     ACTOR_SPECS,
     CONN,
@@ -61,6 +51,16 @@ from tests.authz.test_scope_matrix import (
     pk,
     resolve,
     token_for,
+)
+from tests.support.oracle import Oracle, Snapshot, load_snapshot
+from tests.support.oracle_supervision import (
+    AGENCY,
+    Actor,
+    SupervisionExpected,
+    SupervisionOracle,
+    SupervisionSnapshot,
+    expected_supervision,
+    load_supervision,
 )
 
 PROBE_TAG = "scope_matrix_supervision_probe"

@@ -16,8 +16,8 @@ from graphql import get_introspection_query
 
 from models.enums import Role
 from server.settings import Settings
-from tests.support.http_api import serving
 from tests.queries.test_sql_statements import QUERY as SPA_AGENCY_PAGE
+from tests.support.http_api import serving
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)

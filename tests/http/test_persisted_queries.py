@@ -31,7 +31,7 @@ from schema.root import schema, sdl
 from server.demo import DEMO_CREDIT_CODES
 from server.persisted_queries import Manifest, PersistedOperation, main, manifest
 from server.settings import Settings
-from tests.support.builders import filed_agency, today
+from tests.support.builders import make_agency, today
 from tests.support.http_api import serving
 
 GR = "application/graphql-response+json"
@@ -325,7 +325,7 @@ async def test_changed_data_changes_the_etag(client, api) -> None:  # type: igno
     before = await client.get("/graphql", params=params)
     etag = assert_public(before)
     # An agency whose pre-existing filing the province imports becomes ACTIVE, hence public.
-    await filed_agency(api, today() - timedelta(days=30))
+    await make_agency(api, valid_from=today() - timedelta(days=30))
     after = await client.get("/graphql", params=params, headers={"If-None-Match": etag})
     new_etag = assert_public(after)
     assert new_etag != etag

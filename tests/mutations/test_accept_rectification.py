@@ -10,16 +10,19 @@ from datetime import timedelta
 
 from models.audit import AuditEvent
 from models.enums import Role
-from tests.support.fresh_agencies import DAY, gid, make_agency, pk
-from tests.support.supervision_calls import (
+from tests.support.builders import (
+    DAY,
     accept,
+    agency_view,
     city,
+    gid,
     issued,
+    make_agency,
+    pk,
     renew,
     renewable_from,
-    standing,
-    world,
 )
+from tests.support.snapshot import unchanged
 
 
 async def test_the_authority_accepts_and_the_suspension_ends(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +36,7 @@ async def test_the_authority_accepts_and_the_suspension_ends(api_on) -> None:  #
         assert accepted["id"] == notice["id"] and accepted["rectifiedAt"] == "2026-03-10"
         assert accepted["status"] == "EFFECTIVE" and accepted["grade"] == "RECTIFICATION"
         assert accepted["agency"] == {"id": agency.id, "status": "ACTIVE"}
-        assert (await standing(api, agency, ""))["status"] == "ACTIVE"
+        assert (await agency_view(api, agency, ""))["status"] == "ACTIVE"
     events = await AuditEvent.filter(agency_id=agency.pk,
                                      action__startswith="acceptRectification").order_by("id")
     assert [(e.action, e.object_type) for e in events] == [
@@ -62,7 +65,7 @@ async def test_two_open_rectifications_both_have_to_be_accepted(api_on) -> None:
         first = (await issued(api, agency, 22, 5))["sanction"]
     async with api_on(DAY) as api:
         await renew(api, agency)  # a suspended agency's filing is still in force
-        assert (await standing(api, agency))["validUntil"] == "2029-04-09"
+        assert (await agency_view(api, agency))["validUntil"] == "2029-04-09"
     later = DAY + timedelta(days=40)
     async with api_on(later) as api:
         result = await issued(api, agency, 22, 9)
@@ -73,13 +76,13 @@ async def test_two_open_rectifications_both_have_to_be_accepted(api_on) -> None:
         one = await accept(api, second["id"])
         assert one["__typename"] == "AcceptRectificationSuccess", one
         assert one["sanction"]["agency"]["status"] == "SUSPENDED"  # the first is still open
-        assert (await standing(api, agency, ""))["status"] == "SUSPENDED"
+        assert (await agency_view(api, agency, ""))["status"] == "SUSPENDED"
 
         two = await accept(api, first["id"])
         assert two["__typename"] == "AcceptRectificationSuccess", two
         assert two["sanction"]["rectifiedAt"] == later.isoformat()
         assert two["sanction"]["agency"]["status"] == "ACTIVE"
-        assert (await standing(api, agency, ""))["status"] == "ACTIVE"
+        assert (await agency_view(api, agency, ""))["status"] == "ACTIVE"
 
 
 async def test_only_the_authority_accepts(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -88,22 +91,21 @@ async def test_only_the_authority_accepts(api_on) -> None:  # type: ignore[no-un
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
         notices = [(await issued(api, own, 22, 2))["sanction"],
                    (await issued(api, provincial, 22, 2))["sanction"]]
-        before = await world(own, provincial)
-        refusals = [
-            (notices[0], city(api, "350300")),  # another city
-            (notices[0], own.token(api)),  # the agency itself
-            (notices[0], provincial.token(api)),  # another agency
-            (notices[0], ""),  # the public (the notice is published, so visible)
-            (notices[1], city(api, "350200")),  # a city, for a provincial agency it hosts
-        ]
-        for notice, token in refusals:
-            refused = await accept(api, notice["id"], token)
-            assert refused["__typename"] == "RuleViolation", (token, refused)
-            assert refused["code"] == "NOT_FILING_AUTHORITY"
-        missing = await accept(api, gid("Sanction", 10**9))
+        async with unchanged(own, provincial):
+            refusals = [
+                (notices[0], city(api, "350300")),  # another city
+                (notices[0], own.token),  # the agency itself
+                (notices[0], provincial.token),  # another agency
+                (notices[0], ""),  # the public (the notice is published, so visible)
+                (notices[1], city(api, "350200")),  # a city, for a provincial agency it hosts
+            ]
+            for notice, token in refusals:
+                refused = await accept(api, notice["id"], token)
+                assert refused["__typename"] == "RuleViolation", (token, refused)
+                assert refused["code"] == "NOT_FILING_AUTHORITY"
+            missing = await accept(api, gid("Sanction", 10**9))
         assert missing["__typename"] == "NotFound", missing
-        assert await world(own, provincial) == before
-        assert (await standing(api, own))["status"] == "SUSPENDED"
+        assert (await agency_view(api, own))["status"] == "SUSPENDED"
 
 
 async def test_accepting_twice_is_refused(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -112,12 +114,11 @@ async def test_accepting_twice_is_refused(api_on) -> None:  # type: ignore[no-un
         notice = (await issued(api, agency, 22, 8))["sanction"]
         first = await accept(api, notice["id"], city(api, "350600"))
         assert first["__typename"] == "AcceptRectificationSuccess", first
-        before = await world(agency)
-        for token in (city(api, "350600"), api.token(Role.PROVINCE)):
-            again = await accept(api, notice["id"], token)
-            assert again["__typename"] == "RuleViolation", again
-            assert again["code"] == "ALREADY_RECTIFIED" and again["article"] == 22
-        assert await world(agency) == before
+        async with unchanged(agency):
+            for token in (city(api, "350600"), api.token(Role.PROVINCE)):
+                again = await accept(api, notice["id"], token)
+                assert again["__typename"] == "RuleViolation", again
+                assert again["code"] == "ALREADY_RECTIFIED" and again["article"] == 22
 
 
 async def test_only_rectifications_are_accepted(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -126,9 +127,8 @@ async def test_only_rectifications_are_accepted(api_on) -> None:  # type: ignore
         interview = (await issued(api, agency, 21, 1))["sanction"]
         other = await make_agency(api)
         revocation = (await issued(api, other, 23, 3))["sanction"]
-        before = await world(agency, other)
-        for sanction in (interview, revocation):
-            refused = await accept(api, sanction["id"])
-            assert refused["__typename"] == "RuleViolation", refused
-            assert refused["code"] == "NOT_RECTIFICATION"
-        assert await world(agency, other) == before
+        async with unchanged(agency, other):
+            for sanction in (interview, revocation):
+                refused = await accept(api, sanction["id"])
+                assert refused["__typename"] == "RuleViolation", refused
+                assert refused["code"] == "NOT_RECTIFICATION"

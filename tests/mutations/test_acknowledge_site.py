@@ -16,49 +16,26 @@ from models.audit import AuditEvent
 from models.enums import Role
 from models.site import Site
 from schema.core.ids import to_global_id
-from tests.support.fresh_agencies import (
-    ACKNOWLEDGE,
+from tests.support.builders import (
     DAY,
+    acknowledge,
     add_site,
-    counts,
     make_agency,
-    mutate,
+    nodes,
     pk,
     terminate,
 )
-
-QUEUE = """
-query ($after: String) {
-  acknowledgementQueue(first: 100, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { id acknowledgedAt } } }
-}
-"""
-
-SITES = """
-query ($after: String, $acknowledged: Boolean, $region: String) {
-  sites(first: 100, after: $after, filter: {acknowledged: $acknowledged, regionCode: $region}) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { id acknowledgedAt } } }
-}
-"""
+from tests.support.documents import ACKNOWLEDGE_SITE, ACKNOWLEDGEMENT_QUEUE, SITES
+from tests.support.snapshot import unchanged
 
 
-async def _ids(api: Any, query: str, field: str, token: str | None,
-               **variables: Any) -> set[str]:
-    """Every id of a connection, all pages."""
-    ids: list[str] = []
-    after = None
-    while True:
-        data = (await api.query(query, {"after": after, **variables}, token))[field]
-        ids += [e["node"]["id"] for e in data["edges"]]
-        if not data["pageInfo"]["hasNextPage"]:
-            break
-        after = data["pageInfo"]["endCursor"]
-    assert len(ids) == len(set(ids)) == data["totalCount"]
-    return set(ids)
+async def _queue(api: Any, token: str | None) -> set[str]:
+    """The sites in the viewer's acknowledgement queue, all pages."""
+    return {n["id"] for n in await nodes(api, ACKNOWLEDGEMENT_QUEUE, token)}
 
 
-async def _acknowledge(api: Any, site_id: str, token: str | None) -> dict[str, Any]:
-    return await mutate(api, ACKNOWLEDGE, {"siteId": site_id}, token)
+async def _sites(api: Any, token: str | None, **filter: Any) -> set[str]:
+    return {n["id"] for n in await nodes(api, SITES, token, filter=filter)}
 
 
 async def test_the_city_acknowledges_a_provincial_agencys_new_site(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -67,26 +44,21 @@ async def test_the_city_acknowledges_a_provincial_agencys_new_site(api_on) -> No
         site = await add_site(api, agency, "350500")
         quanzhou = api.token(Role.CITY, region="350500")
 
-        assert site in await _ids(api, QUEUE, "acknowledgementQueue", quanzhou)
+        assert site in await _queue(api, quanzhou)
         for other in ("350100", "350200", "350128"):
-            assert site not in await _ids(api, QUEUE, "acknowledgementQueue",
-                                          api.token(Role.CITY, region=other))
-        assert site in await _ids(api, SITES, "sites", quanzhou, acknowledged=False,
-                                  region="350500")
-        assert site not in await _ids(api, SITES, "sites", quanzhou, acknowledged=True,
-                                      region="350500")
+            assert site not in await _queue(api, api.token(Role.CITY, region=other))
+        assert site in await _sites(api, quanzhou, acknowledged=False, regionCode="350500")
+        assert site not in await _sites(api, quanzhou, acknowledged=True, regionCode="350500")
         assert (await Site.get(id=pk(site))).acknowledged_at is None
 
-        result = await _acknowledge(api, site, quanzhou)
+        result = await acknowledge(api, site, quanzhou)
         assert result["__typename"] == "AcknowledgeSiteSuccess", result
         assert result["site"]["id"] == site and result["site"]["region"] == {"code": "350500"}
         assert result["site"]["acknowledgedAt"].startswith("2026-03-10T10:00:00")
 
-        assert site not in await _ids(api, QUEUE, "acknowledgementQueue", quanzhou)
-        assert site in await _ids(api, SITES, "sites", quanzhou, acknowledged=True,
-                                  region="350500")
-        assert site not in await _ids(api, SITES, "sites", quanzhou, acknowledged=False,
-                                      region="350500")
+        assert site not in await _queue(api, quanzhou)
+        assert site in await _sites(api, quanzhou, acknowledged=True, regionCode="350500")
+        assert site not in await _sites(api, quanzhou, acknowledged=False, regionCode="350500")
         # The province sees the acknowledgement too.
         province_view = await api.query("query ($id: ID!) { node(id: $id) { ... on Site { "
                                          "acknowledgedAt } } }", {"id": site},
@@ -105,14 +77,13 @@ async def test_acknowledging_twice_is_refused(api_on) -> None:  # type: ignore[n
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
         (site,) = agency.site_ids
         fuzhou = api.token(Role.CITY, region="350100")
-        assert site in await _ids(api, QUEUE, "acknowledgementQueue", fuzhou)
-        assert (await _acknowledge(api, site, fuzhou))["__typename"] == "AcknowledgeSiteSuccess"
+        assert site in await _queue(api, fuzhou)
+        assert (await acknowledge(api, site, fuzhou))["__typename"] == "AcknowledgeSiteSuccess"
         stamped = (await Site.get(id=pk(site))).acknowledged_at
-        before = await counts()
-        again = await _acknowledge(api, site, fuzhou)
+        async with unchanged():
+            again = await acknowledge(api, site, fuzhou)
         assert again["__typename"] == "RuleViolation", again
         assert again["code"] == "ALREADY_ACKNOWLEDGED" and again["article"] == 4
-        assert await counts() == before
         assert (await Site.get(id=pk(site))).acknowledged_at == stamped
 
 
@@ -121,12 +92,11 @@ async def test_a_city_level_agencys_site_is_not_acknowledged(api_on) -> None:  #
         agency = await make_agency(api, region="350100")
         (site,) = agency.site_ids
         fuzhou = api.token(Role.CITY, region="350100")
-        assert site not in await _ids(api, QUEUE, "acknowledgementQueue", fuzhou)
-        before = await counts()
-        result = await _acknowledge(api, site, fuzhou)
+        assert site not in await _queue(api, fuzhou)
+        async with unchanged():
+            result = await acknowledge(api, site, fuzhou)
         assert result["__typename"] == "RuleViolation", result
         assert result["code"] == "NOT_PROVINCIAL" and result["article"] == 4
-        assert await counts() == before
         assert (await Site.get(id=pk(site))).acknowledged_at is None
 
 
@@ -157,16 +127,15 @@ async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expe
             "city-other": api.token(Role.CITY, region="350200"),
             "city-pingtan": api.token(Role.CITY, region="350128"),
             "city-site": api.token(Role.CITY, region="350100"),
-            "agency-itself": agency.token(api),
-            "agency-other": other.token(api),
+            "agency-itself": agency.token,
+            "agency-other": other.token,
             "public": None,
         }[actor]
         target = {"public": agency.site_ids[0], "private": private,
                   "missing": to_global_id("Site", 2**31 - 1)}[site]
-        before = await counts()
-        result = await _acknowledge(api, target, token)
+        async with unchanged():
+            result = await acknowledge(api, target, token)
         assert result["__typename"] == expected, result
-        assert await counts() == before
         assert not await Site.filter(id__in=[pk(s) for s in agency.site_ids],
                                      acknowledged_at__isnull=False).exists()
 
@@ -175,9 +144,9 @@ async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expe
 async def test_only_cities_have_a_queue(api_on, actor: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
-        token = {"province": api.token(Role.PROVINCE), "agency": agency.token(api),
+        token = {"province": api.token(Role.PROVINCE), "agency": agency.token,
                  "public": None}[actor]
-        assert await _ids(api, QUEUE, "acknowledgementQueue", token) == set()
+        assert await _queue(api, token) == set()
 
 
 async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -187,7 +156,7 @@ async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: 
         for _ in range(8):
             agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
             responses = await asyncio.gather(*(
-                api.post(ACKNOWLEDGE, {"input": {"siteId": agency.site_ids[0]}}, token)
+                api.post(ACKNOWLEDGE_SITE, {"input": {"siteId": agency.site_ids[0]}}, token)
                 for _ in range(3)))
             kinds = sorted(r.json()["data"]["acknowledgeSite"]["__typename"] for r in responses)
             events = await AuditEvent.filter(action="acknowledgeSite",
@@ -202,7 +171,7 @@ async def test_a_terminated_agencys_sites_leave_the_queue(api_on) -> None:  # ty
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
         site = await add_site(api, agency, "350800")
         longyan = api.token(Role.CITY, region="350800")
-        assert site in await _ids(api, QUEUE, "acknowledgementQueue", longyan)
+        assert site in await _queue(api, longyan)
         ended = await terminate(api, agency, "VOLUNTARY", token=api.token(Role.PROVINCE))
         assert ended["__typename"] == "TerminateAgencySuccess", ended
-        assert site not in await _ids(api, QUEUE, "acknowledgementQueue", longyan)
+        assert site not in await _queue(api, longyan)

@@ -11,19 +11,9 @@ from models.audit import AuditEvent
 from models.enums import AgencyLevel, AgencyState, Role
 from models.site import Site
 from schema.core.ids import to_global_id
-
-MUTATION = """
-mutation ($input: AddSiteInput!) {
-  addSite(input: $input) {
-    __typename
-    ... on AddSiteSuccess { site { id name address tenure region { code } agency { creditCode }
-                                   acknowledgedAt } }
-    ... on RuleViolation { code article message }
-    ... on InvalidInput { field message }
-    ... on NotFound { message }
-  }
-}
-"""
+from tests.support.builders import mutate
+from tests.support.documents import ADD_SITE
+from tests.support.snapshot import unchanged
 
 _serial = itertools.count(1)
 
@@ -46,11 +36,7 @@ def _input(agency: Agency, **overrides: object) -> dict[str, object]:
 
 
 async def _add(api, token, agency, **overrides):  # type: ignore[no-untyped-def]
-    return (await api.query(MUTATION, {"input": _input(agency, **overrides)}, token))["addSite"]
-
-
-async def _counts() -> tuple[int, int]:
-    return await Site.all().count(), await AuditEvent.all().count()
+    return await mutate(api, ADD_SITE, _input(agency, **overrides), token)
 
 
 async def test_agency_adds_its_own_site_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
@@ -76,19 +62,18 @@ async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: i
     ok = await _add(api, api.token(Role.AGENCY, agency=first.credit_code), first,
                     address="厦门市湖里区 金尚路 88 号（实训楼）")
     assert ok["__typename"] == "AddSiteSuccess", ok
-    before = await _counts()
-    # Full-width digits, different spacing and punctuation: the same address.
-    dup = await _add(api, api.token(Role.AGENCY, agency=second.credit_code), second,
-                     address="厦门市湖里区金尚路８８号(实训楼)")
+    async with unchanged(first, second):
+        # Full-width digits, different spacing and punctuation: the same address.
+        dup = await _add(api, api.token(Role.AGENCY, agency=second.credit_code), second,
+                         address="厦门市湖里区金尚路８８号(实训楼)")
+        # The agency's own venue is named, so it can put it on a filing instead.
+        own = await _add(api, api.token(Role.AGENCY, agency=first.credit_code), first,
+                         address="厦门市湖里区金尚路88号（实训楼）")
     assert dup["__typename"] == "RuleViolation" and dup["code"] == "DUPLICATE_SITE"
     # Another agency's venue may be outside what this agency may read (DESIGN §6): not named.
     assert dup["article"] == 12 and ok["site"]["name"] not in dup["message"], dup
     assert "another agency's venue" in dup["message"]
-    # The agency's own venue is named, so it can put it on a filing instead.
-    own = await _add(api, api.token(Role.AGENCY, agency=first.credit_code), first,
-                     address="厦门市湖里区金尚路88号（实训楼）")
     assert own["code"] == "DUPLICATE_SITE" and ok["site"]["name"] in own["message"], own
-    assert await _counts() == before
     # The same address in another region is another venue.
     other = await _add(api, api.token(Role.AGENCY, agency=second.credit_code), second,
                        address="厦门市湖里区金尚路88号(实训楼)", regionCode="350500")
@@ -97,11 +82,10 @@ async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: i
 
 async def test_temporary_rentals_are_refused(api) -> None:  # type: ignore[no-untyped-def]
     agency = await _agency(state=AgencyState.ACTIVE)
-    before = await _counts()
-    result = await _add(api, api.token(Role.AGENCY, agency=agency.credit_code), agency,
-                        tenure="TEMPORARY_RENTAL")
+    async with unchanged(agency):
+        result = await _add(api, api.token(Role.AGENCY, agency=agency.credit_code), agency,
+                            tenure="TEMPORARY_RENTAL")
     assert result["__typename"] == "RuleViolation" and result["article"] == 12
-    assert await _counts() == before
 
 
 @pytest.mark.parametrize(("overrides", "field"), [
@@ -110,40 +94,38 @@ async def test_temporary_rentals_are_refused(api) -> None:  # type: ignore[no-un
 ])
 async def test_invalid_input(api, overrides, field) -> None:  # type: ignore[no-untyped-def]
     agency = await _agency(state=AgencyState.ACTIVE)
-    before = await _counts()
-    result = await _add(api, api.token(Role.AGENCY, agency=agency.credit_code), agency,
-                        **overrides)
+    async with unchanged(agency):
+        result = await _add(api, api.token(Role.AGENCY, agency=agency.credit_code), agency,
+                            **overrides)
     assert result["__typename"] == "InvalidInput" and result["field"] == field, result
-    assert await _counts() == before
 
 
 async def test_other_actors_cannot_add_sites(api) -> None:  # type: ignore[no-untyped-def]
     target = await _agency(state=AgencyState.ACTIVE, filing_region_id="350100")
     other = await Agency.filter(state=AgencyState.ACTIVE).exclude(id=target.id).first()
-    before = await _counts()
-    # Visible to them but not theirs: a typed refusal.
-    for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100"),
-                  api.token(Role.AGENCY, agency=other.credit_code), None):
-        result = await _add(api, token, target)
-        assert result["__typename"] == "RuleViolation", result
-    # Not visible at all (a PENDING agency for the public): indistinguishable from missing.
     pending = await _agency(state=AgencyState.PENDING)
-    assert (await _add(api, None, pending))["__typename"] == "NotFound"
-    missing = await _add(api, api.token(Role.PROVINCE), target,
-                         agencyId=to_global_id("Agency", 10**9))
-    assert missing["__typename"] == "NotFound"
-    assert await _counts() == before
+    async with unchanged(target, other, pending):
+        # Visible to them but not theirs: a typed refusal.
+        for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100"),
+                      api.token(Role.AGENCY, agency=other.credit_code), None):
+            result = await _add(api, token, target)
+            assert result["__typename"] == "RuleViolation", result
+        # Not visible at all (a PENDING agency for the public): indistinguishable from missing.
+        assert (await _add(api, None, pending))["__typename"] == "NotFound"
+        missing = await _add(api, api.token(Role.PROVINCE), target,
+                             agencyId=to_global_id("Agency", 10**9))
+        assert missing["__typename"] == "NotFound"
 
 
 async def test_no_new_sites_after_a_rectification_in_the_period(api) -> None:  # type: ignore[no-untyped-def]
     suspended = await _agency(state=AgencyState.SUSPENDED)
-    before = await _counts()
-    result = await _add(api, api.token(Role.AGENCY, agency=suspended.credit_code), suspended)
+    async with unchanged(suspended):
+        result = await _add(api, api.token(Role.AGENCY, agency=suspended.credit_code), suspended)
     assert result["__typename"] == "RuleViolation" and result["article"] == 24, result
-    assert await _counts() == before
 
 
 async def test_closed_agencies_cannot_add_sites(api) -> None:  # type: ignore[no-untyped-def]
     revoked = await _agency(state=AgencyState.REVOKED)
-    result = await _add(api, api.token(Role.AGENCY, agency=revoked.credit_code), revoked)
+    async with unchanged(revoked):
+        result = await _add(api, api.token(Role.AGENCY, agency=revoked.credit_code), revoked)
     assert result["__typename"] == "RuleViolation", result

@@ -15,19 +15,23 @@ from models.audit import AuditEvent
 from models.claim import ItemClaim
 from models.enums import Role
 from models.filing import Filing
-from tests.support.fresh_agencies import DAY, Fresh, gid, make_agency, pk, submit
-from tests.support.supervision_calls import (
+from tests.support.builders import (
+    DAY,
+    Fresh,
+    agency_view,
     city,
     confirm,
+    gid,
     issued,
+    make_agency,
+    pk,
     recorded,
-    standing,
-    world,
+    submit,
 )
+from tests.support.documents import NODE
+from tests.support.snapshot import unchanged
 
 CONFIRM_DAY = date(2026, 3, 16)
-
-SANCTION = "query ($id: ID!) { node(id: $id) { id ... on Sanction { status published } } }"
 
 
 async def _proposal(api: Any, agency: Fresh, **extra: Any) -> dict[str, Any]:
@@ -45,7 +49,7 @@ async def test_the_filing_city_confirms_and_the_agency_is_revoked(api_on) -> Non
         proposal = await _proposal(api, agency)
         pending = await submit(api, agency, "INFO_CHANGE", newName="宁德测试评价机构（更名）")
         assert pending["__typename"] == "SubmitFilingSuccess", pending
-        assert (await api.query(SANCTION, {"id": proposal["id"]}))["node"] is None
+        assert (await api.query(NODE, {"id": proposal["id"]}))["node"] is None
     async with api_on(CONFIRM_DAY) as api:
         result = await confirm(api, proposal["id"], city(api, "350900"))
         assert result["__typename"] == "ConfirmSanctionSuccess", result
@@ -56,11 +60,12 @@ async def test_the_filing_city_confirms_and_the_agency_is_revoked(api_on) -> Non
             "article": 23, "clause": 11, "grade": "REVOCATION", "status": "EFFECTIVE",
             "decidedAt": "2026-03-16", "published": True}
         assert sanction["agency"] == {"id": agency.id, "status": "REVOKED"}
-        view = await standing(api, agency, "")
+        view = await agency_view(api, agency, "")
         assert (view["status"], view["bannedUntil"]) == ("REVOKED", "2029-03-16")
         # Published now: the public reads it.
-        assert (await api.query(SANCTION, {"id": proposal["id"]}))["node"] == {
-            "id": proposal["id"], "status": "EFFECTIVE", "published": True}
+        node = (await api.query(NODE, {"id": proposal["id"]}))["node"]
+        assert (node["id"], node["status"], node["published"]) == (
+            proposal["id"], "EFFECTIVE", True)
         # Art. 23: no new filing under the credit code.
         banned = await submit(api, agency, "INITIAL",
                               items=[{"occupationCode": "6-31-01-03", "occupationName": "电工",
@@ -82,13 +87,12 @@ async def test_the_province_confirms_for_a_provincial_agency(api_on) -> None:  #
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
         proposal = await _proposal(api, provincial)
         assert proposal["authority"] == {"code": "350000"}
-        before = await world(provincial)
-        # The city hosting its site does not see the proposal; the agency sees but may not.
-        for token, refusal in ((city(api, "350200"), "NotFound"), ("", "NotFound"),
-                               (provincial.token(api), "RuleViolation")):
-            refused = await confirm(api, proposal["id"], token)
-            assert refused["__typename"] == refusal, (token, refused)
-        assert await world(provincial) == before
+        async with unchanged(provincial):
+            # The city hosting its site does not see the proposal; the agency sees but may not.
+            for token, refusal in ((city(api, "350200"), "NotFound"), ("", "NotFound"),
+                                   (provincial.token, "RuleViolation")):
+                refused = await confirm(api, proposal["id"], token)
+                assert refused["__typename"] == refusal, (token, refused)
         result = await confirm(api, proposal["id"])
         assert result["__typename"] == "ConfirmSanctionSuccess", result
         assert result["sanction"]["agency"]["status"] == "REVOKED"
@@ -99,18 +103,17 @@ async def test_only_the_authority_confirms(api_on) -> None:  # type: ignore[no-u
         agency = await make_agency(api, region="350100")
         other = await make_agency(api, region="350100")
         proposal = await _proposal(api, agency)
-        before = await world(agency, other)
-        for token in (city(api, "350200"), ""):  # outside their scope: not even seen
-            refused = await confirm(api, proposal["id"], token)
-            assert refused["__typename"] == "NotFound", refused
-        for token in (agency.token(api),):  # its own: seen, not decided
-            refused = await confirm(api, proposal["id"], token)
-            assert refused["__typename"] == "RuleViolation", refused
-            assert refused["code"] == "NOT_FILING_AUTHORITY"
-        assert (await confirm(api, proposal["id"], other.token(api)))["__typename"] == \
-            "NotFound"
-        assert (await confirm(api, gid("Sanction", 10**9)))["__typename"] == "NotFound"
-        assert await world(agency, other) == before
+        async with unchanged(agency, other):
+            for token in (city(api, "350200"), ""):  # outside their scope: not even seen
+                refused = await confirm(api, proposal["id"], token)
+                assert refused["__typename"] == "NotFound", refused
+            for token in (agency.token,):  # its own: seen, not decided
+                refused = await confirm(api, proposal["id"], token)
+                assert refused["__typename"] == "RuleViolation", refused
+                assert refused["code"] == "NOT_FILING_AUTHORITY"
+            assert (await confirm(api, proposal["id"], other.token))["__typename"] == \
+                "NotFound"
+            assert (await confirm(api, gid("Sanction", 10**9)))["__typename"] == "NotFound"
 
 
 async def test_only_a_proposal_is_confirmed_and_only_once(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -120,12 +123,11 @@ async def test_only_a_proposal_is_confirmed_and_only_once(api_on) -> None:  # ty
         assert (await confirm(api, proposal["id"]))["__typename"] == "ConfirmSanctionSuccess"
         other = await make_agency(api)
         interview = (await issued(api, other, 21, 4))["sanction"]
-        before = await world(agency, other)
-        for sanction in (proposal, interview):
-            again = await confirm(api, sanction["id"])
-            assert again["__typename"] == "RuleViolation", again
-            assert again["code"] == "NOT_PROPOSED"
-        assert await world(agency, other) == before
+        async with unchanged(agency, other):
+            for sanction in (proposal, interview):
+                again = await confirm(api, sanction["id"])
+                assert again["__typename"] == "RuleViolation", again
+                assert again["code"] == "NOT_PROPOSED"
 
 
 async def test_an_agency_revoked_meanwhile_is_not_revoked_again(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -133,11 +135,10 @@ async def test_an_agency_revoked_meanwhile_is_not_revoked_again(api_on) -> None:
         agency = await make_agency(api)
         proposal = await _proposal(api, agency)
         await issued(api, agency, 23, 8)
-        before = await world(agency)
-        refused = await confirm(api, proposal["id"])
+        async with unchanged(agency):
+            refused = await confirm(api, proposal["id"])
         assert refused["__typename"] == "RuleViolation" and refused["code"] == "NOT_FILED"
-        assert await world(agency) == before
-        assert (await standing(api, agency))["bannedUntil"] == "2029-03-10"
+        assert (await agency_view(api, agency))["bannedUntil"] == "2029-03-10"
 
 
 async def test_a_suspended_agency_is_revoked(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -149,5 +150,5 @@ async def test_a_suspended_agency_is_revoked(api_on) -> None:  # type: ignore[no
         result = await confirm(api, proposal["id"], city(api, "350300"))
         assert result["__typename"] == "ConfirmSanctionSuccess", result
         assert result["sanction"]["agency"]["status"] == "REVOKED"
-        assert (await standing(api, agency, api.token(Role.PROVINCE)))["bannedUntil"] == \
+        assert (await agency_view(api, agency, api.token(Role.PROVINCE)))["bannedUntil"] == \
             "2029-03-10"

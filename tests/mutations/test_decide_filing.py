@@ -21,54 +21,29 @@ from models.enums import Role
 from models.filing import Filing
 from schema.core.ids import to_global_id
 from tests.support.builders import (
-    DECIDE_FILING,
-    Org,
+    Fresh,
     add_site,
     agency_view,
     approved,
     days,
     decide,
-    filed_agency,
     holders,
     item,
-    new_agency,
+    make_agency,
+    nodes,
     pk,
     public_venue,
     submit,
     submitted,
     today,
-    world,
 )
+from tests.support.documents import ANNOUNCEMENTS, AUDIT_EVENTS, DECIDE_FILING, FILING_QUEUE
+from tests.support.snapshot import snapshot, unchanged
 
 if TYPE_CHECKING:
-    from tests.conftest import Api
+    from tests.support.http_api import Api
 
 ApiOn = Callable[..., Any]
-
-ANNOUNCEMENTS = """
-query ($agency: ID!, $kind: AnnouncementKind!) {
-  announcements(first: 10, filter: {agencyId: $agency, kind: $kind}) {
-    totalCount
-    edges { node { kind startDate endDate body reportedToMinistryAt authority { code }
-                   agency { id } } }
-  }
-}"""
-
-AUDIT_EVENTS = """
-query ($agency: ID!, $action: String!) {
-  auditEvents(first: 10, filter: {agencyId: $agency, action: $action}) {
-    edges { node { actorRole action objectType before after } }
-  }
-}"""
-
-FILING_QUEUE = """
-query ($after: String) {
-  filingQueue(first: 100, after: $after) {
-    totalCount
-    edges { node { id status } }
-    pageInfo { hasNextPage endCursor }
-  }
-}"""
 
 
 def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
@@ -76,15 +51,14 @@ def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
     assert (result["code"], result["article"]) == (code, article), result
 
 
-async def audit(api: Api, org: Org, action: str) -> list[dict[str, Any]]:
-    data = await api.query(AUDIT_EVENTS, {"agency": org.id, "action": action},
-                           api.token(Role.PROVINCE))
-    return [e["node"] for e in data["auditEvents"]["edges"]]
+async def audit(api: Api, org: Fresh, action: str) -> list[dict[str, Any]]:
+    return await nodes(api, AUDIT_EVENTS, api.token(Role.PROVINCE),
+                       filter={"agencyId": org.id, "action": action})
 
 
-async def notices(api: Api, org: Org, kind: str) -> list[dict[str, Any]]:
-    data = await api.query(ANNOUNCEMENTS, {"agency": org.id, "kind": kind})  # as the public
-    return [e["node"] for e in data["announcements"]["edges"]]
+async def notices(api: Api, org: Fresh, kind: str) -> list[dict[str, Any]]:
+    return await nodes(api, ANNOUNCEMENTS, None,  # as the public
+                       filter={"agencyId": org.id, "kind": kind})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,10 +68,10 @@ async def notices(api: Api, org: Org, kind: str) -> list[dict[str, Any]]:
 async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiOn) -> None:
     day = date(2026, 6, 15)
     async with api_on(day) as then:
-        org = await new_agency(then, sites=2)
+        org = await make_agency(then, active=False, sites=2)
         filing_id = await submitted(then, org, "INITIAL", [
-            item(org.sites[0], "电工", "LEVEL_4"), item(org.sites[0], "电工", "LEVEL_3"),
-            item(org.sites[1], "焊工")])
+            item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[0], "电工", "LEVEL_3"),
+            item(org.site_ids[1], "焊工")])
 
         filing = await approved(then, filing_id, token=then.token(Role.CITY, region="350100"))
 
@@ -106,8 +80,8 @@ async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiO
         agency = await agency_view(then, org)
     assert (agency["status"], agency["validUntil"]) == ("ACTIVE", "2029-06-15")
     # Art. 12: the pairs are the agency's now (two levels of one occupation are one pair).
-    assert await holders(org.sites[0], "电工") == [org.pk]
-    assert await holders(org.sites[1], "焊工") == [org.pk]
+    assert await holders(org.site_ids[0], "电工") == [org.pk]
+    assert await holders(org.site_ids[1], "焊工") == [org.pk]
     decided = await AuditEvent.get(action="decideFiling", object_id=str(pk(filing_id)))
     assert decided.actor_role == "CITY" and decided.agency_id == org.pk
     assert (decided.before["status"], decided.after["status"]) == ("SUBMITTED", "APPROVED")
@@ -118,8 +92,8 @@ async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiO
 
 async def test_an_approval_on_29_february_runs_to_28_february(api_on: ApiOn) -> None:
     async with api_on(date(2024, 2, 29)) as api:
-        org = await new_agency(api)
-        filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
+        org = await make_agency(api, active=False)
+        filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
 
         filing = await approved(api, filing_id)
 
@@ -128,8 +102,8 @@ async def test_an_approval_on_29_february_runs_to_28_february(api_on: ApiOn) -> 
 
 
 async def test_the_province_decides_for_a_city_level_agency(api: Api) -> None:
-    org = await new_agency(api, region="350200")
-    filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
+    org = await make_agency(api, active=False, region="350200")
+    filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
 
     filing = await approved(api, filing_id, token=api.token(Role.PROVINCE))
 
@@ -138,8 +112,8 @@ async def test_the_province_decides_for_a_city_level_agency(api: Api) -> None:
 
 
 async def test_a_rejection_records_its_reason_and_puts_nothing_in_force(api: Api) -> None:
-    org = await new_agency(api)
-    filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
+    org = await make_agency(api, active=False)
+    filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
     reason = "评价场所未配备视频监控设备，不符合《管理办法》第五条第（三）项。"
 
     result = await decide(api, filing_id, approve=False, reason=reason,
@@ -150,7 +124,7 @@ async def test_a_rejection_records_its_reason_and_puts_nothing_in_force(api: Api
     assert (filing["status"], filing["reason"]) == ("REJECTED", reason)
     assert filing["validFrom"] is None and filing["validUntil"] is None
     assert (await agency_view(api, org))["status"] == "PENDING"
-    assert await holders(org.sites[0]) == []
+    assert await holders(org.site_ids[0]) == []
     assert await audit(api, org, "approveFiling:agency") == []
     event = await AuditEvent.get(action="decideFiling", object_id=str(pk(filing_id)))
     assert event.after["status"] == "REJECTED" and event.after["reason"] == reason
@@ -158,14 +132,11 @@ async def test_a_rejection_records_its_reason_and_puts_nothing_in_force(api: Api
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
 async def test_a_rejection_without_reason_is_invalid_input(api: Api, reason: str | None) -> None:
-    org = await new_agency(api)
-    filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
-    before = await world(org)
-
-    result = await decide(api, filing_id, approve=False, reason=reason)
-
+    org = await make_agency(api, active=False)
+    filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
+    async with unchanged(org):
+        result = await decide(api, filing_id, approve=False, reason=reason)
     assert result["__typename"] == "InvalidInput" and result["field"] == "reason", result
-    assert await world(org) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,10 +158,10 @@ async def test_only_the_filing_authority_or_the_province_decides(
         api: Api, level: str, actor: str, outcome: str) -> None:
     # A city-level agency filed with 福州 with its venue there; a provincial agency whose
     # venue lies in 厦门. 泉州 sees neither (both PENDING, nothing on its territory).
-    org = await new_agency(api, level=level, region="350100", site_region=(
-        "350200" if level == "PROVINCIAL" else "350100"))
-    filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
-    other = await new_agency(api, region="350500")
+    org = await make_agency(api, active=False, level=level, region="350100",
+                            site_regions=("350200" if level == "PROVINCIAL" else "350100",))
+    filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
+    other = await make_agency(api, active=False, region="350500")
     token = {
         "filing_city": api.token(Role.CITY, region="350100"),
         "province": api.token(Role.PROVINCE),
@@ -200,7 +171,7 @@ async def test_only_the_filing_authority_or_the_province_decides(
         "other_agency": other.token,
         "public": "",
     }[actor]
-    before = await world(org, other)
+    before = await snapshot(org, other)
 
     result = await decide(api, filing_id, token=token)
 
@@ -210,23 +181,21 @@ async def test_only_the_filing_authority_or_the_province_decides(
         return
     if outcome == "RuleViolation":
         assert (result["code"], result["article"]) == ("NOT_FILING_AUTHORITY", 3), result
-    assert await world(org, other) == before
+    assert await snapshot(org, other) == before
 
 
 @pytest.mark.parametrize("first_decision", ["approve", "reject"])
 async def test_a_filing_is_decided_once(api: Api, first_decision: str) -> None:
-    org = await new_agency(api)
-    filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
+    org = await make_agency(api, active=False)
+    filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
     first = await decide(api, filing_id, approve=first_decision == "approve", reason="材料不全")
     assert first["__typename"] == "DecideFilingSuccess", first
-    before = await world(org)
-
-    again = await decide(api, filing_id, approve=True)
-    reversed_ = await decide(api, filing_id, approve=False, reason="改判")
+    async with unchanged(org):
+        again = await decide(api, filing_id, approve=True)
+        reversed_ = await decide(api, filing_id, approve=False, reason="改判")
 
     assert_refused(again, "ALREADY_DECIDED", 16)
     assert_refused(reversed_, "ALREADY_DECIDED", 16)
-    assert await world(org) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,7 +205,7 @@ async def test_a_filing_is_decided_once(api: Api, first_decision: str) -> None:
 async def test_a_renewal_extends_the_filing_by_three_years(api_on: ApiOn) -> None:
     day = date(2026, 6, 15)
     async with api_on(day) as api:
-        org = await filed_agency(api, date(2023, 7, 1))  # valid until 2026-07-01
+        org = await make_agency(api, valid_from=date(2023, 7, 1))  # valid until 2026-07-01
         renewal = await submitted(api, org, "RENEWAL")
 
         filing = await approved(api, renewal)
@@ -245,14 +214,14 @@ async def test_a_renewal_extends_the_filing_by_three_years(api_on: ApiOn) -> Non
         agency = await agency_view(api, org)
     assert (agency["status"], agency["validUntil"]) == ("ACTIVE", "2029-07-01")
     # Art. 12: the same agency renewing its own pair keeps it.
-    assert await holders(org.sites[0]) == [org.pk]
+    assert await holders(org.site_ids[0]) == [org.pk]
 
 
 async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
-    org = await filed_agency(api, today() - days(400), scope=lambda s: [
+    org = await make_agency(api, valid_from=today() - days(400), scope=lambda s: [
         item(s[0], "电工"), item(s[0], "焊工")])
     valid_until = (await agency_view(api, org))["validUntil"]
-    home, new_site = org.sites[0], await add_site(api, org)
+    home, new_site = org.site_ids[0], await add_site(api, org)
     change = await submitted(api, org, "SCOPE_CHANGE", [
         item(home, "电工"), item(home, "电工", "LEVEL_3"), item(new_site, "茶艺师", "LEVEL_5")])
 
@@ -264,7 +233,7 @@ async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
     assert await holders(new_site, "茶艺师") == [org.pk]
     assert await holders(home, "焊工") == []  # dropped from the scope
     # ... so another agency may take it.
-    newcomer = await new_agency(api, sites=0)
+    newcomer = await make_agency(api, active=False, sites=0)
     taken = await approved(api, await submitted(api, newcomer, "INITIAL", [item(home, "焊工")]))
     assert taken["status"] == "APPROVED" and await holders(home, "焊工") == [newcomer.pk]
 
@@ -274,7 +243,7 @@ async def test_an_info_change_renames_keeps_the_history_and_is_published(
     # Approved on Tuesday 29 September 2026: 5 working days are 29, 30 September and, after
     # the National Day holiday, 8, 9 and 10 (a make-up Saturday) October.
     async with api_on(date(2026, 9, 29)) as then:
-        org = await filed_agency(then, date(2025, 1, 1))
+        org = await make_agency(then, valid_from=date(2025, 1, 1))
         old_name = (await agency_view(then, org))["name"]
         change = await submitted(then, org, "INFO_CHANGE", newName="福建智造技能评价中心有限公司",
                                  newLegalRepresentative="陈明")
@@ -287,7 +256,7 @@ async def test_an_info_change_renames_keeps_the_history_and_is_published(
     assert (agency["name"], agency["legalRepresentative"]) == ("福建智造技能评价中心有限公司", "陈明")
     assert agency["validUntil"] == "2028-01-01"  # the filing period is untouched
     assert (notice["startDate"], notice["endDate"]) == ("2026-09-29", "2026-10-10")
-    assert notice["authority"] == {"code": "350100"} and notice["agency"] == {"id": org.id}
+    assert notice["authority"] == {"code": "350100"} and notice["agency"]["id"] == org.id
     assert old_name in notice["body"] and "福建智造技能评价中心有限公司" in notice["body"]
     [changed] = await audit(api, org, "approveFiling:agency")
     assert (changed["before"]["name"], changed["after"]["name"]) == (old_name, agency["name"])
@@ -300,7 +269,7 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
         api: Api, api_on: ApiOn) -> None:
     # Approved on Monday 15 June 2026: the Dragon Boat holiday (19-21 June) is skipped.
     async with api_on(date(2026, 6, 15)) as then:
-        org = await filed_agency(then, date(2025, 1, 1))
+        org = await make_agency(then, valid_from=date(2025, 1, 1))
         open_change = await submitted(then, org, "INFO_CHANGE", newName="未决的更名申请")
         termination = await submitted(then, org, "TERMINATION", reason="业务调整")
 
@@ -311,7 +280,7 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
     assert filing["status"] == "APPROVED" and agency["status"] == "TERMINATED"
     assert (notice["startDate"], notice["endDate"]) == ("2026-06-15", "2026-06-22")
     assert notice["reportedToMinistryAt"].startswith("2026-06-15")
-    assert await holders(org.sites[0]) == []  # nothing stays in force
+    assert await holders(org.site_ids[0]) == []  # nothing stays in force
     withdrawn = await Filing.get(id=pk(open_change))
     assert withdrawn.status == "WITHDRAWN"
     [closed] = await audit(api, org, "approveFiling:agency")
@@ -324,22 +293,23 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
 
 async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api: Api) -> None:
     venue = await public_venue(api)
-    first, second = await new_agency(api, sites=0), await new_agency(api, sites=0)
+    first = await make_agency(api, active=False, sites=0)
+    second = await make_agency(api, active=False, sites=0)
     first_filing = await submitted(api, first, "INITIAL", [item(venue, "电工")])
     second_filing = await submitted(api, second, "INITIAL", [item(venue, "电工", "LEVEL_3")])
 
     assert (await approved(api, first_filing))["status"] == "APPROVED"
-    before = await world(first, second)
-    result = await decide(api, second_filing)
+    async with unchanged(first, second):
+        result = await decide(api, second_filing)
 
     assert_refused(result, "SITE_OCCUPATION_TAKEN", 12)
-    assert await world(first, second) == before
     assert await holders(venue, "电工") == [first.pk]
 
 
 async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
     venue = await public_venue(api)
-    first, second = await new_agency(api, sites=0), await new_agency(api, sites=0)
+    first = await make_agency(api, active=False, sites=0)
+    second = await make_agency(api, active=False, sites=0)
     first_filing = await submitted(api, first, "INITIAL", [item(venue, "电工")])
     second_filing = await submitted(api, second, "INITIAL", [item(venue, "焊工")])
 
@@ -352,9 +322,9 @@ async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
 
 
 async def test_a_pair_is_free_again_once_its_holder_is_terminated(api: Api) -> None:
-    holder = await filed_agency(api, today() - days(100))
-    venue = holder.sites[0]
-    newcomer = await new_agency(api, sites=0)
+    holder = await make_agency(api, valid_from=today() - days(100))
+    venue = holder.site_ids[0]
+    newcomer = await make_agency(api, active=False, sites=0)
     refused = await submit(api, newcomer, "INITIAL", [item(venue, "电工")])
     assert_refused(refused, "SITE_OCCUPATION_TAKEN", 12)
 
@@ -370,28 +340,23 @@ async def test_a_pair_is_free_again_once_its_holder_is_terminated(api: Api) -> N
 
 
 async def _queue(api: Api, token: str | None) -> tuple[int, set[str]]:
-    ids: set[str] = set()
-    after, total = None, 0
-    while True:
-        page = (await api.query(FILING_QUEUE, {"after": after}, token))["filingQueue"]
-        total = page["totalCount"]
-        assert all(e["node"]["status"] == "SUBMITTED" for e in page["edges"])
-        ids |= {e["node"]["id"] for e in page["edges"]}
-        if not page["pageInfo"]["hasNextPage"]:
-            return total, ids
-        after = page["pageInfo"]["endCursor"]
+    """(totalCount, ids) of the viewer's filing queue, all pages."""
+    queue = await nodes(api, FILING_QUEUE, token)
+    assert all(n["status"] == "SUBMITTED" for n in queue)
+    return len(queue), {n["id"] for n in queue}
 
 
 async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: Api) -> None:
-    fuzhou = await new_agency(api, region="350100")
-    xiamen = await new_agency(api, region="350200")
-    provincial = await new_agency(api, level="PROVINCIAL", site_region="350100")
-    decided = await new_agency(api, region="350100")
-    in_fuzhou = await submitted(api, fuzhou, "INITIAL", [item(fuzhou.sites[0])])
-    in_xiamen = await submitted(api, xiamen, "INITIAL", [item(xiamen.sites[0])])
+    fuzhou = await make_agency(api, active=False, region="350100")
+    xiamen = await make_agency(api, active=False, region="350200")
+    provincial = await make_agency(api, active=False, level="PROVINCIAL",
+                                   site_regions=("350100",))
+    decided = await make_agency(api, active=False, region="350100")
+    in_fuzhou = await submitted(api, fuzhou, "INITIAL", [item(fuzhou.site_ids[0])])
+    in_xiamen = await submitted(api, xiamen, "INITIAL", [item(xiamen.site_ids[0])])
     # 福州 sees this one (its venue is in 福州) but the province decides it.
-    of_provincial = await submitted(api, provincial, "INITIAL", [item(provincial.sites[0])])
-    await approved(api, await submitted(api, decided, "INITIAL", [item(decided.sites[0])]))
+    of_provincial = await submitted(api, provincial, "INITIAL", [item(provincial.site_ids[0])])
+    await approved(api, await submitted(api, decided, "INITIAL", [item(decided.site_ids[0])]))
     waiting = await Filing.filter(status="SUBMITTED").values_list("id",
                                                                   "agency__filing_region_id")
 
@@ -412,40 +377,40 @@ async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: 
 
 
 # ---------------------------------------------------------------------------------------------
-# Decisions racing, and decisions after the world moved on since submission
+# Decisions racing, and decisions after the snapshot moved on since submission
 
 
 async def test_a_scope_change_is_not_approved_once_the_filing_expired(api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:
-        org = await filed_agency(then, date(2023, 6, 25))  # valid until 2026-06-25
+        org = await make_agency(then, valid_from=date(2023, 6, 25))  # valid until 2026-06-25
         change = await submitted(then, org, "SCOPE_CHANGE",
-                                 [item(org.sites[0]), item(org.sites[0], "焊工")])
+                                 [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
     async with api_on(date(2026, 7, 10)) as later:  # expired on 26 June
         assert (await agency_view(later, org))["status"] == "EXPIRED"
-        before = await world(org)
+        before = await snapshot(org)
 
         result = await decide(later, change)
 
     assert result["__typename"] == "RuleViolation", result
     assert result["code"] == "NOT_IN_FORCE" and result["article"] is not None, result
-    assert await world(org) == before
+    assert await snapshot(org) == before
 
 
 async def test_a_renewal_approved_after_a_scope_change_keeps_the_new_scope(
         api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:
-        org = await filed_agency(then, date(2023, 7, 1))  # in its renewal window
+        org = await make_agency(then, valid_from=date(2023, 7, 1))  # in its renewal window
         renewal = await submitted(then, org, "RENEWAL")
         change = await submitted(then, org, "SCOPE_CHANGE",
-                                 [item(org.sites[0]), item(org.sites[0], "焊工")])
+                                 [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
         await approved(then, change)
-        assert await holders(org.sites[0], "焊工") == [org.pk]
+        assert await holders(org.site_ids[0], "焊工") == [org.pk]
 
         filing = await approved(then, renewal)
 
     assert filing["validUntil"] == "2029-07-01"
-    assert await holders(org.sites[0], "电工") == [org.pk]
-    assert await holders(org.sites[0], "焊工") == [org.pk]
+    assert await holders(org.site_ids[0], "电工") == [org.pk]
+    assert await holders(org.site_ids[0], "焊工") == [org.pk]
 
 
 @pytest.mark.parametrize("decisions", ["approve_and_reject", "approve_twice"])
@@ -456,11 +421,11 @@ async def test_two_decisions_at_once_decide_a_filing_once(api: Api, database: st
     token = api.token(Role.PROVINCE)
     for _ in range(3):
         if decisions == "approve_and_reject":
-            org = await new_agency(api)
-            filing_id = await submitted(api, org, "INITIAL", [item(org.sites[0])])
+            org = await make_agency(api, active=False)
+            filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
             inputs = [{"approve": True}, {"approve": False, "reason": "材料不全"}]
         else:
-            org = await filed_agency(api, today() - days(100))
+            org = await make_agency(api, valid_from=today() - days(100))
             filing_id = await submitted(api, org, "INFO_CHANGE", newName="同时审批的新名称")
             inputs = [{"approve": True}, {"approve": True}]
 

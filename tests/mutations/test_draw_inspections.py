@@ -21,41 +21,28 @@ from models.agency import Agency
 from models.audit import AuditEvent
 from models.draw import Draw
 from models.enums import AgencyKind, AgencyLevel, AgencyState, Role
-from tests.support.fresh_agencies import DAY, make_agency, pk
-from tests.support.supervision_calls import (
+from tests.support.builders import (
+    DAY,
     city,
     draw,
     inspector,
     issued,
-    world,
+    make_agency,
+    nodes,
+    pk,
 )
-
-VERIFY = "query ($id: ID!) { verifyDraw(id: $id) }"
-NODE = "query ($id: ID!) { node(id: $id) { id ... on Draw { seed published } } }"
-DRAWS = """
-query ($after: String) {
-  draws(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-                                     edges { node { id published authority { code } } } }
-}
-"""
+from tests.support.documents import DRAWS, NODE, VERIFY_DRAW
+from tests.support.snapshot import unchanged
 
 
 async def _verify(api: Any, draw_id: str, token: str | None = None) -> bool:
-    data = await api.query(VERIFY, {"id": draw_id},
+    data = await api.query(VERIFY_DRAW, {"id": draw_id},
                            api.token(Role.PROVINCE) if token is None else token or None)
     return bool(data["verifyDraw"])
 
 
 async def _listed(api: Any, token: str | None) -> set[str]:
-    seen: set[str] = set()
-    after = None
-    while True:
-        data = (await api.query(DRAWS, {"after": after}, token))["draws"]
-        seen |= {e["node"]["id"] for e in data["edges"]}
-        if not data["pageInfo"]["hasNextPage"]:
-            assert data["totalCount"] == len(seen)
-            return seen
-        after = data["pageInfo"]["endCursor"]
+    return {n["id"] for n in await nodes(api, DRAWS, token)}
 
 
 def _succeeded(result: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +87,7 @@ async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignor
         assert first["count"] == -(-len(row.population) // 2) == len(first["assignments"])
         assert row.parameters["ratio"] == 0.5 and row.parameters["regionCode"] == "350600"
         # Re-run by anyone (published).
-        for token in (None, "", mine[0].token(api), city(api, "350100")):
+        for token in (None, "", mine[0].token, city(api, "350100")):
             assert await _verify(api, first["id"], token) is True
         assert await _verify(api, second["id"]) is True
         event = await AuditEvent.get(action="drawInspections", object_id=str(row.id))
@@ -171,11 +158,10 @@ async def test_conflicts_are_respected_over_many_seeds(api_on) -> None:  # type:
         made = _succeeded(await draw(api, pool, ratio=1.0, regionCode="350128",
                                      kind="SOCIAL_ORG", inspectorsPerAgency=3))
         assert set(_by_agency(made)[x.id]) == set(pool[2:])
-        before = await world(x, y)
-        impossible = await draw(api, pool, ratio=1.0, regionCode="350128", kind="SOCIAL_ORG",
-                                inspectorsPerAgency=4)
+        async with unchanged(x, y):
+            impossible = await draw(api, pool, ratio=1.0, regionCode="350128", kind="SOCIAL_ORG",
+                                    inspectorsPerAgency=4)
         assert impossible["__typename"] == "RuleViolation", impossible
-        assert await world(x, y) == before
 
 
 async def test_a_repeated_inspector_counts_once(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -198,14 +184,13 @@ async def test_an_impossible_draw_stores_nothing(api_on) -> None:  # type: ignor
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350500")
         pool = await _pool(api, 2)
-        before = await world(agency)
-        for args in ({"count": 1, "inspectorsPerAgency": 3},  # k larger than the pool
-                     {"count": 10**6},  # more agencies than the population
-                     {"ratio": 1.0, "inspectorsPerAgency": 3}):
-            refused = await draw(api, pool, regionCode="350500", **args)
-            assert refused["__typename"] == "RuleViolation", (args, refused)
-            assert refused["code"] == "IMPOSSIBLE_DRAW" and refused["article"] == 20
-        assert await world(agency) == before
+        async with unchanged(agency):
+            for args in ({"count": 1, "inspectorsPerAgency": 3},  # k larger than the pool
+                         {"count": 10**6},  # more agencies than the population
+                         {"ratio": 1.0, "inspectorsPerAgency": 3}):
+                refused = await draw(api, pool, regionCode="350500", **args)
+                assert refused["__typename"] == "RuleViolation", (args, refused)
+                assert refused["code"] == "IMPOSSIBLE_DRAW" and refused["article"] == 20
 
 
 @pytest.mark.parametrize(("args", "field"), [
@@ -216,20 +201,18 @@ async def test_an_impossible_draw_stores_nothing(api_on) -> None:  # type: ignor
 async def test_malformed_draws_are_refused(api_on, args: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         pool = await _pool(api, 2)
-        before = await world()
-        refused = await draw(api, pool, **args)
+        async with unchanged():
+            refused = await draw(api, pool, **args)
         assert refused["__typename"] == "InvalidInput" and refused["field"] == field, refused
-        assert await world() == before
 
 
 async def test_zero_inspectors_per_agency_is_refused(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         await make_agency(api, region="350500")
         pool = await _pool(api, 2)
-        before = await Draw.all().count()
-        refused = await draw(api, pool, count=1, regionCode="350500", inspectorsPerAgency=0)
+        async with unchanged():
+            refused = await draw(api, pool, count=1, regionCode="350500", inspectorsPerAgency=0)
         assert refused["__typename"] == "InvalidInput", refused
-        assert await Draw.all().count() == before
 
 
 # ============================================================================================
@@ -274,20 +257,19 @@ async def test_a_city_draws_over_its_own_agencies(api_on) -> None:  # type: igno
         rows = await Agency.filter(id__in=list(drawn))
         assert all(r.filing_region_id == "350700" and r.level is AgencyLevel.CITY for r in rows)
 
-        before = await world(own, hosted)
-        # Narrowing to another region leaves nobody; the province's inspectors are not its own.
-        empty = await draw(api, pool, nanping, ratio=1.0, regionCode="350100")
+        async with unchanged(own, hosted):
+            # Narrowing to another region leaves nobody; the province's inspectors are not
+            # its own.
+            empty = await draw(api, pool, nanping, ratio=1.0, regionCode="350100")
         assert empty["__typename"] == "RuleViolation", empty
-        assert await world(own, hosted) == before
         provincial_pool = await _pool(api, 2)
-        before = await world(own, hosted)
-        foreign = await draw(api, provincial_pool, nanping, count=1)
-        assert foreign["__typename"] == "NotFound", foreign
-        # Agencies and the public do not draw.
-        for token in (own.token(api), ""):
-            refused = await draw(api, pool, token, count=1)
-            assert refused["__typename"] in ("RuleViolation", "NotFound"), refused
-        assert await world(own, hosted) == before
+        async with unchanged(own, hosted):
+            foreign = await draw(api, provincial_pool, nanping, count=1)
+            assert foreign["__typename"] == "NotFound", foreign
+            # Agencies and the public do not draw.
+            for token in (own.token, ""):
+                refused = await draw(api, pool, token, count=1)
+                assert refused["__typename"] in ("RuleViolation", "NotFound"), refused
 
 
 # ============================================================================================
@@ -308,7 +290,7 @@ async def test_the_public_sees_published_draws_only(api_on) -> None:  # type: ig
                                              published=False))
         assert own_internal["published"] is False
 
-        agency_token = (await make_agency(api)).token(api)
+        agency_token = (await make_agency(api)).token
         for token, sees in (
             (None, {public["id"]}),
             (agency_token, {public["id"]}),

@@ -20,20 +20,19 @@ from tests.support.builders import (
     OCCUPATIONS,
     agency_view,
     days,
-    filed_agency,
     holders,
     import_filing,
+    issued,
     item,
-    new_agency,
+    make_agency,
     pk,
-    sanctioned,
     today,
-    world,
     years_later,
 )
+from tests.support.snapshot import snapshot, unchanged
 
 if TYPE_CHECKING:
-    from tests.conftest import Api
+    from tests.support.http_api import Api
 
 ApiOn = Callable[..., Any]
 DAY = date(2026, 6, 15)  # a fixed "today" for the date tests
@@ -51,8 +50,8 @@ def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
 async def test_the_province_imports_a_filing_with_its_original_dates(
         api: Api, api_on: ApiOn, valid_from: date, valid_until: str) -> None:
     async with api_on(DAY) as then:
-        org = await new_agency(then, sites=2)
-        items = [item(org.sites[0], "电工", "LEVEL_4"), item(org.sites[1], "养老护理员", "LEVEL_5")]
+        org = await make_agency(then, active=False, sites=2)
+        items = [item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[1], "养老护理员", "LEVEL_5")]
 
         result = await import_filing(then, org, valid_from, items)
 
@@ -61,12 +60,12 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
     assert (filing["kind"], filing["status"]) == ("INITIAL", "APPROVED")
     assert (filing["validFrom"], filing["validUntil"]) == (valid_from.isoformat(), valid_until)
     assert sorted((i["occupationCode"], i["site"]["id"]) for i in filing["items"]) == sorted(
-        [(OCCUPATIONS["电工"], org.sites[0]), (OCCUPATIONS["养老护理员"], org.sites[1])])
+        [(OCCUPATIONS["电工"], org.site_ids[0]), (OCCUPATIONS["养老护理员"], org.site_ids[1])])
     assert (await Filing.get(id=pk(filing["id"]))).imported
     agency = await agency_view(api, org)
     assert (agency["status"], agency["validUntil"]) == ("ACTIVE", valid_until)
-    assert await holders(org.sites[0], "电工") == [org.pk]
-    assert await holders(org.sites[1], "养老护理员") == [org.pk]
+    assert await holders(org.site_ids[0], "电工") == [org.pk]
+    assert await holders(org.site_ids[1], "养老护理员") == [org.pk]
     recorded = await AuditEvent.get(action="importFiling", object_id=str(pk(filing["id"])))
     assert recorded.actor_role == "PROVINCE" and recorded.before is None
     changed = await AuditEvent.get(action="importFiling:agency", agency_id=org.pk)
@@ -82,8 +81,8 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
     ("public", "NotFound"),
 ])
 async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> None:
-    org = await new_agency(api, region="350100")  # PENDING: seen by itself, 福州, the province
-    other = await new_agency(api, region="350200")
+    org = await make_agency(api, active=False, region="350100")  # PENDING: seen by itself, 福州, the province
+    other = await make_agency(api, active=False, region="350200")
     token = {
         "filing_city": api.token(Role.CITY, region="350100"),
         "the_agency": org.token,
@@ -91,15 +90,15 @@ async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> 
         "other_agency": other.token,
         "public": "",
     }[actor]
-    before = await world(org, other)
+    before = await snapshot(org, other)
 
-    result = await import_filing(api, org, today() - days(100), [item(org.sites[0])],
+    result = await import_filing(api, org, today() - days(100), [item(org.site_ids[0])],
                                  token=token)
 
     assert result["__typename"] == outcome, result
     if outcome == "RuleViolation":
         assert (result["code"], result["article"]) == ("NOT_PROVINCE", 3), result
-    assert await world(org, other) == before
+    assert await snapshot(org, other) == before
 
 
 @pytest.mark.parametrize(("valid_from", "accepted"), [
@@ -111,23 +110,23 @@ async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> 
 async def test_valid_from_lies_between_2019_and_today(api_on: ApiOn, valid_from: date,
                                                      accepted: bool) -> None:
     async with api_on(DAY) as api:
-        org = await new_agency(api)
-        before = await world(org)
+        org = await make_agency(api, active=False)
+        before = await snapshot(org)
 
-        result = await import_filing(api, org, valid_from, [item(org.sites[0])])
+        result = await import_filing(api, org, valid_from, [item(org.site_ids[0])])
 
     if accepted:
         assert result["__typename"] == "ImportFilingSuccess", result
     else:
         assert result["__typename"] == "InvalidInput", result
         assert result["field"] == "validFrom"
-        assert await world(org) == before
+        assert await snapshot(org) == before
 
 
 async def test_an_import_four_years_ago_reads_expired_and_blocks_no_one(api: Api) -> None:
     valid_from = years_later(today(), -4)
-    lapsed = await new_agency(api)
-    venue = lapsed.sites[0]
+    lapsed = await make_agency(api, active=False)
+    venue = lapsed.site_ids[0]
 
     result = await import_filing(api, lapsed, valid_from, [item(venue, "电工")])
 
@@ -136,23 +135,21 @@ async def test_an_import_four_years_ago_reads_expired_and_blocks_no_one(api: Api
     assert agency["status"] == "EXPIRED"
     assert agency["validUntil"] == years_later(valid_from, 3).isoformat()
     # Art. 12 binds pairs in force only: another agency may take the expired one's pair.
-    newcomer = await new_agency(api, sites=0)
+    newcomer = await make_agency(api, active=False, sites=0)
     taken = await import_filing(api, newcomer, today() - days(10), [item(venue, "电工")])
     assert taken["__typename"] == "ImportFilingSuccess", taken
     assert await holders(venue, "电工") == [newcomer.pk]
 
 
 async def test_a_pair_in_force_for_another_agency_is_refused(api: Api) -> None:
-    holder = await filed_agency(api, today() - days(100))
-    venue = holder.sites[0]
-    newcomer = await new_agency(api, sites=0)
-    before = await world(holder, newcomer)
-
-    same_pair = await import_filing(api, newcomer, today() - days(50),
-                                    [item(venue, "电工", "LEVEL_2")])
+    holder = await make_agency(api, valid_from=today() - days(100))
+    venue = holder.site_ids[0]
+    newcomer = await make_agency(api, active=False, sites=0)
+    async with unchanged(holder, newcomer):
+        same_pair = await import_filing(api, newcomer, today() - days(50),
+                                        [item(venue, "电工", "LEVEL_2")])
 
     assert_refused(same_pair, "SITE_OCCUPATION_TAKEN", 12)
-    assert await world(holder, newcomer) == before
     other_occupation = await import_filing(api, newcomer, today() - days(50),
                                            [item(venue, "焊工")])
     assert other_occupation["__typename"] == "ImportFilingSuccess", other_occupation
@@ -161,47 +158,39 @@ async def test_a_pair_in_force_for_another_agency_is_refused(api: Api) -> None:
 
 
 async def test_an_agency_already_in_force_is_not_imported_again(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
-    before = await world(org)
-
-    result = await import_filing(api, org, today() - days(400), [item(org.sites[0])])
+    org = await make_agency(api, valid_from=today() - days(100))
+    async with unchanged(org):
+        result = await import_filing(api, org, today() - days(400), [item(org.site_ids[0])])
 
     assert_refused(result, "ALREADY_FILED", 16)
-    assert await world(org) == before
 
 
 async def test_a_banned_credit_code_is_not_imported(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
-    await sanctioned(api, org, 23, 2)  # revoked today: banned for 3 years (Art. 23)
-    before = await world(org)
-
-    result = await import_filing(api, org, today() - days(10), [item(org.sites[0])])
+    org = await make_agency(api, valid_from=today() - days(100))
+    await issued(api, org, 23, 2)  # revoked today: banned for 3 years (Art. 23)
+    async with unchanged(org):
+        result = await import_filing(api, org, today() - days(10), [item(org.site_ids[0])])
 
     assert_refused(result, "BANNED", 23)
-    assert await world(org) == before
 
 
 async def test_a_temporary_rental_is_not_imported(api: Api) -> None:
-    org = await new_agency(api)
+    org = await make_agency(api, active=False)
     # Arrange: addSite refuses temporary rentals and no mutation changes a venue's tenure, so
     # the venue is given that tenure with the ORM.
-    await Site.filter(id=pk(org.sites[0])).update(tenure=SiteTenure.TEMPORARY_RENTAL)
-    before = await world(org)
-
-    result = await import_filing(api, org, today() - days(10), [item(org.sites[0])])
+    await Site.filter(id=pk(org.site_ids[0])).update(tenure=SiteTenure.TEMPORARY_RENTAL)
+    async with unchanged(org):
+        result = await import_filing(api, org, today() - days(10), [item(org.site_ids[0])])
 
     assert_refused(result, "TEMPORARY_SITE", 12)
-    assert await world(org) == before
 
 
 async def test_a_college_campus_is_not_imported_for_a_non_college_social_org(api: Api) -> None:
-    org = await new_agency(api, kind="SOCIAL_ORG", tenure="COLLEGE_CAMPUS")
-    before = await world(org)
-
-    result = await import_filing(api, org, today() - days(10), [item(org.sites[0])])
+    org = await make_agency(api, active=False, kind="SOCIAL_ORG", tenure="COLLEGE_CAMPUS")
+    async with unchanged(org):
+        result = await import_filing(api, org, today() - days(10), [item(org.site_ids[0])])
 
     assert_refused(result, "COLLEGE_SITE_FOR_NON_COLLEGE", 12)
-    assert await world(org) == before
 
 
 @pytest.mark.parametrize(("items", "field"), [
@@ -211,12 +200,9 @@ async def test_a_college_campus_is_not_imported_for_a_non_college_social_org(api
 ])
 async def test_malformed_items_are_invalid_input(api: Api, items: list[dict[str, str]],
                                                  field: str) -> None:
-    org = await new_agency(api)
-    before = await world(org)
-
-    result = await import_filing(api, org, today() - days(10),
-                                 [{**item(org.sites[0]), **bad} for bad in items])
-
+    org = await make_agency(api, active=False)
+    async with unchanged(org):
+        result = await import_filing(api, org, today() - days(10),
+                                     [{**item(org.site_ids[0]), **bad} for bad in items])
     assert result["__typename"] == "InvalidInput", result
     assert result["field"] == field, result
-    assert await world(org) == before

@@ -17,31 +17,29 @@ import pytest
 from models.audit import AuditEvent
 from models.enums import Role
 from models.sanction import Sanction
-from tests.support.fresh_agencies import (
-    ADD_SITE,
+from tests.support.builders import (
     DAY,
     DIANGONG,
     HANGONG,
     Fresh,
+    accept,
     address,
+    agency_view,
+    city,
     gid,
+    issue,
+    issued,
     items,
     make_agency,
     mutate,
     pk,
-    submit,
-)
-from tests.support.supervision_calls import (
-    accept,
-    city,
-    issue,
-    issued,
     renew,
     renewable_from,
     renewed_agency,
-    standing,
-    world,
+    submit,
 )
+from tests.support.documents import ADD_SITE, ISSUE_SANCTION, NODE
+from tests.support.snapshot import unchanged
 
 SANCTIONS_OF = """
 query ($agencyId: ID!) {
@@ -50,9 +48,6 @@ query ($agencyId: ID!) {
   agency(id: $agencyId) { sanctions(first: 100) { edges { node { id } } } }
 }
 """
-
-NODE = "query ($id: ID!) { node(id: $id) { id ... on Sanction { article clause } } }"
-
 
 async def _visible(api: Any, agency: Fresh, token: str | None) -> set[str]:
     """The ids of the agency's sanctions `token` sees, by list and nested connection (which
@@ -69,7 +64,7 @@ async def _add_site(api: Any, agency: Fresh, region: str = "350200") -> dict[str
     return await mutate(api, ADD_SITE, {
         "agencyId": agency.id, "name": "新增考点", "address": address(region),
         "regionCode": region, "tenure": "OWNED", "hasVideoSurveillance": True,
-    }, agency.token(api))
+    }, agency.token)
 
 
 async def _scope_change_adding_an_occupation(api: Any, agency: Fresh) -> dict[str, Any]:
@@ -116,7 +111,7 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         assert notice["agency"] == {"id": agency.id, "status": "SUSPENDED"}
         # Published: everybody reads the notice and the suspension.
         assert await _visible(api, agency, None) == {notice["id"]}
-        assert (await standing(api, agency, ""))["status"] == "SUSPENDED"
+        assert (await agency_view(api, agency, ""))["status"] == "SUSPENDED"
 
         # Art. 22, 24: no new sites, occupations or levels for the rest of the period.
         refused = await _add_site(api, agency)
@@ -143,7 +138,7 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
                                                "grade": "RECTIFICATION"}
         assert revocation["published"] is True and revocation["rectificationDeadline"] is None
         assert revocation["agency"] == {"id": agency.id, "status": "REVOKED"}
-        public = await standing(api, agency, "")
+        public = await agency_view(api, agency, "")
         assert public["status"] == "REVOKED" and public["bannedUntil"] == "2029-03-10"
         assert await _visible(api, agency, None) == {notice["id"], revocation["id"]}
 
@@ -217,7 +212,7 @@ async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-d
         assert (sanction["article"], sanction["clause"], sanction["grade"]) == \
             (23, 4, "REVOCATION")
         assert sanction["published"] is True
-        assert (await standing(api, agency, ""))["bannedUntil"] == "2029-03-10"
+        assert (await agency_view(api, agency, ""))["bannedUntil"] == "2029-03-10"
 
 
 async def test_an_interview_of_the_previous_period_does_not_escalate(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -262,10 +257,9 @@ async def test_article_and_clause_are_checked(api_on, article: int, clause: int,
                                               field: str) -> None:
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        before = await world(agency)
-        result = await issue(api, agency, article, clause)
+        async with unchanged(agency):
+            result = await issue(api, agency, article, clause)
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
-        assert await world(agency) == before
 
 
 @pytest.mark.parametrize(("extra", "field"), [
@@ -275,11 +269,10 @@ async def test_article_and_clause_are_checked(api_on, article: int, clause: int,
 async def test_other_input_is_checked(api_on, extra: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        before = await world(agency)
-        article = extra.pop("article", 21)
-        result = await issue(api, agency, article, 1, **extra)
+        async with unchanged(agency):
+            article = extra.pop("article", 21)
+            result = await issue(api, agency, article, 1, **extra)
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
-        assert await world(agency) == before
 
 
 @pytest.mark.parametrize(("article", "clause", "grade"), [
@@ -308,7 +301,7 @@ async def test_publication_rules(api_on) -> None:  # type: ignore[no-untyped-def
         # An unpublished interview: the agency, its city and the province, not the public.
         assert await _visible(api, agency, None) == {loud["id"]}
         assert await _visible(api, agency, city(api, "350500")) == {loud["id"]}
-        for token in (agency.token(api), city(api, "350300"), api.token(Role.PROVINCE)):
+        for token in (agency.token, city(api, "350300"), api.token(Role.PROVINCE)):
             assert await _visible(api, agency, token) == {quiet["id"], loud["id"]}
         assert (await api.query(NODE, {"id": quiet["id"]}))["node"] is None
         assert (await api.query(NODE, {"id": loud["id"]}))["node"]["id"] == loud["id"]
@@ -330,13 +323,12 @@ async def test_a_city_sanctions_its_own_agencies_only(api_on) -> None:  # type: 
         own = await make_agency(api, region="350200")
         xiamen = city(api, "350200")
         # Xiamen sees the provincial agency (it operates there) but does not sanction it.
-        assert (await standing(api, provincial, xiamen))["id"] == provincial.id
-        before = await world(provincial, own)
-        for article, clause in ((21, 1), (22, 2), (23, 4)):
-            refused = await issue(api, provincial, article, clause, xiamen)
-            assert refused["__typename"] == "RuleViolation", refused
-            assert refused["code"] == "NOT_FILING_AUTHORITY" and refused["article"] == article
-        assert await world(provincial, own) == before
+        assert (await agency_view(api, provincial, xiamen))["id"] == provincial.id
+        async with unchanged(provincial, own):
+            for article, clause in ((21, 1), (22, 2), (23, 4)):
+                refused = await issue(api, provincial, article, clause, xiamen)
+                assert refused["__typename"] == "RuleViolation", refused
+                assert refused["code"] == "NOT_FILING_AUTHORITY" and refused["article"] == article
 
         result = await issued(api, own, 21, 1, xiamen)
         assert result["sanction"]["authority"] == {"code": "350200"}
@@ -351,19 +343,16 @@ async def test_everyone_else_is_refused_and_nothing_changes(api_on) -> None:  # 
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
         bystander = await make_agency(api, region="350200")
-        before = await world(agency, bystander)
-        for token in (city(api, "350300"), city(api, "350100"), agency.token(api),
-                      bystander.token(api), ""):
-            for article in (21, 22, 23):
-                refused = await issue(api, agency, article, 1, token)
-                assert refused["__typename"] == "RuleViolation", (token, refused)
-        missing = await mutate(api, """
-            mutation ($input: IssueSanctionInput!) { issueSanction(input: $input) {
-              __typename ... on NotFound { message } } }""",
-            {"agencyId": gid("Agency", 10**9), "article": 21, "clause": 1,
-             "facts": "x"}, api.token(Role.PROVINCE))
+        async with unchanged(agency, bystander):
+            for token in (city(api, "350300"), city(api, "350100"), agency.token,
+                          bystander.token, ""):
+                for article in (21, 22, 23):
+                    refused = await issue(api, agency, article, 1, token)
+                    assert refused["__typename"] == "RuleViolation", (token, refused)
+            missing = await mutate(api, ISSUE_SANCTION, {
+                "agencyId": gid("Agency", 10**9), "article": 21, "clause": 1, "facts": "x"},
+                api.token(Role.PROVINCE))
         assert missing["__typename"] == "NotFound", missing
-        assert await world(agency, bystander) == before
         assert await Sanction.filter(agency_id=agency.pk).count() == 0
 
 
@@ -372,9 +361,8 @@ async def test_there_is_nothing_to_sanction_without_a_filing(api_on) -> None:  #
         pending = await make_agency(api, active=False)
         revoked = await make_agency(api)
         await issued(api, revoked, 23, 2)
-        before = await world(pending, revoked)
-        for agency in (pending, revoked):
-            refused = await issue(api, agency, 21, 1)
-            assert refused["__typename"] == "RuleViolation", refused
-            assert refused["code"] == "NOT_FILED"
-        assert await world(pending, revoked) == before
+        async with unchanged(pending, revoked):
+            for agency in (pending, revoked):
+                refused = await issue(api, agency, 21, 1)
+                assert refused["__typename"] == "RuleViolation", refused
+                assert refused["code"] == "NOT_FILED"

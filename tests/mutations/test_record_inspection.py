@@ -18,14 +18,21 @@ from models.audit import AuditEvent
 from models.enums import Role, SanctionStatus
 from models.inspection import Inspection
 from models.sanction import Sanction
-from tests.support.fresh_agencies import DAY, add_site, gid, make_agency, pk
-from tests.support.supervision_calls import city, confirm, record, recorded, standing, world
-
-PROPOSALS = """
-query ($agencyId: ID!) {
-  sanctions(first: 100, filter: {agencyId: $agencyId}) { edges { node { id status } } }
-}
-"""
+from tests.support.builders import (
+    DAY,
+    add_site,
+    agency_view,
+    city,
+    confirm,
+    gid,
+    make_agency,
+    nodes,
+    pk,
+    record,
+    recorded,
+)
+from tests.support.documents import SANCTIONS
+from tests.support.snapshot import unchanged
 
 
 async def _proposals(agency_pk: int) -> list[Sanction]:
@@ -33,8 +40,8 @@ async def _proposals(agency_pk: int) -> list[Sanction]:
 
 
 async def _visible_sanctions(api: Any, agency: Any, token: str | None) -> list[dict[str, Any]]:
-    data = await api.query(PROPOSALS, {"agencyId": agency.id}, token)
-    return [e["node"] for e in data["sanctions"]["edges"]]
+    return [{"id": n["id"], "status": n["status"]}
+            for n in await nodes(api, SANCTIONS, token, filter={"agencyId": agency.id})]
 
 
 # ============================================================================================
@@ -65,16 +72,15 @@ async def test_a_city_records_at_a_provincial_agencys_site_in_it(api_on) -> None
         assert event.actor_role == "CITY" and event.agency_id == provincial.pk
 
         # Xiamen does not reach the site in Fuzhou, nor the agency as a whole; Putian nothing.
-        before = await world(provincial)
-        for token, extra in ((city(api, "350200"), {"siteId": in_fuzhou}),
-                             (city(api, "350200"), {}),
-                             (city(api, "350300"), {"siteId": in_xiamen}),
-                             (city(api, "350300"), {})):
-            refused = await record(api, provincial, date(2026, 3, 2), "QUALIFIED", token,
-                                   **extra)
-            assert refused["__typename"] == "RuleViolation", (extra, refused)
-            assert refused["code"] == "NOT_SUPERVISOR" and refused["article"] == 4
-        assert await world(provincial) == before
+        async with unchanged(provincial):
+            for token, extra in ((city(api, "350200"), {"siteId": in_fuzhou}),
+                                 (city(api, "350200"), {}),
+                                 (city(api, "350300"), {"siteId": in_xiamen}),
+                                 (city(api, "350300"), {})):
+                refused = await record(api, provincial, date(2026, 3, 2), "QUALIFIED", token,
+                                       **extra)
+                assert refused["__typename"] == "RuleViolation", (extra, refused)
+                assert refused["code"] == "NOT_SUPERVISOR" and refused["article"] == 4
         # Fuzhou reaches its own site.
         await recorded(api, provincial, date(2026, 3, 2), "QUALIFIED", city(api, "350100"),
                        siteId=in_fuzhou)
@@ -103,30 +109,28 @@ async def test_a_city_records_for_its_agencies_and_its_territory(api_on) -> None
 async def test_agencies_and_the_public_do_not_record(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        before = await world(agency)
-        for token in (agency.token(api), ""):
-            refused = await record(api, agency, date(2026, 3, 1), "QUALIFIED", token,
-                                   kind="INTERNAL")
-            assert refused["__typename"] == "RuleViolation", refused
-        missing = await record(api, agency, date(2026, 3, 1), agencyId=gid("Agency", 10**9))
+        async with unchanged(agency):
+            for token in (agency.token, ""):
+                refused = await record(api, agency, date(2026, 3, 1), "QUALIFIED", token,
+                                       kind="INTERNAL")
+                assert refused["__typename"] == "RuleViolation", refused
+            missing = await record(api, agency, date(2026, 3, 1), agencyId=gid("Agency", 10**9))
         assert missing["__typename"] == "NotFound", missing
-        assert await world(agency) == before
 
 
 async def test_input_is_checked(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
         stranger = await make_agency(api)
-        before = await world(agency)
-        cases: list[tuple[dict[str, Any], str]] = [
-            ({"date": "2026-03-11"}, "date"),  # tomorrow: recorded after it took place
-            ({"siteId": stranger.site_ids[0]}, "siteId"),  # not the agency's venue
-            ({"findings": "问" * 5001}, "findings"),
-        ]
-        for extra, field in cases:
-            refused = await record(api, agency, DAY, **extra)
-            assert refused["__typename"] == "InvalidInput" and refused["field"] == field, refused
-        assert await world(agency) == before
+        async with unchanged(agency):
+            cases: list[tuple[dict[str, Any], str]] = [
+                ({"date": "2026-03-11"}, "date"),  # tomorrow: recorded after it took place
+                ({"siteId": stranger.site_ids[0]}, "siteId"),  # not the agency's venue
+                ({"findings": "问" * 5001}, "findings"),
+            ]
+            for extra, field in cases:
+                refused = await record(api, agency, DAY, **extra)
+                assert refused["__typename"] == "InvalidInput" and refused["field"] == field, refused
         # Today is fine.
         await recorded(api, agency, DAY, "QUALIFIED")
 
@@ -154,12 +158,12 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         assert "2026" in proposal["facts"]
         # No effect until confirmed: still ACTIVE, no ban, new sites still allowed.
         assert proposal["agency"] == {"id": agency.id, "status": "ACTIVE"}
-        view = await standing(api, agency)
+        view = await agency_view(api, agency)
         assert (view["status"], view["bannedUntil"]) == ("ACTIVE", None)
         await add_site(api, agency, "350800")
         # Not published: the public does not see it; the agency and its city do.
         assert await _visible_sanctions(api, agency, None) == []
-        for token in (agency.token(api), longyan):
+        for token in (agency.token, longyan):
             assert await _visible_sanctions(api, agency, token) == [
                 {"id": proposal["id"], "status": "PROPOSED"}]
 
@@ -177,7 +181,7 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         confirmed = result["sanction"]
         assert (confirmed["status"], confirmed["decidedAt"], confirmed["published"]) == \
             ("EFFECTIVE", "2026-03-20", True)
-        view = await standing(api, agency, "")
+        view = await agency_view(api, agency, "")
         assert (view["status"], view["bannedUntil"]) == ("REVOKED", "2029-03-20")
 
 
@@ -234,7 +238,7 @@ async def test_the_proposal_is_returned_only_to_who_may_see_it(api_on, recorder:
         else:
             assert returned is None
             assert await _visible_sanctions(api, provincial, token) == []
-        assert (await standing(api, provincial))["status"] == "ACTIVE"
+        assert (await agency_view(api, provincial))["status"] == "ACTIVE"
 
 
 async def test_concurrent_failures_propose_once(api_on, database: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,19 +10,9 @@ from models.agency import Agency
 from models.audit import AuditEvent
 from models.credit_code import with_check_character
 from models.enums import Role
-
-MUTATION = """
-mutation ($input: RegisterAgencyInput!) {
-  registerAgency(input: $input) {
-    __typename
-    ... on RegisterAgencySuccess { agency { id name status level creditCode contactName
-                                            filingRegion { code } } }
-    ... on RuleViolation { code article message }
-    ... on InvalidInput { field message }
-    ... on NotFound { message }
-  }
-}
-"""
+from tests.support.builders import mutate
+from tests.support.documents import AGENCY, REGISTER_AGENCY
+from tests.support.snapshot import unchanged
 
 _serial = itertools.count(1)
 
@@ -42,12 +32,7 @@ def payload(**overrides: object) -> dict[str, object]:
 
 
 async def _register(api, token, **overrides):  # type: ignore[no-untyped-def]
-    data = await api.query(MUTATION, {"input": payload(**overrides)}, token)
-    return data["registerAgency"]
-
-
-async def _counts() -> tuple[int, int]:
-    return await Agency.all().count(), await AuditEvent.all().count()
+    return await mutate(api, REGISTER_AGENCY, payload(**overrides), token)
 
 
 async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
@@ -70,9 +55,8 @@ async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: i
     assert result["__typename"] == "RegisterAgencySuccess", result
     # A PENDING agency is not public, but its filing city sees it.
     agency_id = result["agency"]["id"]
-    query = "query ($id: ID!) { agency(id: $id) { name } }"
-    assert (await api.query(query, {"id": agency_id}))["agency"] is None
-    seen = await api.query(query, {"id": agency_id}, api.token(Role.CITY, region="350128"))
+    assert (await api.query(AGENCY, {"id": agency_id}))["agency"] is None
+    seen = await api.query(AGENCY, {"id": agency_id}, api.token(Role.CITY, region="350128"))
     assert seen["agency"] is not None
 
 
@@ -86,11 +70,10 @@ async def test_refused_registrations_change_nothing(api, case: str) -> None:  # 
         "agency_actor": (api.token(Role.AGENCY, agency=some_agency.credit_code), {}),
         "public": (None, {}),
     }[case]
-    before = await _counts()
-    result = await _register(api, token, **overrides)
+    async with unchanged():
+        result = await _register(api, token, **overrides)
     assert result["__typename"] == "RuleViolation", result
     assert result["article"] == 3
-    assert await _counts() == before
 
 
 @pytest.mark.parametrize(
@@ -107,24 +90,24 @@ async def test_refused_registrations_change_nothing(api, case: str) -> None:  # 
     ],
 )
 async def test_invalid_input_is_typed_and_changes_nothing(api, overrides, field) -> None:  # type: ignore[no-untyped-def]
-    before = await _counts()
-    result = await _register(api, api.token(Role.PROVINCE), **overrides)
+    async with unchanged():
+        result = await _register(api, api.token(Role.PROVINCE), **overrides)
     assert result == {"__typename": "InvalidInput", "field": field,
                       "message": result["message"]}, result
-    assert await _counts() == before
 
 
 async def test_credit_code_is_unique_and_checked_case_insensitively(api) -> None:  # type: ignore[no-untyped-def]
     existing = await Agency.all().order_by("id").first()
-    before = await _counts()
-    result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
-                             filingRegionCode="350000", creditCode=existing.credit_code.lower())
+    async with unchanged(existing):
+        result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
+                                 filingRegionCode="350000",
+                                 creditCode=existing.credit_code.lower())
     assert result["__typename"] == "RuleViolation" and result["code"] == "DUPLICATE_CREDIT_CODE"
-    assert await _counts() == before
 
 
 async def test_a_college_is_a_social_organisation(api) -> None:  # type: ignore[no-untyped-def]
-    result = await _register(api, api.token(Role.PROVINCE), isCollege=True, kind="EMPLOYER")
+    async with unchanged():
+        result = await _register(api, api.token(Role.PROVINCE), isCollege=True, kind="EMPLOYER")
     assert result["__typename"] == "RuleViolation" and result["article"] == 2
 
 

@@ -12,33 +12,23 @@ import pytest
 from models.audit import AuditEvent
 from models.enums import Role
 from models.inspection import Inspector, InspectorConflict
-from tests.support.fresh_agencies import DAY, gid, make_agency, pk
-from tests.support.supervision_calls import city, inspector, register_inspector, world
-
-INSPECTORS = """
-{ inspectors(first: 100) { totalCount pageInfo { hasNextPage endCursor }
-                          edges { node { id name region { code } } } } }
-"""
-
-INSPECTORS_AFTER = """
-query ($after: String) {
-  inspectors(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-                                          edges { node { id name region { code } } } }
-}
-"""
+from tests.support.builders import (
+    DAY,
+    city,
+    gid,
+    inspector,
+    make_agency,
+    nodes,
+    pk,
+    register_inspector,
+)
+from tests.support.documents import INSPECTORS
+from tests.support.snapshot import unchanged
 
 
 async def _pool(api: Any, token: str | None) -> dict[str, str]:
     """Every inspector `token` sees: id -> region code (walking all pages)."""
-    seen: dict[str, str] = {}
-    after = None
-    while True:
-        data = (await api.query(INSPECTORS_AFTER, {"after": after}, token))["inspectors"]
-        seen.update({e["node"]["id"]: e["node"]["region"]["code"] for e in data["edges"]})
-        if not data["pageInfo"]["hasNextPage"]:
-            assert data["totalCount"] == len(seen)
-            return seen
-        after = data["pageInfo"]["endCursor"]
+    return {n["id"]: n["region"]["code"] for n in await nodes(api, INSPECTORS, token)}
 
 
 async def _conflicts(inspector_id: str) -> list[int]:
@@ -75,12 +65,11 @@ async def test_a_city_registers_its_own_pool(api_on) -> None:  # type: ignore[no
         registered = await inspector(api, "350300", putian, conflicts=[own, hosted])
         assert await _conflicts(registered) == sorted([own.pk, hosted.pk])
 
-        before = await world(own)
-        for region in ("350200", "350000"):
-            refused = await register_inspector(api, region, putian)
-            assert refused["__typename"] == "RuleViolation", refused
-            assert refused["code"] == "NOT_OWN_POOL" and refused["article"] == 20
-        assert await world(own) == before
+        async with unchanged(own):
+            for region in ("350200", "350000"):
+                refused = await register_inspector(api, region, putian)
+                assert refused["__typename"] == "RuleViolation", refused
+                assert refused["code"] == "NOT_OWN_POOL" and refused["article"] == 20
 
         # The pool is listed to its city and the province, not to other cities.
         assert registered in await _pool(api, putian)
@@ -92,15 +81,14 @@ async def test_a_city_registers_its_own_pool(api_on) -> None:  # type: ignore[no
 async def test_agencies_and_the_public_do_not_register(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        before = await world(agency)
-        for token in (agency.token(api), ""):
-            refused = await register_inspector(api, "350100", token)
-            assert refused["__typename"] == "RuleViolation", refused
-            # Nor do they read the pools.
-            data = await api.query(INSPECTORS, token=token or None)
-            assert data["inspectors"]["totalCount"] == 0
-            assert data["inspectors"]["edges"] == []
-        assert await world(agency) == before
+        async with unchanged(agency):
+            for token in (agency.token, ""):
+                refused = await register_inspector(api, "350100", token)
+                assert refused["__typename"] == "RuleViolation", refused
+                # Nor do they read the pools.
+                data = await api.query(INSPECTORS, token=token or None)
+                assert data["inspectors"]["totalCount"] == 0
+                assert data["inspectors"]["edges"] == []
 
 
 @pytest.mark.parametrize(("overrides", "field"), [
@@ -108,26 +96,23 @@ async def test_agencies_and_the_public_do_not_register(api_on) -> None:  # type:
     ({"regionCode": "110000"}, "regionCode"),
 ])
 async def test_input_is_checked(api_on, overrides: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
-    async with api_on(DAY) as api:
-        before = await world()
+    async with api_on(DAY) as api, unchanged():
         result = await register_inspector(api, overrides.pop("regionCode", "350000"),
                                           **overrides)
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
-        assert await world() == before
 
 
 async def test_a_conflict_must_be_an_agency_the_registrar_sees(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         # A PENDING agency filed with Fuzhou is invisible to Xiamen.
         pending = await make_agency(api, region="350100", active=False)
-        before = await world(pending)
-        refused = await register_inspector(api, "350200", city(api, "350200"),
-                                           conflicts=[pending])
+        async with unchanged(pending):
+            refused = await register_inspector(api, "350200", city(api, "350200"),
+                                               conflicts=[pending])
+            missing = await register_inspector(api, "350000", conflictAgencyIds=[
+                gid("Agency", 10**9)])
         assert refused["__typename"] == "NotFound", refused
-        missing = await register_inspector(api, "350000", conflictAgencyIds=[
-            gid("Agency", 10**9)])
         assert missing["__typename"] == "NotFound", missing
-        assert await world(pending) == before
         # The province sees it.
         registered = await inspector(api, "350100", conflicts=[pending])
         assert await _conflicts(registered) == [pending.pk]

@@ -1,7 +1,7 @@
 """submitFiling (Art. 12, 13, 16, 17, 22, 23, 24): the agency applies for its own records.
 
 Each test builds its own agencies through the API (tests/builders.py). A refusal is typed,
-cites its article and changes nothing (`world()` before and after).
+cites its article and changes nothing (`snapshot()` before and after).
 """
 
 from __future__ import annotations
@@ -17,25 +17,24 @@ from models.enums import Role, SiteTenure
 from models.site import Site
 from tests.support.builders import (
     OCCUPATIONS,
-    SUBMIT_FILING,
     add_site,
     agency_view,
     approved,
     days,
-    filed_agency,
+    issued,
     item,
-    new_agency,
+    make_agency,
     pk,
-    sanctioned,
     submit,
     submitted,
     today,
-    world,
     years_later,
 )
+from tests.support.documents import SUBMIT_FILING
+from tests.support.snapshot import snapshot, unchanged
 
 if TYPE_CHECKING:
-    from tests.conftest import Api
+    from tests.support.http_api import Api
 
 ApiOn = Callable[..., Any]
 DAY = date(2026, 6, 15)  # a fixed "today" for the date-boundary tests (a Monday)
@@ -59,34 +58,35 @@ def scope_in(items: list[dict[str, str]]) -> list[tuple[str, str, str]]:
 
 
 async def test_initial_filing_is_submitted_with_its_items_and_an_audit_event(api: Api) -> None:
-    org = await new_agency(api, sites=2)
-    items = [item(org.sites[0], "电工", "LEVEL_4"), item(org.sites[0], "电工", "LEVEL_3"),
-             item(org.sites[1], "焊工", "LEVEL_4")]
-    before = await world(org)
+    org = await make_agency(api, active=False, sites=2)
+    items = [item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[0], "电工", "LEVEL_3"),
+             item(org.site_ids[1], "焊工", "LEVEL_4")]
+    before = await snapshot(org)
 
     result = await submit(api, org, "INITIAL", items, reason="首次备案")
 
     assert result["__typename"] == "SubmitFilingSuccess", result
     filing = result["filing"]
     assert (filing["kind"], filing["status"]) == ("INITIAL", "SUBMITTED")
-    assert filing["authority"] == {"code": org.region} and filing["agency"] == {"id": org.id}
+    assert filing["authority"] == {"code": org.filing_region} and filing["agency"] == {"id": org.id}
     assert filing["decidedAt"] is None and filing["validFrom"] is None
     assert scope_of(filing) == scope_in(items)
-    after = await world(org)
-    assert after["filings"] == before["filings"] + 1
-    assert after["filing_items"] == before["filing_items"] + 3
-    assert after["audit_events"] == before["audit_events"] + 1
+    after = await snapshot(org)
+    assert after.counts["filing"] == before.counts["filing"] + 1
+    assert after.counts["filing_item"] == before.counts["filing_item"] + 3
+    assert after.counts["audit_event"] == before.counts["audit_event"] + 1
     # Nothing goes into force before the authority decides.
-    assert after["claims"] == before["claims"] and after["agencies"] == before["agencies"]
+    assert after.counts["item_claim"] == before.counts["item_claim"]
+    assert after.rows["agency"] == before.rows["agency"]
     event = await AuditEvent.get(action="submitFiling", object_id=str(pk(filing["id"])))
     assert event.agency_id == org.pk and event.actor_role == "AGENCY" and event.before is None
-    assert event.after["status"] == "SUBMITTED" and event.region_id == org.region
+    assert event.after["status"] == "SUBMITTED" and event.region_id == org.filing_region
     assert (await agency_view(api, org))["status"] == "PENDING"
 
 
 async def test_renewal_in_its_window_without_items_carries_the_scope_over(api: Api) -> None:
     # Valid until about 30 days from now: inside the 90-day window (Art. 16).
-    org = await filed_agency(api, years_later(today(), -3) + days(30), sites=2,
+    org = await make_agency(api, valid_from=years_later(today(), -3) + days(30), sites=2,
                              scope=lambda s: [item(s[0], "电工", "LEVEL_4"),
                                               item(s[1], "茶艺师", "LEVEL_5")])
 
@@ -95,15 +95,15 @@ async def test_renewal_in_its_window_without_items_carries_the_scope_over(api: A
     assert result["__typename"] == "SubmitFilingSuccess", result
     assert result["filing"]["kind"] == "RENEWAL"
     assert scope_of(result["filing"]) == sorted([
-        (OCCUPATIONS["电工"], "LEVEL_4", org.sites[0]),
-        (OCCUPATIONS["茶艺师"], "LEVEL_5", org.sites[1]),
+        (OCCUPATIONS["电工"], "LEVEL_4", org.site_ids[0]),
+        (OCCUPATIONS["茶艺师"], "LEVEL_5", org.site_ids[1]),
     ])
 
 
 async def test_scope_change_after_a_year_may_add_a_site_and_an_occupation(api: Api) -> None:
-    org = await filed_agency(api, today() - days(400))
+    org = await make_agency(api, valid_from=today() - days(400))
     new_site = await add_site(api, org)
-    items = [item(org.sites[0]), item(new_site, "焊工", "LEVEL_3")]
+    items = [item(org.site_ids[0]), item(new_site, "焊工", "LEVEL_3")]
 
     result = await submit(api, org, "SCOPE_CHANGE", items)
 
@@ -113,7 +113,7 @@ async def test_scope_change_after_a_year_may_add_a_site_and_an_occupation(api: A
 
 
 async def test_info_change_names_the_new_name_and_legal_representative(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
+    org = await make_agency(api, valid_from=today() - days(100))
     old_name = (await agency_view(api, org))["name"]
 
     result = await submit(api, org, "INFO_CHANGE", newName="福建新名称技能评价有限公司",
@@ -129,7 +129,7 @@ async def test_info_change_names_the_new_name_and_legal_representative(api: Api)
 
 
 async def test_voluntary_termination_is_submitted(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
+    org = await make_agency(api, valid_from=today() - days(100))
 
     result = await submit(api, org, "TERMINATION", reason="业务调整，自愿终止评价工作")
 
@@ -143,74 +143,65 @@ async def test_voluntary_termination_is_submitted(api: Api) -> None:
 
 
 async def test_a_temporary_rental_is_refused(api: Api) -> None:
-    org = await new_agency(api)
+    org = await make_agency(api, active=False)
     # Arrange: addSite refuses temporary rentals and no mutation changes a venue's tenure yet,
     # so the venue (as recorded before the rule, say) is given that tenure with the ORM.
-    await Site.filter(id=pk(org.sites[0])).update(tenure=SiteTenure.TEMPORARY_RENTAL)
-    before = await world(org)
-
-    result = await submit(api, org, "INITIAL", [item(org.sites[0])])
+    await Site.filter(id=pk(org.site_ids[0])).update(tenure=SiteTenure.TEMPORARY_RENTAL)
+    async with unchanged(org):
+        result = await submit(api, org, "INITIAL", [item(org.site_ids[0])])
 
     assert_refused(result, "TEMPORARY_SITE", 12)
-    assert await world(org) == before
 
 
 async def test_a_college_campus_serves_an_employer_but_not_a_non_college_social_org(
         api: Api) -> None:
-    college = await filed_agency(api, today() - days(100), kind="SOCIAL_ORG", college=True,
+    college = await make_agency(api, valid_from=today() - days(100), kind="SOCIAL_ORG", is_college=True,
                                  tenure="COLLEGE_CAMPUS")
-    campus = college.sites[0]  # on the college's approved filing, so any agency sees it
-    employer = await new_agency(api, sites=0)
-    training_org = await new_agency(api, sites=0, kind="SOCIAL_ORG")
-    other_college = await new_agency(api, sites=0, kind="SOCIAL_ORG", college=True)
+    campus = college.site_ids[0]  # on the college's approved filing, so any agency sees it
+    employer = await make_agency(api, active=False, sites=0)
+    training_org = await make_agency(api, active=False, sites=0, kind="SOCIAL_ORG")
+    other_college = await make_agency(api, active=False, sites=0, kind="SOCIAL_ORG", is_college=True)
 
     by_employer = await submit(api, employer, "INITIAL", [item(campus, "焊工")])
     by_other_college = await submit(api, other_college, "INITIAL", [item(campus, "车工")])
-    before = await world(training_org)
-    by_training_org = await submit(api, training_org, "INITIAL", [item(campus, "美发师")])
-
+    async with unchanged(training_org):
+        by_training_org = await submit(api, training_org, "INITIAL", [item(campus, "美发师")])
     assert by_employer["__typename"] == "SubmitFilingSuccess", by_employer
     assert by_other_college["__typename"] == "SubmitFilingSuccess", by_other_college
     assert_refused(by_training_org, "COLLEGE_SITE_FOR_NON_COLLEGE", 12)
-    assert await world(training_org) == before
 
 
 async def test_a_pair_in_force_for_another_agency_is_refused_at_submission(api: Api) -> None:
-    holder = await filed_agency(api, today() - days(100))
-    venue = holder.sites[0]  # 电工 there is the holder's
-    newcomer = await new_agency(api, sites=0)
-    before = await world(newcomer)
+    holder = await make_agency(api, valid_from=today() - days(100))
+    venue = holder.site_ids[0]  # 电工 there is the holder's
+    newcomer = await make_agency(api, active=False, sites=0)
+    before = await snapshot(newcomer)
 
     same_pair = await submit(api, newcomer, "INITIAL", [item(venue, "电工", "LEVEL_3")])
     other_occupation = await submit(api, newcomer, "INITIAL", [item(venue, "焊工")])
 
     assert_refused(same_pair, "SITE_OCCUPATION_TAKEN", 12)
     assert other_occupation["__typename"] == "SubmitFilingSuccess", other_occupation
-    assert (await world(newcomer))["agencies"] == before["agencies"]
+    assert (await snapshot(newcomer)).rows["agency"] == before.rows["agency"]
 
 
 async def test_items_at_a_site_the_agency_cannot_see_are_not_found(api: Api) -> None:
-    stranger = await new_agency(api)  # PENDING: its venue is not public
-    org = await new_agency(api)
-    before = await world(org, stranger)
-
-    result = await submit(api, org, "INITIAL", [item(org.sites[0]), item(stranger.sites[0])])
-
+    stranger = await make_agency(api, active=False)  # PENDING: its venue is not public
+    org = await make_agency(api, active=False)
+    async with unchanged(org, stranger):
+        result = await submit(api, org, "INITIAL", [item(org.site_ids[0]), item(stranger.site_ids[0])])
     assert result["__typename"] == "NotFound", result
-    assert await world(org, stranger) == before
 
 
 @pytest.mark.parametrize("code", ["6-31-01", "63-10-10-3", "A-31-01-03", "6-31-01-03-01", ""])
 async def test_a_malformed_occupation_code_is_invalid_input(api: Api, code: str) -> None:
-    org = await new_agency(api)
-    before = await world(org)
-    bad = {**item(org.sites[0]), "occupationCode": code}
+    org = await make_agency(api, active=False)
+    async with unchanged(org):
+        bad = {**item(org.site_ids[0]), "occupationCode": code}
 
-    result = await submit(api, org, "INITIAL", [bad])
-
+        result = await submit(api, org, "INITIAL", [bad])
     assert result["__typename"] == "InvalidInput", result
     assert result["field"] == "items[0].occupationCode"
-    assert await world(org) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,29 +217,27 @@ async def test_an_initial_filing_waits_for_the_end_of_a_ban(api: Api, api_on: Ap
                 "ended yesterday": today() - days(1)}[ban]
     revoked_on = years_later(ban_ends, -3)  # Art. 23: 三年内不再受理
     async with api_on(revoked_on) as then:
-        org = await filed_agency(then, revoked_on - days(200))
-        await sanctioned(then, org, 23, 2)
+        org = await make_agency(then, valid_from=revoked_on - days(200))
+        await issued(then, org, 23, 2)
     assert (await agency_view(api, org))["bannedUntil"] == ban_ends.isoformat()
-    before = await world(org)
+    before = await snapshot(org)
 
-    result = await submit(api, org, "INITIAL", [item(org.sites[0])])
+    result = await submit(api, org, "INITIAL", [item(org.site_ids[0])])
 
     if accepted:
         assert result["__typename"] == "SubmitFilingSuccess", result
     else:
         assert_refused(result, "BANNED", 23)
         assert ban_ends.isoformat() in result["message"]
-        assert await world(org) == before
+        assert await snapshot(org) == before
 
 
 async def test_an_initial_filing_while_one_is_in_force_is_refused(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
-    before = await world(org)
-
-    result = await submit(api, org, "INITIAL", [item(org.sites[0], "焊工")])
+    org = await make_agency(api, valid_from=today() - days(100))
+    async with unchanged(org):
+        result = await submit(api, org, "INITIAL", [item(org.site_ids[0], "焊工")])
 
     assert_refused(result, "ALREADY_FILED", 16)
-    assert await world(org) == before
 
 
 @pytest.mark.parametrize(("valid_until", "code"), [
@@ -264,8 +253,8 @@ async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_un
     valid_from = years_later(valid_until, -3)
     assert years_later(valid_from, 3) == valid_until
     async with api_on(DAY) as api:
-        org = await filed_agency(api, valid_from)
-        before = await world(org)
+        org = await make_agency(api, valid_from=valid_from)
+        before = await snapshot(org)
 
         result = await submit(api, org, "RENEWAL")
 
@@ -273,7 +262,7 @@ async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_un
         assert result["__typename"] == "SubmitFilingSuccess", result
     else:
         assert_refused(result, code, 16)
-        assert await world(org) == before
+        assert await snapshot(org) == before
 
 
 @pytest.mark.parametrize(("first_approved", "accepted"), [
@@ -285,18 +274,18 @@ async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_un
 async def test_scope_change_only_after_a_year_of_operation(api_on: ApiOn, first_approved: date,
                                                           accepted: bool) -> None:
     async with api_on(DAY) as api:
-        org = await filed_agency(api, first_approved)
-        before = await world(org)
+        org = await make_agency(api, valid_from=first_approved)
+        before = await snapshot(org)
 
         result = await submit(api, org, "SCOPE_CHANGE",
-                              [item(org.sites[0]), item(org.sites[0], "焊工")])
+                              [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
 
     if accepted:
         assert result["__typename"] == "SubmitFilingSuccess", result
     else:
         assert_refused(result, "TOO_EARLY", 13)
         assert first_approved.isoformat() in result["message"]
-        assert await world(org) == before
+        assert await snapshot(org) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,25 +300,23 @@ def _two_items(sites: list[str]) -> list[dict[str, str]]:
 async def test_after_a_rectification_a_scope_change_adds_nothing(api: Api,
                                                                  addition: str) -> None:
     # The second venue is registered before the sanction: addSite refuses it afterwards.
-    org = await filed_agency(api, today() - days(400), sites=2, scope=_two_items)
-    await sanctioned(api, org, 22, 3)  # rectification notice today (Art. 22(三))
-    home, other_site = org.sites
+    org = await make_agency(api, valid_from=today() - days(400), sites=2, scope=_two_items)
+    await issued(api, org, 22, 3)  # rectification notice today (Art. 22(三))
+    home, other_site = org.site_ids
     new_item = {"site": item(other_site, "电工", "LEVEL_4"),
                 "occupation": item(home, "茶艺师", "LEVEL_4"),
                 "level": item(home, "电工", "LEVEL_3")}[addition]
-    before = await world(org)
-
-    result = await submit(api, org, "SCOPE_CHANGE", [item(home, "电工", "LEVEL_4"), new_item])
+    async with unchanged(org):
+        result = await submit(api, org, "SCOPE_CHANGE", [item(home, "电工", "LEVEL_4"), new_item])
 
     assert_refused(result, "SANCTIONED_PERIOD", 24)
-    assert await world(org) == before
 
 
 async def test_after_a_rectification_a_scope_change_may_drop_items(api: Api) -> None:
-    org = await filed_agency(api, today() - days(400), scope=_two_items)
-    await sanctioned(api, org, 22, 3)
+    org = await make_agency(api, valid_from=today() - days(400), scope=_two_items)
+    await issued(api, org, 22, 3)
 
-    result = await submit(api, org, "SCOPE_CHANGE", [item(org.sites[0], "电工", "LEVEL_4")])
+    result = await submit(api, org, "SCOPE_CHANGE", [item(org.site_ids[0], "电工", "LEVEL_4")])
 
     assert result["__typename"] == "SubmitFilingSuccess", result
 
@@ -339,14 +326,14 @@ async def test_a_rectification_in_the_previous_period_does_not_restrict(
     first_until = today() - days(100)  # the first period ended 100 days ago
     first_from = years_later(first_until, -3)
     async with api_on(first_from + days(10)) as then:
-        org = await filed_agency(then, first_from, scope=_two_items)
-        await sanctioned(then, org, 22, 3)
+        org = await make_agency(then, valid_from=first_from, scope=_two_items)
+        await issued(then, org, 22, 3)
     async with api_on(first_until - days(30)) as then:
         renewal = await submitted(then, org, "RENEWAL")
         await approved(then, renewal)
 
     result = await submit(api, org, "SCOPE_CHANGE",
-                          [*_two_items(org.sites), item(org.sites[0], "茶艺师")])
+                          [*_two_items(org.site_ids), item(org.site_ids[0], "茶艺师")])
 
     assert result["__typename"] == "SubmitFilingSuccess", result
 
@@ -362,20 +349,18 @@ async def test_a_rectification_in_the_previous_period_does_not_restrict(
 ])
 async def test_a_second_open_filing_of_the_same_kind_is_refused(
         api: Api, kind: str, extra: dict[str, Any], article: int) -> None:
-    org = await filed_agency(api, today() - days(400))
+    org = await make_agency(api, valid_from=today() - days(400))
     if extra.pop("with_items", False):
-        extra["items"] = [item(org.sites[0]), item(org.sites[0], "焊工")]
+        extra["items"] = [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
     await submitted(api, org, kind, **extra)
-    before = await world(org)
-
-    again = await submit(api, org, kind, **extra)
+    async with unchanged(org):
+        again = await submit(api, org, kind, **extra)
 
     assert_refused(again, "OPEN_FILING", article)
-    assert await world(org) == before
 
 
 async def test_an_open_filing_of_another_kind_does_not_block(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
+    org = await make_agency(api, valid_from=today() - days(100))
     await submitted(api, org, "INFO_CHANGE", newName="更名后的评价中心")
 
     result = await submit(api, org, "TERMINATION")
@@ -393,26 +378,21 @@ async def test_an_open_filing_of_another_kind_does_not_block(api: Api) -> None:
 async def test_malformed_applications_are_invalid_input(api: Api, kind: str,
                                                         extra: dict[str, Any],
                                                         field: str) -> None:
-    org = await filed_agency(api, today() - days(400))
+    org = await make_agency(api, valid_from=today() - days(400))
     if extra.pop("with_item", False):
-        extra["items"] = [item(org.sites[0])]
-    before = await world(org)
-
-    result = await submit(api, org, kind, **extra)
-
+        extra["items"] = [item(org.site_ids[0])]
+    async with unchanged(org):
+        result = await submit(api, org, kind, **extra)
     assert result["__typename"] == "InvalidInput", result
     assert result["field"] == field, result
-    assert await world(org) == before
 
 
 async def test_a_change_for_an_agency_never_filed_is_refused(api: Api) -> None:
-    org = await new_agency(api)
-    before = await world(org)
-
-    result = await submit(api, org, "INFO_CHANGE", newName="新名称")
+    org = await make_agency(api, active=False)
+    async with unchanged(org):
+        result = await submit(api, org, "INFO_CHANGE", newName="新名称")
 
     assert_refused(result, "NOT_FILED", 13)
-    assert await world(org) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,38 +414,35 @@ async def test_a_change_for_an_agency_never_filed_is_refused(api: Api) -> None:
 async def test_only_the_agency_itself_submits(api: Api, target: str, actor: str,
                                               outcome: str) -> None:
     if target == "pending":  # visible only to itself, its filing city and the province
-        org = await new_agency(api)
-        kind, items = "INITIAL", [item(org.sites[0])]
+        org = await make_agency(api, active=False)
+        kind, items = "INITIAL", [item(org.site_ids[0])]
     else:  # public
-        org = await filed_agency(api, today() - days(400))
-        kind, items = "SCOPE_CHANGE", [item(org.sites[0]), item(org.sites[0], "焊工")]
-    other = await new_agency(api, region="350200")
+        org = await make_agency(api, valid_from=today() - days(400))
+        kind, items = "SCOPE_CHANGE", [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
+    other = await make_agency(api, active=False, region="350200")
     token = {
         "province": api.token(Role.PROVINCE),
-        "filing_city": api.token(Role.CITY, region=org.region),
+        "filing_city": api.token(Role.CITY, region=org.filing_region),
         "other_city": api.token(Role.CITY, region="350200"),
         "other_agency": other.token,
         "public": "",
     }[actor]
-    before = await world(org, other)
-
-    result = await submit(api, org, kind, items, token=token)
-
+    async with unchanged(org, other):
+        result = await submit(api, org, kind, items, token=token)
     assert result["__typename"] == outcome, result
     if outcome == "RuleViolation":
         assert (result["code"], result["article"]) == ("NOT_OWN_AGENCY", 16), result
-    assert await world(org, other) == before
 
 
 async def test_an_overlong_legal_representative_is_invalid_input(api: Api) -> None:
-    org = await filed_agency(api, today() - days(100))
-    before = await world(org)
+    org = await make_agency(api, valid_from=today() - days(100))
+    before = await snapshot(org)
 
     response = await api.post(SUBMIT_FILING, {"input": {
         "agencyId": org.id, "kind": "INFO_CHANGE", "newLegalRepresentative": "陈" * 65}},
         org.token)
 
-    assert await world(org) == before  # holds today: the failed insert is rolled back
+    assert await snapshot(org) == before  # holds today: the failed insert is rolled back
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), body
     result = body["data"]["submitFiling"]

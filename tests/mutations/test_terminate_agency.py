@@ -20,14 +20,12 @@ from models.enums import AgencyState, Role
 from models.filing import Filing
 from schema.core.ids import to_global_id
 from server.demo import DEMO_CREDIT_CODES
-from tests.support.fresh_agencies import (
+from tests.support.builders import (
     DAY,
     DAY_PERIOD,
-    DECIDE,
     DIANGONG,
     HANGONG,
     Fresh,
-    counts,
     events_of,
     items,
     make_agency,
@@ -36,6 +34,14 @@ from tests.support.fresh_agencies import (
     submit,
     terminate,
 )
+from tests.support.documents import (
+    AGENCY,
+    ANNOUNCEMENTS,
+    DECIDE_FILING,
+    FILINGS,
+    TERMINATE_AGENCY,
+)
+from tests.support.snapshot import unchanged
 
 READ = """
 query ($id: ID!, $name: String!, $status: AgencyStatus!) {
@@ -45,35 +51,12 @@ query ($id: ID!, $name: String!, $status: AgencyStatus!) {
 }
 """
 
-ANNOUNCEMENTS = """
-query ($agencyId: ID!) {
-  announcements(first: 100, filter: {agencyId: $agencyId}) {
-    totalCount
-    edges { node { id kind startDate endDate terminationReason reportedToMinistryAt body
-                   current agency { id status } authority { code } } }
-  }
-}
-"""
-
-FILINGS = """
-query ($agencyId: ID!) {
-  filings(first: 100, filter: {agencyId: $agencyId}) { edges { node { id kind status reason } } }
-}
-"""
-
 WORDING = {"UNAPPROVED_SITE_CHANGE": "第十五条", "VOLUNTARY": "第十七条", "OTHER": "终止备案"}
 
 
 async def _status(api: Any, agency: Fresh, token: str | None) -> str | None:
-    data = await api.query("query ($id: ID!) { agency(id: $id) { status } }",
-                           {"id": agency.id}, token)
+    data = await api.query(AGENCY, {"id": agency.id}, token)
     return data["agency"]["status"] if data["agency"] else None
-
-
-async def _unchanged(agency: Fresh, before: dict[str, int], state: AgencyState) -> None:
-    assert await counts() == before
-    assert (await Agency.get(id=agency.pk)).state is state
-    assert not await Announcement.exists(agency_id=agency.pk)
 
 
 # ============================================================================================
@@ -94,7 +77,7 @@ async def test_termination_is_published_and_reported(api_on, reason: str) -> Non
         assert notice["current"] is True
         # Art. 15, 17: reported (报备) to the ministry, recorded with the time.
         assert notice["reportedToMinistryAt"].startswith("2026-03-10T10:00:00")
-        assert notice["agency"] == {"id": agency.id}
+        assert notice["agency"]["id"] == agency.id
         # Art. 15, 17: the province center publishes it, whoever terminated.
         assert notice["authority"] == {"code": "350000"}
         assert agency.credit_code in notice["body"] and WORDING[reason] in notice["body"]
@@ -110,12 +93,13 @@ async def test_termination_is_published_and_reported(api_on, reason: str) -> Non
             assert active["agencies"]["totalCount"] == 0
 
         # The public reads the notice with its stored dates.
-        public = await api.query(ANNOUNCEMENTS, {"agencyId": agency.id})
+        public = await api.query(ANNOUNCEMENTS, {"filter": {"agencyId": agency.id}})
         assert public["announcements"]["totalCount"] == 1
         (edge,) = public["announcements"]["edges"]
         assert edge["node"]["id"] == notice["id"]
         assert (edge["node"]["startDate"], edge["node"]["endDate"]) == DAY_PERIOD
-        assert edge["node"]["agency"] == {"id": agency.id, "status": "TERMINATED"}
+        assert (edge["node"]["agency"]["id"], edge["node"]["agency"]["status"]) == (
+            agency.id, "TERMINATED")
         row = await Announcement.get(id=pk(notice["id"]))
         assert (row.start_date.isoformat(), row.end_date.isoformat()) == DAY_PERIOD
         assert row.reported_to_ministry_at is not None
@@ -153,7 +137,8 @@ async def test_open_applications_are_withdrawn(api_on) -> None:  # type: ignore[
         assert scope["__typename"] == "SubmitFilingSuccess", scope
         result = await terminate(api, agency, "VOLUNTARY")
         assert result["__typename"] == "TerminateAgencySuccess", result
-        data = await api.query(FILINGS, {"agencyId": agency.id}, api.token(Role.PROVINCE))
+        data = await api.query(FILINGS, {"filter": {"agencyId": agency.id}},
+                               api.token(Role.PROVINCE))
     status = {e["node"]["id"]: e["node"]["status"] for e in data["filings"]["edges"]}
     assert status == {agency.filing_id: "APPROVED", info["filing"]["id"]: "WITHDRAWN",
                       scope["filing"]["id"]: "WITHDRAWN"}
@@ -164,7 +149,7 @@ async def test_open_applications_are_withdrawn(api_on) -> None:  # type: ignore[
                for e in withdrawn)
     # A withdrawn filing can no longer be decided.
     async with api_on(DAY) as api:
-        late = await mutate(api, DECIDE, {"filingId": info["filing"]["id"], "approve": True},
+        late = await mutate(api, DECIDE_FILING, {"filingId": info["filing"]["id"], "approve": True},
                             api.token(Role.PROVINCE))
     assert late["__typename"] == "RuleViolation", late
 
@@ -186,7 +171,7 @@ async def test_its_site_and_occupation_claims_are_released(api_on) -> None:  # t
 
         filed = await submit(api, second, "INITIAL", items=wanted)
         assert filed["__typename"] == "SubmitFilingSuccess", filed
-        decided = await mutate(api, DECIDE, {"filingId": filed["filing"]["id"],
+        decided = await mutate(api, DECIDE_FILING, {"filingId": filed["filing"]["id"],
                                              "approve": True},
                                api.token(Role.CITY, region="350100"))
         assert decided["__typename"] == "DecideFilingSuccess", decided
@@ -199,10 +184,10 @@ async def test_its_site_and_occupation_claims_are_released(api_on) -> None:  # t
 async def test_a_note_is_published_and_bounded(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        before = await counts()
-        long = await terminate(api, agency, "OTHER", note="很" * 2001)
+        async with unchanged(agency):
+            long = await terminate(api, agency, "OTHER", note="很" * 2001)
         assert long["__typename"] == "InvalidInput" and long["field"] == "note", long
-        await _unchanged(agency, before, AgencyState.ACTIVE)
+        assert (await Agency.get(id=agency.pk)).state is AgencyState.ACTIVE
         result = await terminate(api, agency, "OTHER", note="  经核查，机构已停止经营。 ")
         assert result["__typename"] == "TerminateAgencySuccess", result
         assert result["announcement"]["body"].endswith("\n经核查，机构已停止经营。")
@@ -236,31 +221,27 @@ async def test_refused_terminations_change_nothing(api_on, case: str, expected: 
             "city-pingtan": api.token(Role.CITY, region="350128"),
             "city-of-site-provincial": api.token(Role.CITY, region="350100"),
             "city-other-pending": api.token(Role.CITY, region="350200"),
-            "agency-itself": agency.token(api),
-            "agency-other": other.token(api),
+            "agency-itself": agency.token,
+            "agency-other": other.token,
         }.get(case, api.token(Role.PROVINCE) if case.startswith("province") else None)
         target = {"province-missing-id": to_global_id("Agency", 2**31 - 1),
                   "province-malformed-id": "not-an-id"}.get(case, agency.id)
-        state = (await Agency.get(id=agency.pk)).state
-        before = await counts()
-        result = await mutate(api, """
-            mutation ($input: TerminateAgencyInput!) { terminateAgency(input: $input) {
-              __typename ... on RuleViolation { code article } ... on NotFound { message } } }
-            """, {"agencyId": target, "reason": "UNAPPROVED_SITE_CHANGE"}, token)
+        async with unchanged(agency, other):
+            result = await mutate(api, TERMINATE_AGENCY, {
+                "agencyId": target, "reason": "UNAPPROVED_SITE_CHANGE"}, token)
         assert result["__typename"] == expected, result
-        await _unchanged(agency, before, state)
+        assert not await Announcement.exists(agency_id=agency.pk)
 
 
 async def test_terminating_twice_is_refused(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
         assert (await terminate(api, agency))["__typename"] == "TerminateAgencySuccess"
-        before = await counts()
-        for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100")):
-            again = await terminate(api, agency, "OTHER", token=token)
-            assert again["__typename"] == "RuleViolation", again
-            assert again["code"] == "ALREADY_CLOSED"
-        assert await counts() == before
+        async with unchanged(agency):
+            for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100")):
+                again = await terminate(api, agency, "OTHER", token=token)
+                assert again["__typename"] == "RuleViolation", again
+                assert again["code"] == "ALREADY_CLOSED"
         assert await Announcement.filter(agency_id=agency.pk).count() == 1
 
 
@@ -268,34 +249,26 @@ async def test_a_revoked_agency_cannot_be_terminated(api_on) -> None:  # type: i
     revoked = await Agency.get(credit_code=DEMO_CREDIT_CODES["xiamen_revoked"])
     assert revoked.state is AgencyState.REVOKED
     async with api_on(DAY) as api:
-        before = await counts()
-        result = await mutate(api, """
-            mutation ($input: TerminateAgencyInput!) { terminateAgency(input: $input) {
-              __typename ... on RuleViolation { code } } }
-            """, {"agencyId": to_global_id("Agency", revoked.id), "reason": "OTHER"},
-            api.token(Role.CITY, region="350200"))
-        assert result == {"__typename": "RuleViolation", "code": "ALREADY_CLOSED"}
-        assert await counts() == before
+        async with unchanged(revoked):
+            result = await mutate(api, TERMINATE_AGENCY, {
+                "agencyId": to_global_id("Agency", revoked.id), "reason": "OTHER"},
+                api.token(Role.CITY, region="350200"))
+        assert (result["__typename"], result["code"]) == ("RuleViolation", "ALREADY_CLOSED")
     assert (await Agency.get(id=revoked.id)).state is AgencyState.REVOKED
 
 
 async def test_a_pending_agency_has_nothing_to_terminate(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, active=False)
-        before = await counts()
-        for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100")):
-            result = await terminate(api, agency, "VOLUNTARY", token=token)
-            assert result["__typename"] == "RuleViolation", result
-            assert result["code"] == "NOT_FILED" and result["article"] == 17
-        await _unchanged(agency, before, AgencyState.PENDING)
+        async with unchanged(agency):
+            for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350100")):
+                result = await terminate(api, agency, "VOLUNTARY", token=token)
+                assert result["__typename"] == "RuleViolation", result
+                assert result["code"] == "NOT_FILED" and result["article"] == 17
+        assert (await Agency.get(id=agency.pk)).state is AgencyState.PENDING
+        assert not await Announcement.exists(agency_id=agency.pk)
         assert await _status(api, agency, api.token(Role.PROVINCE)) == "PENDING"
     assert not await Filing.exists(agency_id=agency.pk)
-
-
-TERMINATE_DOC = """
-mutation ($input: TerminateAgencyInput!) { terminateAgency(input: $input) {
-  __typename ... on RuleViolation { code } } }
-"""
 
 
 async def test_concurrent_terminations_publish_one_notice(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -307,7 +280,7 @@ async def test_concurrent_terminations_publish_one_notice(api_on) -> None:  # ty
             agency = await make_agency(api)
             token = api.token(Role.PROVINCE)
             responses = await asyncio.gather(*(
-                api.post(TERMINATE_DOC, {"input": {"agencyId": agency.id, "reason": "OTHER"}},
+                api.post(TERMINATE_AGENCY, {"input": {"agencyId": agency.id, "reason": "OTHER"}},
                          token) for _ in range(3)))
             kinds = sorted(r.json()["data"]["terminateAgency"]["__typename"] for r in responses)
             notices = await Announcement.filter(agency_id=agency.pk).count()

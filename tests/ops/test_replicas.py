@@ -43,6 +43,7 @@ import httpx
 import pytest
 
 from models.enums import Role
+from tests.support.builders import DAY, add_site, address, make_agency, register, submit
 from tests.support.concurrency_invariants import plain_dsn
 from tests.support.concurrency_server import (
     HttpApi,
@@ -53,15 +54,7 @@ from tests.support.concurrency_server import (
     free_port,
     serving,
 )
-from tests.support.fresh_agencies import (
-    ADD_SITE,
-    DAY,
-    add_site,
-    address,
-    make_agency,
-    register,
-    submit,
-)
+from tests.support.documents import ADD_SITE
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -182,7 +175,7 @@ async def test_a_write_through_one_replica_is_read_through_the_other(
 
         # The other way: the agency adds a venue through B; A lists it and finds it by id.
         site = await add_site(b, agency, "350100")
-        own = agency.token(a)
+        own = agency.token
         sites = (await a.query(SITES, {"id": agency.id}, own))["agency"]["sites"]
         assert [e["node"]["id"] for e in sites["edges"]] == [site], sites
         assert sites["totalCount"] == 1
@@ -363,7 +356,7 @@ async def _sigterm_while_in_flight(server: Server, dsn: str, *, workers: int = 1
         agency = await register(api)
         async with HeldAgency(dsn, agency.pk) as held:
             in_flight = asyncio.create_task(
-                api.post(ADD_SITE, _site_input(agency.id), agency.token(api)))
+                api.post(ADD_SITE, _site_input(agency.id), agency.token))
             await held.until_waited_on()
             server.process.send_signal(signal.SIGTERM)
             await _until(_logged(server, "Shutting down", workers),
@@ -415,7 +408,7 @@ async def test_past_the_graceful_period_a_waiting_request_is_cut_and_leaves_noth
         agency = await register(api)
         async with HeldAgency(dsn, agency.pk) as held:
             in_flight = asyncio.create_task(
-                api.post(ADD_SITE, _site_input(agency.id), agency.token(api)))
+                api.post(ADD_SITE, _site_input(agency.id), agency.token))
             await held.until_waited_on()
             server.process.send_signal(signal.SIGTERM)
             # The lock is kept: the server must give up on the request by itself.

@@ -16,7 +16,6 @@ import chinese_calendar
 import pytest
 
 from models.announcement import Announcement
-from models.audit import AuditEvent
 from models.enums import Role
 from models.working_days import (
     CalendarMissing,
@@ -24,17 +23,9 @@ from models.working_days import (
     WorkingCalendarYear,
     WorkingDays,
 )
-from tests.support.fresh_agencies import (
-    SET_CALENDAR,
-    counts,
-    events_of,
-    make_agency,
-    mutate,
-    pk,
-    terminate,
-)
-
-AGENCY_STATUS = "query ($id: ID!) { agency(id: $id) { status } }"
+from tests.support.builders import agency_view, events_of, make_agency, mutate, pk, terminate
+from tests.support.documents import SET_WORKING_CALENDAR
+from tests.support.snapshot import unchanged
 
 
 def _covered(year: int) -> bool:
@@ -172,20 +163,19 @@ async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
         api_on, without_2027_calendar) -> None:  # type: ignore[no-untyped-def]
     async with api_on(date(2026, 12, 28)) as api:
         agency = await make_agency(api)
-        before, events_before = await counts(), len(await events_of(agency))
-        refused = await terminate(api, agency, "VOLUNTARY")
+        events_before = len(await events_of(agency))
+        async with unchanged(agency):
+            refused = await terminate(api, agency, "VOLUNTARY")
         assert refused["__typename"] == "RuleViolation", refused
         assert refused["code"] == "CALENDAR_MISSING" and refused["article"] == 15
         assert "2027" in refused["message"]
         # Nothing changed: still ACTIVE, no announcement, no audit event.
-        assert await counts() == before
         assert len(await events_of(agency)) == events_before
         assert not await Announcement.exists(agency_id=agency.pk)
-        status = await api.query(AGENCY_STATUS, {"id": agency.id}, api.token(Role.PROVINCE))
-        assert status["agency"]["status"] == "ACTIVE"
+        assert (await agency_view(api, agency))["status"] == "ACTIVE"
 
         # 2027: New Year's Day falls on a Friday (01-01..01-03 off, no make-up day).
-        entered = await mutate(api, SET_CALENDAR, {
+        entered = await mutate(api, SET_WORKING_CALENDAR, {
             "year": 2027, "holidays": ["2027-01-01"], "makeupWorkingDays": [],
         }, api.token(Role.PROVINCE))
         assert entered == {"__typename": "SetWorkingCalendarSuccess", "year": 2027,
@@ -199,77 +189,3 @@ async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
         row = await Announcement.get(id=pk(notice["id"]))
         assert (row.start_date, row.end_date) == (date(2026, 12, 28), date(2027, 1, 4))
         assert done["agency"]["status"] == "TERMINATED"
-
-
-# ============================================================================================
-# setWorkingCalendar: who, what, and the audit trail (year 2099: no other test depends on it)
-
-
-async def test_the_province_enters_and_replaces_a_years_calendar(api) -> None:  # type: ignore[no-untyped-def]
-    province = api.token(Role.PROVINCE)
-    first = await mutate(api, SET_CALENDAR, {
-        "year": 2099, "holidays": ["2099-01-02", "2099-01-01", "2099-01-01"],
-        "makeupWorkingDays": ["2099-01-04"],
-    }, province)
-    assert first == {"__typename": "SetWorkingCalendarSuccess", "year": 2099,
-                     "holidays": ["2099-01-01", "2099-01-02"],
-                     "makeupWorkingDays": ["2099-01-04"]}
-    calendar = await WorkingDays.load(range(2099, 2100))
-    assert calendar.span(date(2099, 1, 1), 5) == (date(2099, 1, 4), date(2099, 1, 8))
-    event = await AuditEvent.filter(action="setWorkingCalendar").order_by("-id").first()
-    assert event is not None and event.actor_role == "PROVINCE"
-    assert event.object_type == "WorkingCalendarYear"
-    assert event.after == {"holidays": ["2099-01-01", "2099-01-02"],
-                           "makeupWorkingDays": ["2099-01-04"]}
-
-    # Entered again: replaced as a whole, the trail keeps what it replaced.
-    second = await mutate(api, SET_CALENDAR, {
-        "year": 2099, "holidays": ["2099-01-01"], "makeupWorkingDays": [],
-    }, province)
-    assert second["__typename"] == "SetWorkingCalendarSuccess", second
-    calendar = await WorkingDays.load(range(2099, 2100))
-    assert calendar.span(date(2099, 1, 1), 5) == (date(2099, 1, 2), date(2099, 1, 8))
-    assert await WorkingCalendarYear.filter(year=2099).count() == 1
-    replaced = await AuditEvent.filter(action="setWorkingCalendar").order_by("-id").first()
-    assert replaced is not None and replaced.id != event.id
-    assert replaced.before == {"holidays": ["2099-01-01", "2099-01-02"],
-                               "makeupWorkingDays": ["2099-01-04"]}
-    assert replaced.after == {"holidays": ["2099-01-01"], "makeupWorkingDays": []}
-
-
-@pytest.mark.parametrize("actor", ["city", "pingtan", "agency", "public"])
-async def test_only_the_province_enters_calendars(api, actor: str) -> None:  # type: ignore[no-untyped-def]
-    if actor == "agency":
-        token = (await make_agency(api, active=False)).token(api)
-    else:
-        token = {"city": api.token(Role.CITY, region="350100"),
-                 "pingtan": api.token(Role.CITY, region="350128"), "public": None}[actor]
-    before = await counts()
-    result = await mutate(api, SET_CALENDAR, {
-        "year": 2099, "holidays": ["2099-01-01"], "makeupWorkingDays": [],
-    }, token)
-    assert result["__typename"] == "RuleViolation", result
-    assert await counts() == before
-
-
-@pytest.mark.parametrize(("input", "field"), [
-    ({"year": 2099, "holidays": ["2098-12-31"], "makeupWorkingDays": []}, "holidays"),
-    ({"year": 2099, "holidays": [], "makeupWorkingDays": ["2100-01-02"]}, "makeupWorkingDays"),
-    # 2099-01-03 is a Saturday: weekends are off already.
-    ({"year": 2099, "holidays": ["2099-01-03"], "makeupWorkingDays": []}, "holidays"),
-    # 2099-01-05 is a Monday: a make-up working day falls on a weekend.
-    ({"year": 2099, "holidays": [], "makeupWorkingDays": ["2099-01-05"]}, "makeupWorkingDays"),
-    # The same day both off and worked.
-    ({"year": 2099, "holidays": ["2099-01-04"], "makeupWorkingDays": ["2099-01-04"]},
-     "makeupWorkingDays"),
-    ({"year": 2099, "holidays": ["2099-01-02"], "makeupWorkingDays": ["2099-01-02"]},
-     "makeupWorkingDays"),
-    ({"year": 1999, "holidays": [], "makeupWorkingDays": []}, "year"),
-    ({"year": 2101, "holidays": [], "makeupWorkingDays": []}, "year"),
-], ids=["holiday-outside-year", "make-up-outside-year", "weekend-holiday", "weekday-make-up",
-        "overlap-weekend", "overlap-weekday", "year-too-early", "year-too-late"])
-async def test_invalid_calendars_change_nothing(api, input, field) -> None:  # type: ignore[no-untyped-def]
-    before = await counts()
-    result = await mutate(api, SET_CALENDAR, input, api.token(Role.PROVINCE))
-    assert result["__typename"] == "InvalidInput" and result["field"] == field, result
-    assert await counts() == before

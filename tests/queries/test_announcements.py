@@ -15,53 +15,31 @@ import pytest
 from models.announcement import Announcement
 from models.enums import Role
 from schema.core.ids import to_global_id
-from tests.support.fresh_agencies import (
+from tests.support.builders import (
     DAY,
     DAY_PERIOD,
-    DECIDE,
     Fresh,
+    approved,
+    decide,
     make_agency,
-    mutate,
+    nodes,
     pk,
-    submit,
+    submitted,
     terminate,
 )
-
-LIST = """
-query ($first: Int, $after: String, $filter: AnnouncementFilter) {
-  announcements(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { cursor node { id kind startDate endDate body current terminationReason
-                          agency { id name } authority { code } } }
-  }
-}
-"""
+from tests.support.documents import ANNOUNCEMENTS
 
 
 async def _all(api: Any, token: str | None, first: int = 100,
                **filter: Any) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        data = (await api.query(LIST, {"first": first, "after": after, "filter": filter},
-                                token))["announcements"]
-        nodes += [e["node"] for e in data["edges"]]
-        if not data["pageInfo"]["hasNextPage"]:
-            break
-        after = data["pageInfo"]["endCursor"]
-    assert len(nodes) == data["totalCount"]
-    assert len({n["id"] for n in nodes}) == len(nodes)
-    return nodes
+    return await nodes(api, ANNOUNCEMENTS, token, first=first, filter=filter)
 
 
 async def _info_change(api: Any, agency: Fresh, new_name: str,
                        token: str | None = None) -> dict[str, Any]:
-    submitted = await submit(api, agency, "INFO_CHANGE", newName=new_name)
-    assert submitted["__typename"] == "SubmitFilingSuccess", submitted
-    decided = await mutate(api, DECIDE, {"filingId": submitted["filing"]["id"], "approve": True},
-                           token or api.token(Role.PROVINCE))
-    assert decided["__typename"] == "DecideFilingSuccess", decided
-    return decided
+    """The approved INFO_CHANGE filing."""
+    return await approved(api, await submitted(api, agency, "INFO_CHANGE", newName=new_name),
+                          token)
 
 
 async def test_an_approved_info_change_is_published(api_on) -> None:  # type: ignore[no-untyped-def]
@@ -70,25 +48,23 @@ async def test_an_approved_info_change_is_published(api_on) -> None:  # type: ig
         new_name = f"泉州更名测试{agency.credit_code[-6:]}有限公司"
         decided = await _info_change(api, agency, new_name,
                                      api.token(Role.CITY, region="350500"))
-        assert decided["filing"]["status"] == "APPROVED"
+        assert decided["status"] == "APPROVED"
         (notice,) = await _all(api, None, agencyId=agency.id)
     assert notice["kind"] == "INFO_CHANGE" and notice["terminationReason"] is None
     assert (notice["startDate"], notice["endDate"]) == DAY_PERIOD and notice["current"]
     assert new_name in notice["body"] and agency.name in notice["body"]
     assert notice["authority"] == {"code": "350500"}
-    assert notice["agency"] == {"id": agency.id, "name": new_name}
+    assert (notice["agency"]["id"], notice["agency"]["name"]) == (agency.id, new_name)
     row = await Announcement.get(id=pk(notice["id"]))
-    assert row.filing_id == pk(decided["filing"]["id"])
+    assert row.filing_id == pk(decided["id"])
     assert (row.start_date.isoformat(), row.end_date.isoformat()) == DAY_PERIOD
 
 
 async def test_a_rejected_info_change_publishes_nothing(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
-        submitted = await submit(api, agency, "INFO_CHANGE", newLegalRepresentative="王五")
-        rejected = await mutate(api, DECIDE, {"filingId": submitted["filing"]["id"],
-                                              "approve": False, "reason": "材料不全"},
-                                api.token(Role.PROVINCE))
+        filing = await submitted(api, agency, "INFO_CHANGE", newLegalRepresentative="王五")
+        rejected = await decide(api, filing, approve=False, reason="材料不全")
         assert rejected["__typename"] == "DecideFilingSuccess", rejected
         assert rejected["filing"]["status"] == "REJECTED"
         assert await _all(api, None, agencyId=agency.id) == []
@@ -146,7 +122,7 @@ async def test_everyone_reads_the_same_published_notices(api_on) -> None:  # typ
         await _info_change(api, agency, f"省级改名{agency.credit_code[-6:]}")
         assert (await terminate(api, agency))["__typename"] == "TerminateAgencySuccess"
         tokens = [None, api.token(Role.PROVINCE), api.token(Role.CITY, region="350200"),
-                  api.token(Role.CITY, region="350128"), agency.token(api)]
+                  api.token(Role.CITY, region="350128"), agency.token]
         views = [sorted(n["id"] for n in await _all(api, t, agencyId=agency.id))
                  for t in tokens]
         assert len(views[0]) == 2 and all(v == views[0] for v in views)
@@ -164,16 +140,16 @@ async def test_pagination(api_on) -> None:  # type: ignore[no-untyped-def]
         assert len(whole) == 4
         one_by_one = await _all(api, None, first=1, agencyId=agency.id)
         assert [n["id"] for n in one_by_one] == [n["id"] for n in whole]
-        first_page = (await api.query(LIST, {"first": 3, "filter": {"agencyId": agency.id}}))
-        page = first_page["announcements"]
+        mine = {"agencyId": agency.id}
+        page = (await api.query(ANNOUNCEMENTS, {"first": 3, "filter": mine}))["announcements"]
         assert page["totalCount"] == 4 and len(page["edges"]) == 3
         assert page["pageInfo"]["hasNextPage"] is True
         assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
-        rest = await api.query(LIST, {"first": 3, "after": page["pageInfo"]["endCursor"],
-                                      "filter": {"agencyId": agency.id}})
+        rest = await api.query(ANNOUNCEMENTS, {"first": 3, "after": page["pageInfo"]["endCursor"],
+                                               "filter": mine})
         tail = rest["announcements"]
         assert tail["totalCount"] == 4 and len(tail["edges"]) == 1
         assert tail["pageInfo"]["hasNextPage"] is False
         # More than 100 per page is refused.
-        response = await api.post(LIST, {"first": 101})
+        response = await api.post(ANNOUNCEMENTS, {"first": 101})
         assert response.json().get("errors"), response.text

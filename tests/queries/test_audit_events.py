@@ -19,51 +19,37 @@ from models.filing import Filing
 from models.site import Site
 from schema.core.ids import to_global_id
 from server.auth import mint_token
-from tests.support.fresh_agencies import (
-    ACKNOWLEDGE,
-    ADD_SITE,
+from tests.support.builders import (
     DAY,
-    DECIDE,
-    REGISTER,
-    SET_CALENDAR,
-    SUBMIT,
-    TERMINATE,
     Fresh,
     add_site,
     address,
-    counts,
     credit_code,
     items,
     make_agency,
     mutate,
+    nodes,
     pk,
     register,
     submit,
     terminate,
 )
-
-EVENTS = """
-query ($after: String, $filter: AuditEventFilter) {
-  auditEvents(first: 100, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id at actorRole actorId action objectType objectId before after } }
-  }
-}
-"""
+from tests.support.documents import (
+    ACKNOWLEDGE_SITE,
+    ADD_SITE,
+    AUDIT_EVENTS,
+    DECIDE_FILING,
+    REGISTER_AGENCY,
+    SET_WORKING_CALENDAR,
+    SUBMIT_FILING,
+    TERMINATE_AGENCY,
+)
+from tests.support.snapshot import snapshot, unchanged
 
 
 async def _events(api: Any, token: str | None, **filter: Any) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        data = (await api.query(EVENTS, {"after": after, "filter": filter or None},
-                                token))["auditEvents"]
-        nodes += [e["node"] for e in data["edges"]]
-        if not data["pageInfo"]["hasNextPage"]:
-            break
-        after = data["pageInfo"]["endCursor"]
-    assert len(nodes) == data["totalCount"] == len({n["id"] for n in nodes})
-    return nodes
+    """Every audit event `token` reads, all pages."""
+    return await nodes(api, AUDIT_EVENTS, token, filter=filter or None)
 
 
 def _token(api: Any, role: Role, subject: str, **kw: Any) -> str:
@@ -97,14 +83,14 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
         }, agency_token)
         site = added["site"]["id"]
         # submitFiling (AGENCY)
-        submitted = await mutate(api, SUBMIT, {"agencyId": agency.id, "kind": "INITIAL",
+        submitted = await mutate(api, SUBMIT_FILING, {"agencyId": agency.id, "kind": "INITIAL",
                                                "items": items([site])}, agency_token)
         filing = submitted["filing"]["id"]
         # decideFiling (CITY)
-        decided = await mutate(api, DECIDE, {"filingId": filing, "approve": True}, city)
+        decided = await mutate(api, DECIDE_FILING, {"filingId": filing, "approve": True}, city)
         assert decided["__typename"] == "DecideFilingSuccess", decided
         # terminateAgency (PROVINCE)
-        ended = await mutate(api, TERMINATE, {"agencyId": agency.id, "reason": "VOLUNTARY"},
+        ended = await mutate(api, TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "VOLUNTARY"},
                              province)
         assert ended["__typename"] == "TerminateAgencySuccess", ended
         events = await _events(api, province, agencyId=agency.id)
@@ -112,7 +98,7 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
         # acknowledgeSite (CITY where a provincial agency's site lies)
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
         (provincial_site,) = provincial.site_ids
-        assert (await mutate(api, ACKNOWLEDGE, {"siteId": provincial_site}, city))[
+        assert (await mutate(api, ACKNOWLEDGE_SITE, {"siteId": provincial_site}, city))[
             "__typename"] == "AcknowledgeSiteSuccess"
         ack = _one(await _events(api, province, agencyId=provincial.id), "acknowledgeSite")
 
@@ -180,7 +166,7 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
         fuzhou_agency = await make_agency(api, region="350100")
         xiamen_agency = await make_agency(api, region="350200")
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
-        entered = await mutate(api, SET_CALENDAR, {"year": 2099, "holidays": ["2099-01-01"],
+        entered = await mutate(api, SET_WORKING_CALENDAR, {"year": 2099, "holidays": ["2099-01-01"],
                                                    "makeupWorkingDays": []},
                                api.token(Role.PROVINCE))
         assert entered["__typename"] == "SetWorkingCalendarSuccess"
@@ -209,7 +195,7 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
         assert len(await _events(api, fuzhou, objectType="Agency")) <= len(city_view)
 
         # Agencies and the public read no trail at all (an empty list, not an error).
-        for token in (fuzhou_agency.token(api), provincial.token(api), None):
+        for token in (fuzhou_agency.token, provincial.token, None):
             assert await _events(api, token) == []
             assert await _events(api, token, agencyId=fuzhou_agency.id) == []
 
@@ -238,27 +224,27 @@ async def test_refused_mutations_leave_no_event(api_on) -> None:  # type: ignore
         pending = await make_agency(api, region="350100", active=False)
         xiamen = api.token(Role.CITY, region="350200")
         attempts = [
-            (REGISTER, {"name": "越权登记", "creditCode": credit_code("350100"),
-                        "kind": "EMPLOYER", "isCollege": False, "level": "CITY",
-                        "filingRegionCode": "350100"}, xiamen),
+            (REGISTER_AGENCY, {"name": "越权登记", "creditCode": credit_code("350100"),
+                               "kind": "EMPLOYER", "isCollege": False, "level": "CITY",
+                               "filingRegionCode": "350100"}, xiamen),
             (ADD_SITE, {"agencyId": agency.id, "name": "越权考点",
                         "address": address("350100"), "regionCode": "350100",
                         "tenure": "OWNED", "hasVideoSurveillance": True}, xiamen),
-            (SUBMIT, {"agencyId": agency.id, "kind": "INFO_CHANGE", "newName": "越权更名"},
-             api.token(Role.PROVINCE)),
-            (TERMINATE, {"agencyId": agency.id, "reason": "OTHER"}, xiamen),
-            (ACKNOWLEDGE, {"siteId": agency.site_ids[0]}, api.token(Role.CITY,
-                                                                    region="350100")),
-            (SET_CALENDAR, {"year": 2099, "holidays": [], "makeupWorkingDays": []}, xiamen),
+            (SUBMIT_FILING, {"agencyId": agency.id, "kind": "INFO_CHANGE",
+                             "newName": "越权更名"}, api.token(Role.PROVINCE)),
+            (TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "OTHER"}, xiamen),
+            (ACKNOWLEDGE_SITE, {"siteId": agency.site_ids[0]},
+             api.token(Role.CITY, region="350100")),
+            (SET_WORKING_CALENDAR, {"year": 2099, "holidays": [], "makeupWorkingDays": []},
+             xiamen),
         ]
         filed = await submit(api, pending, "INITIAL", items=items(pending.site_ids))
-        attempts.append((DECIDE, {"filingId": filed["filing"]["id"], "approve": True},
-                         pending.token(api)))
-        before = await counts()
-        for document, input, token in attempts:
-            result = await mutate(api, document, input, token)
-            assert result["__typename"] in ("RuleViolation", "NotFound"), (document, result)
-        assert await counts() == before
+        attempts.append((DECIDE_FILING, {"filingId": filed["filing"]["id"], "approve": True},
+                         pending.token))
+        async with unchanged(agency, pending):
+            for document, input, token in attempts:
+                result = await mutate(api, document, input, token)
+                assert result["__typename"] in ("RuleViolation", "NotFound"), (document, result)
 
 
 class _Boom(Exception):
@@ -273,7 +259,7 @@ async def _setup_register(api: Any) -> tuple[Callable[[], Any], Callable[[], Any
     code = credit_code("350100")
 
     async def run() -> Any:
-        return await api.post(REGISTER, {"input": {
+        return await api.post(REGISTER_AGENCY, {"input": {
             "name": "事务测试机构", "creditCode": code, "kind": "EMPLOYER", "isCollege": False,
             "level": "CITY", "filingRegionCode": "350100", "contactName": "事务联系人",
             "contactPhone": "0591-12345678"}}, api.token(Role.PROVINCE))
@@ -291,7 +277,7 @@ async def _setup_add_site(api: Any) -> tuple[Callable[[], Any], Callable[[], Any
         return await api.post(ADD_SITE, {"input": {
             "agencyId": agency.id, "name": "事务考点", "address": address("350100"),
             "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True}},
-            agency.token(api))
+            agency.token)
 
     async def state() -> Any:
         return await Site.filter(agency_id=agency.pk).count()
@@ -303,9 +289,9 @@ async def _setup_submit(api: Any) -> tuple[Callable[[], Any], Callable[[], Any]]
     agency = await make_agency(api, active=False)
 
     async def run() -> Any:
-        return await api.post(SUBMIT, {"input": {"agencyId": agency.id, "kind": "INITIAL",
+        return await api.post(SUBMIT_FILING, {"input": {"agencyId": agency.id, "kind": "INITIAL",
                                                  "items": items(agency.site_ids)}},
-                              agency.token(api))
+                              agency.token)
 
     async def state() -> Any:
         return await Filing.filter(agency_id=agency.pk).count()
@@ -318,7 +304,7 @@ async def _setup_decide(api: Any) -> tuple[Callable[[], Any], Callable[[], Any]]
     filed = await submit(api, agency, "INITIAL", items=items(agency.site_ids))
 
     async def run() -> Any:
-        return await api.post(DECIDE, {"input": {"filingId": filed["filing"]["id"],
+        return await api.post(DECIDE_FILING, {"input": {"filingId": filed["filing"]["id"],
                                                  "approve": True}}, api.token(Role.PROVINCE))
 
     async def state() -> Any:
@@ -334,7 +320,7 @@ async def _setup_terminate(api: Any) -> tuple[Callable[[], Any], Callable[[], An
     await submit(api, agency, "INFO_CHANGE", newName="事务更名")
 
     async def run() -> Any:
-        return await api.post(TERMINATE, {"input": {"agencyId": agency.id,
+        return await api.post(TERMINATE_AGENCY, {"input": {"agencyId": agency.id,
                                                     "reason": "VOLUNTARY"}},
                               api.token(Role.PROVINCE))
 
@@ -350,7 +336,7 @@ async def _setup_acknowledge(api: Any) -> tuple[Callable[[], Any], Callable[[], 
     agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
 
     async def run() -> Any:
-        return await api.post(ACKNOWLEDGE, {"input": {"siteId": agency.site_ids[0]}},
+        return await api.post(ACKNOWLEDGE_SITE, {"input": {"siteId": agency.site_ids[0]}},
                               api.token(Role.CITY, region="350100"))
 
     async def state() -> Any:
@@ -367,7 +353,7 @@ async def test_no_change_without_its_audit_event(api_on, monkeypatch, setup) -> 
     is rolled back and the client gets a masked error."""
     async with api_on(DAY) as api:
         run, state = await setup(api)
-        before_state, before = await state(), await counts()
+        before_state, before = await state(), await snapshot()
         with monkeypatch.context() as patch:
             patch.setattr(AuditEvent, "create", _boom)
             response = await run()
@@ -375,7 +361,7 @@ async def test_no_change_without_its_audit_event(api_on, monkeypatch, setup) -> 
         assert body.get("errors"), body
         assert "audit trail" not in response.text  # masked
         assert await state() == before_state
-        assert await counts() == before
+        assert await snapshot() == before
         # With the trail back, the same request goes through (the setup was sound).
         retried = (await run()).json()
         assert not retried.get("errors"), retried

@@ -16,16 +16,18 @@ from typing import Any
 import pytest
 
 from models.enums import Role
-from tests.support.fresh_agencies import DAY, Fresh, make_agency
-from tests.support.supervision_calls import (
+from tests.support.builders import (
+    DAY,
+    Fresh,
     accept,
+    agency_view,
     city,
     issued,
+    make_agency,
     recorded,
     renew,
     renewable_from,
     renewed_agency,
-    standing,
 )
 
 LATER = DAY + timedelta(days=40)  # inside the second period of the renewed agencies
@@ -40,7 +42,7 @@ def _incentive_articles(view: dict[str, Any]) -> list[str] | None:
 
 async def _mode_and_incentives(api: Any, agency: Fresh,
                                token: str | None = None) -> tuple[str | None, list[str] | None]:
-    view = await standing(api, agency, token)
+    view = await agency_view(api, agency, token)
     return view["supervisionMode"], _incentive_articles(view)
 
 
@@ -50,7 +52,7 @@ async def test_a_clean_first_period(api_on) -> None:  # type: ignore[no-untyped-
             agency = await make_agency(api, kind=kind, is_college=college)
             assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", ARTICLES)
             assert all(len(i) > len("Art. 25(1): ")
-                       for i in (await standing(api, agency))["incentives"])
+                       for i in (await agency_view(api, agency))["incentives"])
 
 
 @pytest.mark.parametrize(("article", "clause"), [(21, 1), (22, 2), (23, 3)])
@@ -67,7 +69,7 @@ async def test_an_accepted_rectification_still_counts(api_on) -> None:  # type: 
         agency = await make_agency(api)
         notice = (await issued(api, agency, 22, 4))["sanction"]
         assert (await accept(api, notice["id"]))["__typename"] == "AcceptRectificationSuccess"
-        assert (await standing(api, agency))["status"] == "ACTIVE"
+        assert (await agency_view(api, agency))["status"] == "ACTIVE"
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", [])
 
 
@@ -92,7 +94,7 @@ async def test_the_second_period_of_a_clean_agency(api_on, kind: str, college: b
                                                    mode: str) -> None:
     agency = await renewed_agency(api_on, kind=kind, is_college=college)
     async with api_on(LATER) as api:
-        view = await standing(api, agency)
+        view = await agency_view(api, agency)
         assert view["validUntil"] == "2029-04-09" and view["status"] == "ACTIVE"
         assert await _mode_and_incentives(api, agency) == (mode, ARTICLES)
 
@@ -136,15 +138,15 @@ async def test_shown_only_to_the_agency_its_cities_and_the_province(api_on) -> N
         agency = await make_agency(api, region="350100", kind="SOCIAL_ORG",
                                    site_regions=("350100", "350200"))
         other = await make_agency(api, region="350100")
-        allowed = {"itself": agency.token(api), "filing city": city(api, "350100"),
+        allowed = {"itself": agency.token, "filing city": city(api, "350100"),
                    "city it operates in": city(api, "350200"),
                    "province": api.token(Role.PROVINCE)}
         for who, token in allowed.items():
             assert await _mode_and_incentives(api, agency, token) == \
                 ("EVERY_EXAM", ARTICLES), who
         refused = {"public": "", "another city": city(api, "350300"),
-                   "another agency": other.token(api)}
+                   "another agency": other.token}
         for who, token in refused.items():
-            view = await standing(api, agency, token)
+            view = await agency_view(api, agency, token)
             assert view["status"] == "ACTIVE", who  # the agency itself is public
             assert (view["supervisionMode"], view["incentives"]) == (None, None), who

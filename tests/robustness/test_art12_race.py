@@ -22,18 +22,18 @@ from models.claim import ItemClaim
 from models.enums import Role
 from models.filing import Filing
 from tests.support.builders import (
-    DECIDE_FILING,
     OCCUPATIONS,
     agency_view,
     item,
-    new_agency,
+    make_agency,
     pk,
     public_venue,
     submitted,
 )
+from tests.support.documents import DECIDE_FILING
 
 if TYPE_CHECKING:
-    from tests.conftest import Api
+    from tests.support.http_api import Api
 
 ROUNDS = 10
 RACED = "went into force for another agency meanwhile"  # the IntegrityError branch's message
@@ -62,7 +62,8 @@ async def _approve_both(api: Api, filings: list[str]) -> list[dict[str, Any]]:
 async def _one_round(api: Api) -> bool:
     """One race; returns whether the loser was refused by the database's unique index."""
     venue = await public_venue(api)
-    agencies = [await new_agency(api, sites=0), await new_agency(api, sites=0)]
+    agencies = [await make_agency(api, active=False, sites=0),
+                await make_agency(api, active=False, sites=0)]
     filings = [await submitted(api, agencies[0], "INITIAL", [item(venue, "电工", "LEVEL_4")]),
                await submitted(api, agencies[1], "INITIAL", [item(venue, "电工", "LEVEL_3")])]
 

@@ -28,22 +28,19 @@ import httpx
 import pytest
 
 from models.enums import Role
+from tests.support.builders import DAY, items, make_agency, outcome, pk, register, submit
 from tests.support.concurrency_invariants import all_invariants, plain_dsn
 from tests.support.concurrency_server import HttpApi, serving
-from tests.support.fresh_agencies import (
-    DAY,
-    DECIDE,
-    IMPORT,
-    SUBMIT,
-    TERMINATE,
-    items,
-    make_agency,
-    outcome,
-    pk,
-    register,
-    submit,
+from tests.support.documents import (
+    APPROVE_UPGRADE,
+    DECIDE_FILING,
+    IMPORT_FILING,
+    ISSUE_SANCTION,
+    RECOMMEND_UPGRADE,
+    RECORD_INSPECTION,
+    SUBMIT_FILING,
+    TERMINATE_AGENCY,
 )
-from tests.support.supervision_calls import APPROVE_UPGRADE, ISSUE, RECOMMEND_UPGRADE, RECORD
 
 pytestmark = pytest.mark.long
 
@@ -116,12 +113,12 @@ async def _art12(api: Any, load: Load) -> Callable[[], Awaitable[None]]:
     for c in claimants:
         answer = await submit(api, c, "INITIAL", items=items([venue]))
         assert answer["__typename"] == "SubmitFilingSuccess", answer
-        load.add("approve", DECIDE, {"filingId": answer["filing"]["id"], "approve": True},
+        load.add("approve", DECIDE_FILING, {"filingId": answer["filing"]["id"], "approve": True},
                  api.token(Role.PROVINCE))
     for _ in range(3):
         importer = await register(api)
         claimants.append(importer)
-        load.add("import", IMPORT, {"agencyId": importer.id, "validFrom": "2025-06-02",
+        load.add("import", IMPORT_FILING, {"agencyId": importer.id, "validFrom": "2025-06-02",
                                     "items": items([venue], WELDER)}, api.token(Role.PROVINCE))
     load.agencies += [owner.pk, *(c.pk for c in claimants)]
 
@@ -139,11 +136,11 @@ async def _open_filings(api: Any, load: Load) -> Callable[[], Awaitable[None]]:
     agency = await make_agency(api)
     load.agencies.append(agency.pk)
     for n in range(5):
-        load.add("info", SUBMIT, {"agencyId": agency.id, "kind": "INFO_CHANGE",
-                                  "newName": f"{NEW_NAME}{n}"}, agency.token(api))
+        load.add("info", SUBMIT_FILING, {"agencyId": agency.id, "kind": "INFO_CHANGE",
+                                  "newName": f"{NEW_NAME}{n}"}, agency.token)
     for _ in range(3):
-        load.add("termination", SUBMIT, {"agencyId": agency.id, "kind": "TERMINATION"},
-                 agency.token(api))
+        load.add("termination", SUBMIT_FILING, {"agencyId": agency.id, "kind": "TERMINATION"},
+                 agency.token)
 
     async def check() -> None:
         assert load.outcomes("info") == {"ok": 1, "RuleViolation:OPEN_FILING": 4}, \
@@ -158,7 +155,7 @@ async def _ladder(api: Any, load: Load) -> Callable[[], Awaitable[None]]:
     agency = await make_agency(api)
     load.agencies.append(agency.pk)
     for clause in range(1, 7):
-        load.add("ladder", ISSUE, {"agencyId": agency.id, "article": 21, "clause": clause,
+        load.add("ladder", ISSUE_SANCTION, {"agencyId": agency.id, "article": 21, "clause": clause,
                                    "facts": "同时提出的约谈"}, api.token(Role.PROVINCE))
 
     async def check() -> None:
@@ -184,20 +181,20 @@ async def _fields(api: Any, load: Load, n: int) -> Callable[[], Awaitable[None]]
     assert info["__typename"] == "SubmitFilingSuccess", info
     province, city = api.token(Role.PROVINCE), api.token(Role.CITY, region="350200")
     tag = f"fields{n}"
-    load.add(f"{tag}:info", DECIDE, {"filingId": info["filing"]["id"], "approve": True},
+    load.add(f"{tag}:info", DECIDE_FILING, {"filingId": info["filing"]["id"], "approve": True},
              province)
-    load.add(f"{tag}:rectify", ISSUE, {"agencyId": agency.id, "article": 22, "clause": 2,
+    load.add(f"{tag}:rectify", ISSUE_SANCTION, {"agencyId": agency.id, "article": 22, "clause": 2,
                                       "facts": "同时发出的整改通知"}, province)
-    load.add(f"{tag}:terminate", TERMINATE, {"agencyId": agency.id, "reason": "VOLUNTARY"},
+    load.add(f"{tag}:terminate", TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "VOLUNTARY"},
              province)
     load.add(f"{tag}:recommend", RECOMMEND_UPGRADE, {"agencyId": agency.id, "basis": [1]},
              city)
     load.add(f"{tag}:upgrade", APPROVE_UPGRADE, {"agencyId": agency.id}, province)
-    load.add(f"{tag}:inspect", RECORD, {"agencyId": agency.id, "kind": "EXTERNAL",
+    load.add(f"{tag}:inspect", RECORD_INSPECTION, {"agencyId": agency.id, "kind": "EXTERNAL",
                                        "mode": "EVERY_EXAM", "date": DAY.isoformat(),
                                        "result": "UNQUALIFIED"}, province)
-    load.add(f"{tag}:apply", SUBMIT, {"agencyId": agency.id, "kind": "TERMINATION"},
-             agency.token(api))
+    load.add(f"{tag}:apply", SUBMIT_FILING, {"agencyId": agency.id, "kind": "TERMINATION"},
+             agency.token)
 
     async def check() -> None:
         ok = {op: load.succeeded(f"{tag}:{op}") for op in

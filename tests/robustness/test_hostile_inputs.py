@@ -35,7 +35,7 @@ from tortoise import connections
 from schema.core.ids import MAX_PK, from_global_id, to_global_id
 from server.clock import today
 from server.settings import Settings
-from tests.support.fresh_agencies import Fresh, credit_code, make_agency
+from tests.support.builders import Fresh, credit_code, make_agency
 from tests.support.fuzz_support import (
     ErrorLog,
     Outcome,
@@ -271,7 +271,7 @@ async def _submitted(h: Hostile) -> str:
         org = await make_agency(h.api, active=False)
         data = await h.api.query(SUBMIT, {"input": {
             "agencyId": org.id, "kind": "INITIAL", "items": [_item(org.site_ids[0])]}},
-            org.token(h.api))
+            org.token)
         result = data["submitFiling"]
         assert result["__typename"] == "SubmitFilingSuccess", result
         return str(result["filing"]["id"])
@@ -298,20 +298,20 @@ async def base_register(h: Hostile) -> tuple[str | None, dict[str, Any]]:
 
 async def base_add_site(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _pending(h)
-    return org.token(h.api), {
+    return org.token, {
         "agencyId": org.id, "name": "测试考点", "address": f"福建省测试路{secrets.token_hex(6)}号",
         "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True}
 
 
 async def base_submit_initial(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _pending(h)
-    return org.token(h.api), {"agencyId": org.id, "kind": "INITIAL",
+    return org.token, {"agencyId": org.id, "kind": "INITIAL",
                               "items": [_item(org.site_ids[0])], "reason": "首次备案"}
 
 
 async def base_submit_info_change(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _active(h)
-    return org.token(h.api), {"agencyId": org.id, "kind": "INFO_CHANGE",
+    return org.token, {"agencyId": org.id, "kind": "INFO_CHANGE",
                               "newName": f"更名后的机构{secrets.token_hex(3)}",
                               "newLegalRepresentative": "张三", "reason": "更名"}
 

@@ -33,22 +33,18 @@ import httpx
 import pytest
 
 from models.enums import Role
+from tests.support.builders import DAY, Fresh, address, credit_code, make_agency, pk
 from tests.support.concurrency_invariants import all_invariants, plain_dsn
 from tests.support.concurrency_pg import PrivatePostgres, prepare, unavailable
 from tests.support.concurrency_server import HttpApi, serving
-from tests.support.fresh_agencies import (
+from tests.support.documents import (
     ADD_SITE,
-    DAY,
-    DECIDE,
-    REGISTER,
-    SUBMIT,
-    Fresh,
-    address,
-    credit_code,
-    make_agency,
-    pk,
+    DECIDE_FILING,
+    ISSUE_SANCTION,
+    RECORD_INSPECTION,
+    REGISTER_AGENCY,
+    SUBMIT_FILING,
 )
-from tests.support.supervision_calls import ISSUE, RECORD
 
 pytestmark = pytest.mark.long
 
@@ -135,7 +131,7 @@ class Load:
             step = (n + i) % 5
             if step == 0:
                 code = credit_code()
-                await self.attempt("registerAgency", REGISTER, {
+                await self.attempt("registerAgency", REGISTER_AGENCY, {
                     "name": f"重启测试机构{code[-6:]}", "creditCode": code, "kind": "EMPLOYER",
                     "isCollege": False, "level": "CITY", "filingRegionCode": "350100",
                 }, province, "agency")
@@ -143,25 +139,25 @@ class Load:
                 await self.attempt("addSite", ADD_SITE, {
                     "agencyId": agency.id, "name": f"考点{i}", "address": address("350100"),
                     "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True,
-                }, agency.token(self.api), "site")
+                }, agency.token, "site")
             elif step == 2:
-                await self.attempt("recordInspection", RECORD, {
+                await self.attempt("recordInspection", RECORD_INSPECTION, {
                     "agencyId": agency.id, "kind": "EXTERNAL", "mode": "EVERY_EXAM",
                     "date": DAY.isoformat(), "result": "QUALIFIED" if i % 3 else "UNQUALIFIED",
                 }, province, "inspection")
             elif step == 3:
-                await self.attempt("issueSanction", ISSUE, {
+                await self.attempt("issueSanction", ISSUE_SANCTION, {
                     "agencyId": agency.id, "article": 21, "clause": 1 + i % 9,
                     "facts": "重启期间的约谈"}, province, "sanction")
             else:
                 async def approve(payload: dict[str, Any]) -> None:
-                    await self.attempt("decideFiling", DECIDE, {
+                    await self.attempt("decideFiling", DECIDE_FILING, {
                         "filingId": payload["filing"]["id"], "approve": True}, province,
                         "filing")
 
-                await self.attempt("submitFiling", SUBMIT, {
+                await self.attempt("submitFiling", SUBMIT_FILING, {
                     "agencyId": agency.id, "kind": "INFO_CHANGE",
-                    "newName": f"重启后更名{n}-{i}"}, agency.token(self.api), "filing",
+                    "newName": f"重启后更名{n}-{i}"}, agency.token, "filing",
                     then=approve)
 
     async def reader(self, n: int, running: asyncio.Event) -> None:

@@ -1,99 +1,84 @@
-"""Builders for the filing-lifecycle tests.
+"""Records made for one test, through the API as the real actors make them.
 
-Every record is made through the API exactly as the SPA and the officials would make it
-(registerAgency, addSite, importFiling, submitFiling, decideFiling), with fresh credit codes and
-addresses, so each test owns its agencies and the tests run in any order, next to the demo data.
+The PROVINCE registers an agency (registerAgency), the AGENCY adds its venues (addSite), the
+PROVINCE imports its approved filing (importFiling) to make it ACTIVE; the agency applies
+(submitFiling), its authority decides (decideFiling), sanctions (issueSanction ...), inspects
+(recordInspection) and draws (drawInspections). Credit codes and addresses are random, so tests
+never collide with the demo data, with each other or with other modules, and run in any order.
 
-`world()` takes the picture a refused mutation must leave unchanged.
+Each call has two forms: `submit`, `decide`, `issue`, `record`, `register_inspector` ... return
+the typed result as it came (to assert a refusal); `submitted`, `approved`, `issued`, `recorded`,
+`inspector` ... assert that it succeeded. A `token` argument names another actor than the one
+who normally acts; "" is the PUBLIC.
+
+`DAY` is the fixed "today" most tests run on (`api_on(DAY)`): a plain Tuesday whose five
+working days (Art. 15) are 2026-03-10..2026-03-16 (checked against chinese_calendar).
+What a refused write must leave as it was is tests/support/snapshot.py's business.
 """
 
 from __future__ import annotations
 
 import calendar
 import secrets
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from models.agency import Agency as AgencyRow
-from models.announcement import Announcement
 from models.audit import AuditEvent
 from models.claim import ItemClaim
 from models.credit_code import ALPHABET, with_check_character
 from models.enums import Role
-from models.filing import Filing, FilingItem
-from models.site import Site
-from schema.core.ids import from_global_id
+from schema.core.ids import from_global_id, to_global_id
 from server.clock import today as registry_today
+from tests.support.documents import (
+    ACCEPT_RECTIFICATION,
+    ACKNOWLEDGE_SITE,
+    ADD_SITE,
+    AGENCY,
+    APPROVE_UPGRADE,
+    CONFIRM_SANCTION,
+    DECIDE_FILING,
+    DRAW_INSPECTIONS,
+    IMPORT_FILING,
+    ISSUE_SANCTION,
+    RECOMMEND_NATIONAL,
+    RECOMMEND_UPGRADE,
+    RECORD_INSPECTION,
+    REGISTER_AGENCY,
+    REGISTER_INSPECTOR,
+    SUBMIT_FILING,
+    TERMINATE_AGENCY,
+)
 
 if TYPE_CHECKING:
-    from tests.conftest import Api
+    from tests.support.http_api import Api
 
 PROVINCE_CODE = "350000"
+DAY = date(2026, 3, 10)
+DAY_PERIOD = ("2026-03-10", "2026-03-16")  # Tue..Fri, then Mon: 5 working days
+VALID_FROM = date(2025, 1, 6)  # imported filings: in force on DAY and today, > 1 year old
 
-# 2022 national classification (DESIGN §4).
+# 2022 national classification (DESIGN §4): name -> code.
 OCCUPATIONS = {
     "电工": "6-31-01-03", "焊工": "6-18-02-04", "车工": "6-18-01-01", "保育师": "4-10-01-03",
     "养老护理员": "4-10-01-05", "茶艺师": "4-03-02-07", "美发师": "4-10-03-02",
 }
+DIANGONG = (OCCUPATIONS["电工"], "电工")
+HANGONG = (OCCUPATIONS["焊工"], "焊工")
 
-FAILURES = """
-    ... on RuleViolation { code article clause message }
-    ... on InvalidInput { field message }
-    ... on NotFound { message }
-"""
 
-FILING_FIELDS = """
-    id kind status validFrom validUntil reason newName newLegalRepresentative
-    submittedAt decidedAt authority { code } agency { id }
-    items { occupationCode occupationName level site { id } }
-"""
-
-REGISTER_AGENCY = """
-mutation ($input: RegisterAgencyInput!) {
-  registerAgency(input: $input) {
-    __typename ... on RegisterAgencySuccess { agency { id } } %s
-  }
-}""" % FAILURES
-
-ADD_SITE = """
-mutation ($input: AddSiteInput!) {
-  addSite(input: $input) { __typename ... on AddSiteSuccess { site { id } } %s }
-}""" % FAILURES
-
-SUBMIT_FILING = """
-mutation ($input: SubmitFilingInput!) {
-  submitFiling(input: $input) { __typename ... on SubmitFilingSuccess { filing { %s } } %s }
-}""" % (FILING_FIELDS, FAILURES)
-
-DECIDE_FILING = """
-mutation ($input: DecideFilingInput!) {
-  decideFiling(input: $input) { __typename ... on DecideFilingSuccess { filing { %s } } %s }
-}""" % (FILING_FIELDS, FAILURES)
-
-IMPORT_FILING = """
-mutation ($input: ImportFilingInput!) {
-  importFiling(input: $input) { __typename ... on ImportFilingSuccess { filing { %s } } %s }
-}""" % (FILING_FIELDS, FAILURES)
-
-ISSUE_SANCTION = """
-mutation ($input: IssueSanctionInput!) {
-  issueSanction(input: $input) {
-    __typename ... on IssueSanctionSuccess { sanction { id grade decidedAt } } %s
-  }
-}""" % FAILURES
-
-AGENCY = """
-query ($id: ID!) {
-  agency(id: $id) { id name legalRepresentative status validUntil bannedUntil }
-}"""
+# ============================================================================================
+# Plain values
 
 
 def today() -> date:
     """The registry's calendar day (Asia/Shanghai), as the `api` fixture's app sees it."""
     return registry_today()
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
 
 
 def years_later(day: date, years: int) -> date:
@@ -105,164 +90,361 @@ def years_later(day: date, years: int) -> date:
 
 
 def pk(global_id: str) -> int:
-    decoded = from_global_id(global_id)
-    assert decoded is not None, global_id
-    return decoded[1]
+    parsed = from_global_id(global_id)
+    assert parsed is not None, global_id
+    return parsed[1]
 
 
-def new_credit_code(region: str = "350100") -> str:
-    """A valid 统一社会信用代码 no other test (or the demo) uses."""
-    organisation = "".join(secrets.choice(ALPHABET) for _ in range(9))
-    return with_check_character(f"91{region}{organisation}")
+def gid(type_name: str, key: int) -> str:
+    return to_global_id(type_name, key)
 
 
-@dataclass
-class Org:
-    """An agency made by a test."""
+def credit_code(region: str = "350100") -> str:
+    """A valid, random 统一社会信用代码 (GB 32100-2015) with the region's admin code."""
+    tail = "".join(secrets.choice(ALPHABET) for _ in range(9))
+    return with_check_character(f"91{region}{tail}")
 
-    id: str  # GraphQL ID
-    pk: int
-    credit_code: str
-    region: str  # where it is filed: 350000 for a provincial agency, else its city
-    token: str  # AGENCY token for it
-    sites: list[str] = field(default_factory=list)  # GraphQL ids of the venues it registered
+
+def address(region: str) -> str:
+    return f"福建省测试区{region}路{secrets.token_hex(6)}号"
 
 
 def item(site: str, occupation: str = "电工", level: str = "LEVEL_4") -> dict[str, str]:
+    """A filing item: `occupation` by name (OCCUPATIONS) at `site`."""
     return {"occupationCode": OCCUPATIONS[occupation], "occupationName": occupation,
             "level": level, "siteId": site}
 
 
-async def register(api: Api, *, region: str = "350100", level: str = "CITY",
-                   kind: str = "EMPLOYER", college: bool = False) -> Org:
-    """A PENDING agency, registered by the province."""
+def items(site_ids: list[str], occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
+          level: str = "LEVEL_4") -> list[dict[str, str]]:
+    """Every (code, name) of `occupations` at every site."""
+    return [{"occupationCode": code, "occupationName": name, "level": level, "siteId": s}
+            for s in site_ids for code, name in occupations]
+
+
+def outcome(result: dict[str, Any]) -> str:
+    """'ok' for an XSuccess payload, else the typed failure's name."""
+    name = str(result["__typename"])
+    return "ok" if name.endswith("Success") else name
+
+
+def province(api: Api) -> str:
+    return api.token(Role.PROVINCE)
+
+
+def city(api: Api, region: str) -> str:
+    return api.token(Role.CITY, region=region)
+
+
+def _as(default: str | None, token: str | None) -> str | None:
+    """`token` when given ("" is the PUBLIC), else the actor who normally acts."""
+    return default if token is None else token or None
+
+
+async def mutate(api: Api, document: str, input: dict[str, Any],
+                 token: str | None) -> dict[str, Any]:
+    """The typed result of a mutation document of tests/support/documents.py."""
+    data = await api.query(document, {"input": input}, token)
+    (payload,) = data.values()
+    return dict(payload)
+
+
+# ============================================================================================
+# Agencies and venues
+
+
+@dataclass
+class Fresh:
+    """An agency made by a test."""
+
+    id: str  # GraphQL ID
+    credit_code: str
+    level: str
+    filing_region: str  # 350000 for a provincial agency, else its city
+    name: str
+    token: str  # an AGENCY token for it
+    site_ids: list[str] = field(default_factory=list)  # the venues it registered
+    filing_id: str | None = None  # the filing the province imported
+
+    @property
+    def pk(self) -> int:
+        return pk(self.id)
+
+
+async def register(api: Api, *, level: str = "CITY", region: str = "350100",
+                   kind: str = "EMPLOYER", is_college: bool = False, name: str | None = None,
+                   token: str | None = None) -> Fresh:
+    """A PENDING agency, registered by the province (or `token`)."""
     filing_region = PROVINCE_CODE if level == "PROVINCIAL" else region
-    code = new_credit_code(region if level == "CITY" else "350100")
-    result = (await api.query(REGISTER_AGENCY, {"input": {
-        "name": f"测试评价机构{code[-6:]}", "creditCode": code, "kind": kind,
-        "isCollege": college, "level": level, "filingRegionCode": filing_region,
-        "contactName": "王老师", "contactPhone": "0591-87000000",
-    }}, api.token(Role.PROVINCE)))["registerAgency"]
+    code = credit_code(filing_region)
+    name = name or f"测试评价机构{code[-6:]}"
+    result = await mutate(api, REGISTER_AGENCY, {
+        "name": name, "creditCode": code, "kind": kind, "isCollege": is_college,
+        "level": level, "filingRegionCode": filing_region,
+        "contactName": "测试联系人", "contactPhone": "0591-88886666",
+    }, token or province(api))
     assert result["__typename"] == "RegisterAgencySuccess", result
-    agency_id = result["agency"]["id"]
-    return Org(id=agency_id, pk=pk(agency_id), credit_code=code, region=filing_region,
-               token=api.token(Role.AGENCY, agency=code))
+    return Fresh(id=result["agency"]["id"], credit_code=code, level=level,
+                 filing_region=filing_region, name=name,
+                 token=api.token(Role.AGENCY, agency=code))
 
 
-async def add_site(api: Api, org: Org, *, region: str | None = None,
+async def add_site(api: Api, agency: Fresh, region: str | None = None, *,
                    tenure: str = "OWNED") -> str:
-    """A new venue registered by the agency itself; returns its GraphQL id."""
-    tag = uuid.uuid4().hex[:12]
-    region = region or (org.region if org.region != PROVINCE_CODE else "350100")
-    result = (await api.query(ADD_SITE, {"input": {
-        "agencyId": org.id, "name": f"测试考点{tag}", "address": f"福建省实训路{tag}号",
-        "regionCode": region, "tenure": tenure, "hasVideoSurveillance": True,
-    }}, org.token))["addSite"]
+    """A new venue the agency registers itself (in its filing city, or 福州 for a provincial
+    agency, unless `region` says otherwise); its GraphQL id."""
+    region = region or (agency.filing_region if agency.level == "CITY" else "350100")
+    result = await mutate(api, ADD_SITE, {
+        "agencyId": agency.id, "name": f"测试考点{secrets.token_hex(3)}",
+        "address": address(region), "regionCode": region, "tenure": tenure,
+        "hasVideoSurveillance": True,
+    }, agency.token)
     assert result["__typename"] == "AddSiteSuccess", result
-    site_id: str = result["site"]["id"]
-    org.sites.append(site_id)
+    site_id = str(result["site"]["id"])
+    agency.site_ids.append(site_id)
     return site_id
 
 
-async def new_agency(api: Api, *, sites: int = 1, site_region: str | None = None,
-                     tenure: str = "OWNED", **register_kw: Any) -> Org:
-    """A PENDING agency with `sites` venues of its own."""
-    org = await register(api, **register_kw)
-    for _ in range(sites):
-        await add_site(api, org, region=site_region, tenure=tenure)
-    return org
-
-
-async def import_filing(api: Api, org: Org, valid_from: date, items: list[dict[str, str]],
-                        token: str | None = None) -> dict[str, Any]:
-    """importFiling as the province (or `token`); the typed result."""
-    data = await api.query(IMPORT_FILING, {"input": {
-        "agencyId": org.id, "validFrom": valid_from.isoformat(), "items": items,
-    }}, token if token is not None else api.token(Role.PROVINCE))
-    result: dict[str, Any] = data["importFiling"]
-    return result
+async def acknowledge(api: Api, site_id: str, token: str | None) -> dict[str, Any]:
+    """acknowledgeSite by `token` (the city the site lies in acknowledges)."""
+    return await mutate(api, ACKNOWLEDGE_SITE, {"siteId": site_id}, token)
 
 
 Scope = Callable[[list[str]], list[dict[str, str]]]
 
 
-def everywhere(sites: list[str]) -> list[dict[str, str]]:
-    return [item(s) for s in sites]
-
-
-async def filed_agency(api: Api, valid_from: date, *, sites: int = 1,
-                       scope: Scope = everywhere, **agency_kw: Any) -> Org:
-    """An agency whose filing the province imported with this `validFrom` (its first
-    approval); `scope(its sites)` lists the items, by default 电工 LEVEL_4 at each site."""
-    org = await new_agency(api, sites=sites, **agency_kw)
-    result = await import_filing(api, org, valid_from, scope(org.sites))
-    assert result["__typename"] == "ImportFilingSuccess", result
-    return org
+async def make_agency(api: Api, *, level: str = "CITY", region: str = "350100",
+                      sites: int = 1, site_regions: tuple[str, ...] | None = None,
+                      active: bool = True, kind: str = "EMPLOYER", is_college: bool = False,
+                      tenure: str = "OWNED", valid_from: date = VALID_FROM,
+                      occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
+                      scope: Scope | None = None) -> Fresh:
+    """Registered by the province; its venues added by the agency (one per `site_regions`, or
+    `sites` in its default region); for `active`, a filing the province imports with
+    `valid_from` (its first approval), covering `occupations` at every venue, or the items
+    `scope(its venues)` lists."""
+    agency = await register(api, level=level, region=region, kind=kind, is_college=is_college)
+    for r in site_regions if site_regions is not None else (None,) * sites:
+        await add_site(api, agency, r, tenure=tenure)
+    if active:
+        await imported(api, agency, valid_from=valid_from,
+                       items=scope(agency.site_ids) if scope else items(agency.site_ids,
+                                                                         occupations))
+    return agency
 
 
 async def public_venue(api: Api) -> str:
     """A venue every agency can see: on the approved filing (茶艺师 only) of the agency that
     registered it, so other agencies may put it on their filings for other occupations."""
-    owner = await filed_agency(api, today() - timedelta(days=100),
-                               scope=lambda s: [item(s[0], "茶艺师")])
-    return owner.sites[0]
+    owner = await make_agency(api, valid_from=today() - days(100),
+                              scope=lambda s: [item(s[0], "茶艺师")])
+    return owner.site_ids[0]
 
 
-async def submit(api: Api, org: Org, kind: str, items: list[dict[str, str]] | None = None,
+# ============================================================================================
+# Filings
+
+
+async def import_filing(api: Api, agency: Fresh, valid_from: date, items: list[dict[str, str]],
+                        token: str | None = None) -> dict[str, Any]:
+    """importFiling, by the province unless `token` says otherwise."""
+    return await mutate(api, IMPORT_FILING, {
+        "agencyId": agency.id, "validFrom": valid_from.isoformat(), "items": items,
+    }, _as(province(api), token))
+
+
+async def imported(api: Api, agency: Fresh, *, valid_from: date = VALID_FROM,
+                   items: list[dict[str, str]]) -> str:
+    """The id of a filing the province imported successfully (also `agency.filing_id`)."""
+    result = await import_filing(api, agency, valid_from, items)
+    assert result["__typename"] == "ImportFilingSuccess", result
+    agency.filing_id = str(result["filing"]["id"])
+    return agency.filing_id
+
+
+async def submit(api: Api, agency: Fresh, kind: str, items: list[dict[str, str]] | None = None,
                  token: str | None = None, **extra: Any) -> dict[str, Any]:
-    """submitFiling for `org`, by the agency itself unless `token` says otherwise
-    (pass "" for PUBLIC)."""
-    payload: dict[str, Any] = {"agencyId": org.id, "kind": kind, **extra}
+    """submitFiling, by the agency itself unless `token` says otherwise."""
+    payload: dict[str, Any] = {"agencyId": agency.id, "kind": kind, **extra}
     if items is not None:
         payload["items"] = items
-    data = await api.query(SUBMIT_FILING, {"input": payload},
-                           org.token if token is None else token or None)
-    result: dict[str, Any] = data["submitFiling"]
-    return result
+    return await mutate(api, SUBMIT_FILING, payload, _as(agency.token, token))
 
 
-async def submitted(api: Api, org: Org, kind: str, items: list[dict[str, str]] | None = None,
-                    **extra: Any) -> str:
-    """The GraphQL id of a filing the agency submitted successfully."""
-    result = await submit(api, org, kind, items, **extra)
+async def submitted(api: Api, agency: Fresh, kind: str,
+                    items: list[dict[str, str]] | None = None, **extra: Any) -> str:
+    """The id of a filing the agency submitted successfully."""
+    result = await submit(api, agency, kind, items, **extra)
     assert result["__typename"] == "SubmitFilingSuccess", result
-    filing_id: str = result["filing"]["id"]
-    return filing_id
+    return str(result["filing"]["id"])
 
 
 async def decide(api: Api, filing_id: str, *, approve: bool = True, reason: str | None = None,
                  token: str | None = None) -> dict[str, Any]:
-    """decideFiling, by the province unless `token` says otherwise (pass "" for PUBLIC)."""
-    data = await api.query(DECIDE_FILING, {"input": {
+    """decideFiling, by the province unless `token` says otherwise."""
+    return await mutate(api, DECIDE_FILING, {
         "filingId": filing_id, "approve": approve, "reason": reason,
-    }}, api.token(Role.PROVINCE) if token is None else token or None)
-    result: dict[str, Any] = data["decideFiling"]
-    return result
+    }, _as(province(api), token))
 
 
 async def approved(api: Api, filing_id: str, token: str | None = None) -> dict[str, Any]:
+    """The filing, approved."""
     result = await decide(api, filing_id, token=token)
     assert result["__typename"] == "DecideFilingSuccess", result
     filing: dict[str, Any] = result["filing"]
     return filing
 
 
-async def sanctioned(api: Api, org: Org, article: int, clause: int) -> dict[str, Any]:
-    """An effective Art. 22 rectification or Art. 23 revocation issued by the province today
-    (the app's today: run it through `api_on(day)` to date it)."""
-    data = await api.query(ISSUE_SANCTION, {"input": {
-        "agencyId": org.id, "article": article, "clause": clause, "facts": "督导发现的违规情况",
-    }}, api.token(Role.PROVINCE))
-    result: dict[str, Any] = data["issueSanction"]
+async def renew(api: Api, agency: Fresh) -> None:
+    """The agency applies for renewal carrying its scope over; the province approves."""
+    await approved(api, await submitted(api, agency, "RENEWAL"))
+
+
+def renewable_from(day: date) -> date:
+    """A `validFrom` whose 3-year filing ends 30 days after `day`: inside the renewal window."""
+    return date(day.year - 3, day.month, day.day) + timedelta(days=30)
+
+
+async def renewed_agency(api_on: Any, *, renewed_on: date = DAY, **make: Any) -> Fresh:
+    """An agency in its second filing period: imported with a first period ending 30 days
+    after `renewed_on`, renewed and approved on `renewed_on`. Its second period starts on
+    `renewed_on + 30 days`."""
+    async with api_on(renewed_on) as api:
+        agency = await make_agency(api, valid_from=renewable_from(renewed_on), **make)
+        await renew(api, agency)
+    return agency
+
+
+async def terminate(api: Api, agency: Fresh, reason: str = "VOLUNTARY",
+                    token: str | None = None, note: str | None = None) -> dict[str, Any]:
+    """terminateAgency, by the province unless `token` says otherwise."""
+    input: dict[str, Any] = {"agencyId": agency.id, "reason": reason}
+    if note is not None:
+        input["note"] = note
+    return await mutate(api, TERMINATE_AGENCY, input, _as(province(api), token))
+
+
+# ============================================================================================
+# Supervision, and the upgrades of Art. 27, 28
+
+
+async def issue(api: Api, agency: Fresh, article: int, clause: int, token: str | None = None,
+                *, facts: str = "督导发现的违规事实。", **extra: Any) -> dict[str, Any]:
+    """issueSanction, by the province unless `token` says otherwise."""
+    return await mutate(api, ISSUE_SANCTION, {"agencyId": agency.id, "article": article,
+                                              "clause": clause, "facts": facts, **extra},
+                        _as(province(api), token))
+
+
+async def issued(api: Api, agency: Fresh, article: int, clause: int, token: str | None = None,
+                 **extra: Any) -> dict[str, Any]:
+    """The success payload ({escalated, sanction}) of an issueSanction that must succeed (by the
+    province on the app's today: run it through `api_on(day)` to date it)."""
+    result = await issue(api, agency, article, clause, token, **extra)
     assert result["__typename"] == "IssueSanctionSuccess", result
     return result
 
 
-async def agency_view(api: Api, org: Org) -> dict[str, Any]:
-    """The agency as the province reads it."""
-    data = await api.query(AGENCY, {"id": org.id}, api.token(Role.PROVINCE))
-    agency: dict[str, Any] = data["agency"]
-    return agency
+async def accept(api: Api, sanction_id: str, token: str | None = None) -> dict[str, Any]:
+    """acceptRectification, by the province unless `token` says otherwise."""
+    return await mutate(api, ACCEPT_RECTIFICATION, {"sanctionId": sanction_id},
+                        _as(province(api), token))
+
+
+async def confirm(api: Api, sanction_id: str, token: str | None = None) -> dict[str, Any]:
+    """confirmSanction, by the province unless `token` says otherwise."""
+    return await mutate(api, CONFIRM_SANCTION, {"sanctionId": sanction_id},
+                        _as(province(api), token))
+
+
+async def record(api: Api, agency: Fresh, on: date, result: str = "UNQUALIFIED",
+                 token: str | None = None, *, kind: str = "EXTERNAL", mode: str = "EVERY_EXAM",
+                 **extra: Any) -> dict[str, Any]:
+    """recordInspection, by the province unless `token` says otherwise."""
+    return await mutate(api, RECORD_INSPECTION, {
+        "agencyId": agency.id, "kind": kind, "mode": mode, "date": on.isoformat(),
+        "result": result, **extra}, _as(province(api), token))
+
+
+async def recorded(api: Api, agency: Fresh, on: date, result: str = "UNQUALIFIED",
+                   token: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The success payload ({inspection, proposedSanction}) of a recordInspection."""
+    payload = await record(api, agency, on, result, token, **extra)
+    assert payload["__typename"] == "RecordInspectionSuccess", payload
+    return payload
+
+
+async def register_inspector(api: Api, region: str, token: str | None = None, *,
+                             name: str = "督导员", conflicts: list[Fresh] | None = None,
+                             **extra: Any) -> dict[str, Any]:
+    """registerInspector, by the province unless `token` says otherwise."""
+    payload: dict[str, Any] = {"name": name, "regionCode": region, **extra}
+    if conflicts is not None:
+        payload["conflictAgencyIds"] = [a.id for a in conflicts]
+    return await mutate(api, REGISTER_INSPECTOR, payload, _as(province(api), token))
+
+
+async def inspector(api: Api, region: str = PROVINCE_CODE, token: str | None = None, *,
+                    conflicts: list[Fresh] | None = None, name: str = "督导员") -> str:
+    """The GraphQL id of a newly registered inspector."""
+    result = await register_inspector(api, region, token, name=name, conflicts=conflicts)
+    assert result["__typename"] == "RegisterInspectorSuccess", result
+    return str(result["inspector"]["id"])
+
+
+async def draw(api: Api, inspectors: list[str], token: str | None = None,
+               **extra: Any) -> dict[str, Any]:
+    """drawInspections, by the province unless `token` says otherwise."""
+    return await mutate(api, DRAW_INSPECTIONS, {"inspectorIds": inspectors, **extra},
+                        _as(province(api), token))
+
+
+async def recommend_upgrade(api: Api, agency: Fresh, token: str | None,
+                            basis: list[int] | None = None) -> dict[str, Any]:
+    """recommendUpgrade by `token` (the city that may recommend; "" for PUBLIC), on the Art. 26
+    cases `basis` (case 1 by default)."""
+    return await mutate(api, RECOMMEND_UPGRADE, {
+        "agencyId": agency.id, "basis": [1] if basis is None else basis}, token or None)
+
+
+async def approve_upgrade(api: Api, agency: Fresh, token: str | None = None) -> dict[str, Any]:
+    """approveUpgrade, by the province unless `token` says otherwise."""
+    return await mutate(api, APPROVE_UPGRADE, {"agencyId": agency.id}, _as(province(api), token))
+
+
+async def recommend_national(api: Api, agency: Fresh,
+                             token: str | None = None) -> dict[str, Any]:
+    """recommendNational, by the province unless `token` says otherwise."""
+    return await mutate(api, RECOMMEND_NATIONAL, {"agencyId": agency.id},
+                        _as(province(api), token))
+
+
+# ============================================================================================
+# Reading back
+
+
+async def agency_view(api: Api, agency: Fresh, token: str | None = None) -> dict[str, Any]:
+    """The agency as `token` (the province by default; "" for PUBLIC) reads it."""
+    data = await api.query(AGENCY, {"id": agency.id}, _as(province(api), token))
+    found: dict[str, Any] = data["agency"]
+    return found
+
+
+async def nodes(api: Api, document: str, token: str | None,
+                **variables: Any) -> list[dict[str, Any]]:
+    """Every node of the one connection `document` reads (its variables `$after` and
+    `variables`), following the pages; each node once, as many as `totalCount` says."""
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        (page,) = (await api.query(document, {"after": after, **variables}, token)).values()
+        found += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(found) == page["totalCount"], (len(found), page["totalCount"])
+    assert len({n["id"] for n in found}) == len(found), "a node listed twice"
+    return found
 
 
 async def holders(site: str, occupation: str = "电工") -> list[int]:
@@ -272,25 +454,6 @@ async def holders(site: str, occupation: str = "电工") -> list[int]:
     ).order_by("id").values_list("agency_id", flat=True))
 
 
-async def world(*orgs: Org) -> dict[str, Any]:
-    """Everything a refused mutation must leave as it was: row counts of the tables a filing
-    touches, and the state of the agencies and filings involved."""
-    agency_ids = [o.pk for o in orgs]
-    return {
-        "filings": await Filing.all().count(),
-        "filing_items": await FilingItem.all().count(),
-        "claims": await ItemClaim.all().count(),
-        "claims_in_force": await ItemClaim.filter(released_at__isnull=True).count(),
-        "audit_events": await AuditEvent.all().count(),
-        "announcements": await Announcement.all().count(),
-        "sites": await Site.all().count(),
-        "agencies": await AgencyRow.filter(id__in=agency_ids).order_by("id").values_list(
-            "state", "name", "legal_representative", "first_approved_on", "valid_until",
-            "banned_until"),
-        "their_filings": await Filing.filter(agency_id__in=agency_ids).order_by("id")
-        .values_list("status", "decided_at", "valid_from", "valid_until", "reason"),
-    }
-
-
-def days(n: int) -> timedelta:
-    return timedelta(days=n)
+async def events_of(agency: Fresh) -> list[AuditEvent]:
+    """The agency's audit trail, oldest first."""
+    return await AuditEvent.filter(agency_id=agency.pk).order_by("id")

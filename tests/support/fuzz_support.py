@@ -46,7 +46,16 @@ from server.app import create_app
 from server.demo import DEMO_CREDIT_CODES, seed_demo
 from server.settings import Settings
 from tests.conftest import Api
-from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor, Snapshot, expected, load_snapshot
+from tests.support.oracle import (
+    AGENCY,
+    CITY,
+    PROVINCE,
+    PUBLIC,
+    Actor,
+    Snapshot,
+    expected,
+    load_snapshot,
+)
 from tests.support.oracle_supervision import expected_supervision, load_supervision
 
 XIAMEN = "350200"

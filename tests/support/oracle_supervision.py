@@ -25,7 +25,17 @@ from typing import Any
 
 from tortoise import connections
 
-from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor, Oracle, Snapshot, _bool, _date
+from tests.support.oracle import (
+    AGENCY,
+    CITY,
+    PROVINCE,
+    PUBLIC,
+    Actor,
+    Oracle,
+    Snapshot,
+    _bool,
+    _date,
+)
 
 # --------------------------------------------------------------------------------------------
 # Rows
