@@ -60,7 +60,6 @@ from tests.support.differential_data import (
     cleanup,
     credit_code,
     datasets,
-    fingerprint,
     insert,
     leftovers,
     watermarks,
@@ -75,7 +74,9 @@ from tests.support.differential_oracle import (
     describe,
     load_world,
 )
+from tests.support.documents import MUTATIONS
 from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor
+from tests.support.snapshot import snapshot
 
 # The ci profile's 2,000 examples take minutes; the suite's per-test timeout is for hangs of
 # ordinary tests.
@@ -112,15 +113,10 @@ QUEUES = {"filingQueue": "Filing", "acknowledgementQueue": "Site", "renewalsDue"
 EXTRAS = tuple(f"filtered{t}" for t in TYPES) + tuple(QUEUES)
 
 
-FAILURES = ("... on RuleViolation { code article message } ... on InvalidInput { field message }"
-            " ... on NotFound { message }")
-MUTATIONS = {
-    name: f"mutation ($input: {name[0].upper()}{name[1:]}Input!) "
-          f"{{ {name}(input: $input) {{ __typename {FAILURES} }} }}"
-    for name in ("registerAgency", "addSite", "submitFiling", "decideFiling", "importFiling",
-                 "terminateAgency", "issueSanction", "confirmSanction", "acceptRectification",
-                 "acknowledgeSite", "recordInspection")
-}
+# The mutations a random write draws from (their documents: tests/support/documents.py).
+WRITTEN = ("registerAgency", "addSite", "submitFiling", "decideFiling", "importFiling",
+           "terminateAgency", "issueSanction", "confirmSanction", "acceptRectification",
+           "acknowledgeSite", "recordInspection")
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -479,7 +475,7 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
                  "siteId": gid("Site", k)} for n, k in enumerate(keys)]
 
     open_filings = [f for f in ins.filings if oracle.snap.filings[f].status == "SUBMITTED"]
-    m = c.pick(tuple(MUTATIONS))
+    m = c.pick(WRITTEN)
     if m == "registerAgency":
         level = c.pick(("CITY", "PROVINCIAL"))
         region = c.pick(CITIES) if level == "CITY" else PROVINCE_CODE
@@ -605,7 +601,7 @@ async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: lis
     note(f"writer: {actor}, {attempt}")
     token = token_for(api, actor, oracle)
     who = describe(actor, oracle.snap)
-    before = await fingerprint(marks)
+    before = await snapshot(above=marks)
     result = (await api.query(MUTATIONS[attempt.mutation], {"input": payload}, token))[
         attempt.mutation]
     outcome = result["__typename"]
@@ -624,7 +620,7 @@ async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: lis
     succeeded = outcome.endswith("Success")
     event(f"{attempt.mutation} {expected}: {'ok' if succeeded else outcome}")
     if not succeeded:
-        assert await fingerprint(marks) == before, f"{where}: refused ({result}) but wrote"
+        assert await snapshot(above=marks) == before, f"{where}: refused ({result}) but wrote"
         if attempt.mutation != "decideFiling":
             named = _named(result.get("message") or "", _hidden(oracle, actor, ins))
             assert not named, f"{where}: {result} names rows out of the actor's scope: {named}"

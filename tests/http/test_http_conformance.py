@@ -25,13 +25,13 @@ import httpx
 import pytest
 
 import schema.region.queries
-from models.audit import AuditEvent
 from models.enums import Role
 from models.inspection import Inspector
 from server.auth import mint_token
 from server.demo import DEMO_CREDIT_CODES
 from server.settings import Settings
 from tests.support.http_api import NO_RATE_LIMITS, serving
+from tests.support.snapshot import Snapshot, snapshot
 
 GR = "application/graphql-response+json"
 JSON = "application/json"
@@ -72,22 +72,20 @@ def assert_error(response: httpx.Response, status: int, code: str) -> list[dict[
 
 
 class Writes:
-    """Inspector and audit-event counts: a refused request must leave both as they were."""
+    """A refused request leaves every table as it was (tests/support/snapshot.py) and
+    registers no inspector of that name."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.before: tuple[int, int] = (0, 0)
-
-    async def counts(self) -> tuple[int, int]:
-        return await Inspector.all().count(), await AuditEvent.all().count()
+        self.before: Snapshot | None = None
 
     async def __aenter__(self) -> Writes:
-        self.before = await self.counts()
+        self.before = await snapshot()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if exc[0] is None:
-            assert await self.counts() == self.before
+            assert await snapshot() == self.before
             assert not await Inspector.filter(name=self.name).exists()
 
 

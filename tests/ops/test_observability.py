@@ -29,6 +29,7 @@ from server.observability import readiness
 from server.observability.logs import configure_logging
 from server.observability.metrics import reset_multiprocess_dir
 from server.settings import Settings
+from tests.support.documents import REGISTER_AGENCY
 from tests.support.http_api import Api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -362,11 +363,7 @@ async def test_one_json_access_line_per_request(json_logs: Settings,
     assert token not in output
 
 
-REGISTER = """
-mutation ObservabilityRegister($input: RegisterAgencyInput!) {
-  registerAgency(input: $input) { __typename ... on InvalidInput { field message } }
-}
-"""
+REGISTER = REGISTER_AGENCY.replace("mutation", "mutation ObservabilityRegister", 1)
 
 
 def registration(**overrides: object) -> dict[str, object]:

@@ -54,7 +54,7 @@ from tests.support.concurrency_server import (
     free_port,
     serving,
 )
-from tests.support.documents import ADD_SITE
+from tests.support.documents import ADD_SITE, AGENCY, NODE
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -62,7 +62,6 @@ BUDGET = 6  # anonymous requests a minute per client address on the replicas und
 WAIT = 60.0  # seconds any awaited event may take on a loaded machine; never a measurement
 
 QUERY = {"query": "{ regions { code } }"}
-AGENCY = "query ($id: ID!) { agency(id: $id) { id name creditCode status } }"
 AGENCIES = """
 query ($filter: AgencyFilter) {
   agencies(first: 50, filter: $filter) { totalCount edges { node { id creditCode } } } }
@@ -72,7 +71,6 @@ SITES = """
 query ($id: ID!) { agency(id: $id) {
   sites(first: 50) { totalCount edges { node { id name } } } } }
 """
-NODE = "query ($id: ID!) { node(id: $id) { id ... on Site { name agency { id } } } }"
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -30,12 +30,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from tortoise import connections
 
 from schema.core.ids import MAX_PK, from_global_id, to_global_id
 from server.clock import today
 from server.settings import Settings
-from tests.support.builders import Fresh, credit_code, make_agency
+from tests.support import documents
+from tests.support.builders import Fresh, credit_code, make_agency, submitted
 from tests.support.fuzz_support import (
     ErrorLog,
     Outcome,
@@ -49,6 +49,7 @@ from tests.support.fuzz_support import (
     visible_to,
 )
 from tests.support.oracle import load_snapshot
+from tests.support.snapshot import snapshot
 
 SQL = ["' OR 1=1 --", "'; DROP TABLE agency; --", '"; DROP TABLE agency; --',
        "1); DELETE FROM site WHERE (1=1", "' UNION SELECT credit_code FROM agency --"]
@@ -60,10 +61,6 @@ HOSTILE = SQL + LIKE + NUL + UNICODE
 # One of each kind for the mutation matrix, where every value costs a few requests (NUL has
 # a test of its own).
 FEW = SQL[:2] + ["%", "_", "\\"] + UNICODE[:3] + ["\u3000"]
-
-TABLES = ["agency", "site", "filing", "filing_item", "item_claim", "sanction", "inspection",
-          "inspector", "inspector_conflict", "draw", "announcement", "audit_event", "region",
-          "working_calendar_year", "working_calendar_day"]
 
 
 # ============================================================================================
@@ -114,13 +111,6 @@ async def hostile(database: str, db_url: Any, settings: Settings) -> AsyncIterat
             with registry.active():
                 snap = await load_snapshot()
             yield Hostile(registry=registry, log=log, who=actors(registry.api, snap))
-
-
-async def row_counts() -> dict[str, int]:
-    conn = connections.get("default")
-    sql = "select " + ", ".join(f"(select count(*) from {t}) as {t}" for t in TABLES)
-    row = (await conn.execute_query_dict(sql))[0]
-    return {t: int(row[t]) for t in TABLES}
 
 
 def refused_as_input(outcome: Outcome) -> bool:
@@ -196,7 +186,7 @@ async def test_like_wildcards_match_only_themselves(hostile: Hostile) -> None:
     which find only the names that hold them."""
     with hostile.registry.active():
         name = f"百分号%下划线_反斜杠\\机构{secrets.token_hex(3)}"
-        outcome = await hostile.send("province", REGISTER, {"input": {
+        outcome = await hostile.send("province", documents.REGISTER_AGENCY, {"input": {
             **_agency_input(), "name": name}}, check_scope=False)
         created = data_of(outcome)["registerAgency"]
         assert created["__typename"] == "RegisterAgencySuccess", created
@@ -211,22 +201,6 @@ async def test_like_wildcards_match_only_themselves(hostile: Hostile) -> None:
 
 # ============================================================================================
 # Strings in mutations
-
-
-FAILURES = """
-    ... on RuleViolation { code message }
-    ... on InvalidInput { field message }
-    ... on NotFound { message }
-"""
-
-REGISTER = """
-mutation ($input: RegisterAgencyInput!) { registerAgency(input: $input) { __typename
-  ... on RegisterAgencySuccess { agency { id } } %s } }""" % FAILURES
-
-
-def _payload(mutation: str, input_type: str, success: str, selection: str) -> str:
-    return ("mutation ($input: %s!) { %s(input: $input) { __typename ... on %s { %s } %s } }"
-            % (input_type, mutation, success, selection, FAILURES))
 
 
 READ_BACK = """
@@ -269,27 +243,18 @@ async def _submitted(h: Hostile) -> str:
 
     async def make() -> str:
         org = await make_agency(h.api, active=False)
-        data = await h.api.query(SUBMIT, {"input": {
-            "agencyId": org.id, "kind": "INITIAL", "items": [_item(org.site_ids[0])]}},
-            org.token)
-        result = data["submitFiling"]
-        assert result["__typename"] == "SubmitFilingSuccess", result
-        return str(result["filing"]["id"])
+        return await submitted(h.api, org, "INITIAL", [_item(org.site_ids[0])])
 
     return str(await h.target("submitted", make))
 
 
 async def _province_inspectors(h: Hostile) -> list[str]:
     async def make() -> list[str]:
-        data = data_of(await h.send("province", "{ inspectors(first: 100) { edges { node "
-                                                "{ id region { code } } } } }"))
+        data = data_of(await h.send("province", documents.INSPECTORS))
         return [e["node"]["id"] for e in data["inspectors"]["edges"]
                 if e["node"]["region"]["code"] == "350000"]
 
     return list(await h.target("inspectors", make))
-
-
-SUBMIT = _payload("submitFiling", "SubmitFilingInput", "SubmitFilingSuccess", "filing { id }")
 
 
 async def base_register(h: Hostile) -> tuple[str | None, dict[str, Any]]:
@@ -359,34 +324,32 @@ async def base_draw(h: Hostile) -> tuple[str | None, dict[str, Any]]:
 @dataclass(frozen=True)
 class Mutation:
     name: str
-    input_type: str
     payload: str  # the success payload's object
     base: Base
     target: str | None  # the fresh object a success uses up
 
     @property
     def document(self) -> str:
-        success = self.name[0].upper() + self.name[1:] + "Success"
-        return _payload(self.name, self.input_type, success, f"{self.payload} {{ id }}")
+        return documents.MUTATIONS[self.name]
 
 
-REGISTER_AGENCY = Mutation("registerAgency", "RegisterAgencyInput", "agency", base_register,
+REGISTER_AGENCY = Mutation("registerAgency", "agency", base_register,
                            None)
-ADD_SITE = Mutation("addSite", "AddSiteInput", "site", base_add_site, None)
-SUBMIT_INITIAL = Mutation("submitFiling", "SubmitFilingInput", "filing", base_submit_initial,
+ADD_SITE = Mutation("addSite", "site", base_add_site, None)
+SUBMIT_INITIAL = Mutation("submitFiling", "filing", base_submit_initial,
                           "pending")
-SUBMIT_INFO = Mutation("submitFiling", "SubmitFilingInput", "filing", base_submit_info_change,
+SUBMIT_INFO = Mutation("submitFiling", "filing", base_submit_info_change,
                        "active")
-DECIDE = Mutation("decideFiling", "DecideFilingInput", "filing", base_decide, "submitted")
-IMPORT = Mutation("importFiling", "ImportFilingInput", "filing", base_import, "pending")
-TERMINATE = Mutation("terminateAgency", "TerminateAgencyInput", "agency", base_terminate,
+DECIDE = Mutation("decideFiling", "filing", base_decide, "submitted")
+IMPORT = Mutation("importFiling", "filing", base_import, "pending")
+TERMINATE = Mutation("terminateAgency", "agency", base_terminate,
                      "active")
-SANCTION = Mutation("issueSanction", "IssueSanctionInput", "sanction", base_sanction, "active")
-INSPECTOR = Mutation("registerInspector", "RegisterInspectorInput", "inspector",
+SANCTION = Mutation("issueSanction", "sanction", base_sanction, "active")
+INSPECTOR = Mutation("registerInspector", "inspector",
                      base_inspector, None)
-INSPECTION = Mutation("recordInspection", "RecordInspectionInput", "inspection",
+INSPECTION = Mutation("recordInspection", "inspection",
                       base_inspection, None)
-DRAW = Mutation("drawInspections", "DrawInspectionsInput", "draw", base_draw, None)
+DRAW = Mutation("drawInspections", "draw", base_draw, None)
 
 
 @dataclass(frozen=True)
@@ -453,19 +416,19 @@ async def send_hostile(h: Hostile, f: Field, value: Any) -> None:
     (free text) stored as sent."""
     token, base = await f.mutation.base(h)
     variables = {"input": with_value(base, f.path, value)}
-    before = await row_counts()
+    before = await snapshot()
     response = await h.api.post(f.mutation.document, variables, token)
     outcome = check_response(response, h.log, f"{f.id} = {value!r:.80}")
     result = (outcome.body or {}).get("data") or {}
     payload = result.get(f.mutation.name)
     if payload is None or not payload["__typename"].endswith("Success"):
-        assert await row_counts() == before, (f.id, value, payload, outcome.body)
+        assert await snapshot() == before, (f.id, value, payload, outcome.body)
         return
     assert f.free_text, f"{f.id} accepted {value!r}: {payload}"
     if f.mutation.target:
         h.targets.pop(f.mutation.target, None)
-    after = await row_counts()
-    assert all(after[t] >= before[t] for t in TABLES), (f.id, before, after)
+    after = await snapshot()
+    assert all(after.counts[t] >= n for t, n in before.counts.items()), (f.id, before, after)
     if f.read is not None:
         stored_id = payload[f.mutation.payload]["id"]
         read = data_of(check_response(
@@ -522,10 +485,11 @@ async def test_a_megabyte_string_is_refused_without_a_server_error(hostile: Host
     with hostile.registry.active():
         big = MEGABYTE
         sanction = (await base_sanction(hostile))[1]
-        before = await row_counts()
+        before = await snapshot()
         for who, document, variables in [
             ("public", FILTERS, {"s": big, "id": big}),
-            ("province", REGISTER, {"input": {**_agency_input(), "name": big}}),
+            ("province", documents.REGISTER_AGENCY,
+             {"input": {**_agency_input(), "name": big}}),
             ("province", SANCTION.document, {"input": {**sanction, "facts": big}}),
         ]:
             response = await hostile.api.post(document, variables, hostile.token(who))
@@ -543,7 +507,7 @@ async def test_a_megabyte_string_is_refused_without_a_server_error(hostile: Host
         response = await hostile.api.post(literal, None, None)
         outcome = check_response(response, hostile.log, "1 MB query text")
         assert outcome.status == 413 or outcome.error_codes, outcome.body
-        assert await row_counts() == before
+        assert await snapshot() == before
 
 
 # ============================================================================================
@@ -634,17 +598,18 @@ async def test_odd_bodies_are_client_errors(hostile: Hostile, body: str | bytes)
 
 async def test_a_lone_surrogate_in_a_mutation_stores_nothing(hostile: Hostile) -> None:
     with hostile.registry.active():
-        before = await row_counts()
+        before = await snapshot()
         for path in ("name", "contactName", "legalRepresentative"):
             variables = {"input": with_value(_agency_input(), path, "机构\ud800")}
             # json.dumps escapes the surrogate as \ud800 (ensure_ascii), as a browser may
-            raw = json.dumps({"query": REGISTER, "variables": variables}).encode()
+            raw = json.dumps({"query": documents.REGISTER_AGENCY,
+                              "variables": variables}).encode()
             response = await hostile.api.post_raw(raw, {
                 "authorization": f"Bearer {hostile.token('province')}"})
             outcome = check_response(response, hostile.log, f"surrogate in {path}")
             payload = ((outcome.body or {}).get("data") or {}).get("registerAgency")
             assert payload is None or not payload["__typename"].endswith("Success"), payload
-        assert await row_counts() == before
+        assert await snapshot() == before
 
 
 # ============================================================================================
@@ -740,14 +705,14 @@ async def test_ids_of_the_wrong_type_in_mutations_change_nothing(
     with hostile.registry.active():
         token, base = await mutation.base(hostile)
         for value in _retyped(at(base, path), type_name):
-            before = await row_counts()
+            before = await snapshot()
             response = await hostile.api.post(
                 mutation.document, {"input": with_value(base, path, value)}, token)
             outcome = check_response(response, hostile.log, f"{mutation.name}.{path}={value}")
             payload = ((outcome.body or {}).get("data") or {}).get(mutation.name)
             assert payload is None or not payload["__typename"].endswith("Success"), (
                 path, value, payload)
-            assert await row_counts() == before, (path, value)
+            assert await snapshot() == before, (path, value)
 
 
 # ============================================================================================

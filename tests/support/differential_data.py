@@ -432,17 +432,3 @@ async def leftovers(marks: Watermarks) -> dict[str, int]:
         f"(SELECT COUNT(*) FROM {t} WHERE id > {marks[t]}) AS {t}" for t in TABLES)
     (row,) = await conn.execute_query_dict(sql)
     return {t: int(row[t]) for t in TABLES if row[t]}
-
-
-async def fingerprint(marks: Watermarks) -> Any:
-    """Row counts of every table and the full content of the example's own rows: what a
-    refused mutation must leave exactly as it was."""
-    conn = connections.get("default")
-    counts = await conn.execute_query_dict("SELECT " + ", ".join(
-        f"(SELECT COUNT(*) FROM {t}) AS {t}" for t in TABLES
-        + ("working_calendar_year", "working_calendar_day")))
-    mine = {}
-    for table in ("agency", "site", "filing", "sanction", "inspection", "item_claim"):
-        mine[table] = await conn.execute_query_dict(
-            f"SELECT * FROM {table} WHERE id > {marks[table]} ORDER BY id")
-    return counts, mine

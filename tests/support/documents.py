@@ -138,7 +138,7 @@ MUTATIONS: dict[str, str] = {
 
 AGENCY = """
 query ($id: ID!) {
-  agency(id: $id) { id name legalRepresentative status level validUntil bannedUntil
+  agency(id: $id) { id name creditCode legalRepresentative status level validUntil bannedUntil
                     supervisionMode incentives upgradeRecommendedAt nationalRecommendedAt
                     filingRegion { code } }
 }"""
@@ -146,7 +146,7 @@ query ($id: ID!) {
 NODE = """
 query ($id: ID!) { node(id: $id) { __typename id
   ... on Sanction { article clause status published }
-  ... on Site { acknowledgedAt }
+  ... on Site { name acknowledgedAt agency { id } }
   ... on Draw { seed published }
 } }"""
 
