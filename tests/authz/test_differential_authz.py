@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 
 from schema.core.ids import encode_cursor, from_global_id, to_global_id
 from server.clock import today as registry_today
-from tests.authz.test_scope_matrix import token_for as scope_matrix_token_for
+from tests.support.actors import token_for as actor_token
 from tests.support.differential_data import (
     CITIES,
     OCCUPATIONS,
@@ -70,12 +70,11 @@ from tests.support.differential_oracle import (
     REFUSED,
     Attempt,
     DifferentialOracle,
-    World,
     describe,
     load_world,
 )
 from tests.support.documents import MUTATIONS
-from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor
+from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor, Snapshot
 from tests.support.snapshot import snapshot
 
 # The ci profile's 2,000 examples take minutes; the suite's per-test timeout is for hangs of
@@ -138,7 +137,7 @@ def pk_of(value: str | None, type_name: str) -> int | None:
 @dataclass
 class Registry:
     marks: Watermarks  # every key an example writes lies above these
-    base: World  # the rows below them, which no example may change
+    base: Snapshot  # the rows below them, which no example may change
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +159,7 @@ async def registry(database: str) -> AsyncIterator[Registry]:
 
 
 def token_for(api: Any, actor: Actor, oracle: DifferentialOracle) -> str | None:
-    return scope_matrix_token_for(api, actor, oracle.snap)
+    return actor_token(api, actor, oracle.snap)
 
 
 def draw_actor(c: Choices, ds: Dataset, ins: Inserted, base_agencies: list[int]) -> Actor:
@@ -255,7 +254,7 @@ def _rows(oracle: DifferentialOracle, type_name: str, ids: set[int]) -> str:
             out.append(f"Sanction {i} (of agency {s.agency_id}, authority {s.authority}, "
                        f"published {s.published})")
         else:
-            n = oracle.world.inspections[i]
+            n = oracle.snap.inspections[i]
             out.append(f"Inspection {i} (of agency {n.agency_id}, site {n.site_id}, authority "
                        f"{n.authority}, published {n.published})")
     return "[" + "; ".join(out) + "]"
@@ -398,7 +397,7 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
              f"{who} Sanction({sn.id}).escalatedFrom")
     for edge in got.get("inspections", {"edges": []})["edges"]:
         node = edge["node"]
-        row = oracle.world.inspections[pk_of(node["id"], "Inspection") or 0]
+        row = oracle.snap.inspections[pk_of(node["id"], "Inspection") or 0]
         _ref(oracle, actor, node["agency"], "Agency", row.agency_id,
              f"{who} Inspection({row.id}).agency")
         _ref(oracle, actor, node["site"], "Site", row.site_id, f"{who} Inspection({row.id}).site")

@@ -63,7 +63,6 @@ from tests.support.fuzz_support import (
 )
 from tests.support.fuzz_values import custom_scalars, fresh_credit_code, page_arguments
 from tests.support.oracle import load_snapshot
-from tests.support.oracle_supervision import load_supervision
 
 SDL = sdl()
 SCHEMA = graphql.build_schema(SDL)
@@ -112,13 +111,12 @@ async def fuzz(database: str, db_url: Any, settings: Settings) -> AsyncIterator[
         async with scratch_registry(db_url, settings, "fuzz") as registry:
             with registry.active():
                 snap = await load_snapshot()
-                sup = await load_supervision(snap)
             pks = {
                 "Agency": sorted(snap.agencies), "Site": sorted(snap.sites),
                 "Filing": sorted(snap.filings), "Sanction": sorted(snap.sanctions),
-                "Announcement": sorted(sup.announcements),
-                "Inspection": sorted(sup.inspections), "Inspector": sorted(sup.inspectors),
-                "Draw": sorted(sup.draws), "AuditEvent": sorted(sup.audit_events),
+                "Announcement": sorted(snap.announcements),
+                "Inspection": sorted(snap.inspections), "Inspector": sorted(snap.inspectors),
+                "Draw": sorted(snap.draws), "AuditEvent": sorted(snap.audit_events),
             }
             scalars = custom_scalars(pks, today())
             yield Fuzz(

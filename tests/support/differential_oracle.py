@@ -1,11 +1,11 @@
 """DESIGN §6 for the differential authorization test: what each actor may read and which
 writes it may attempt, in plain Python over rows read with raw SQL.
 
-It extends tests/oracle.py (agency, contact, site, filing and sanction read scope) with the rest
-of what the test compares: inspections, the queues (filingQueue, acknowledgementQueue,
-renewalsDue, as the README describes them), the list filters, derived agency status and the
-write table. Like tests/oracle.py it imports nothing from `policies`, `models` or `schema`:
-where it and the product disagree, the differential test names the rows.
+It extends tests/support/oracle.py (the read scope of every resource) with the rest of what the
+test compares: the queues (filingQueue, acknowledgementQueue, renewalsDue, as the README
+describes them), the list filters, derived agency status and the write table. Like the oracle
+it imports nothing from `policies`, `models` or `schema`: where it and the product disagree,
+the differential test names the rows.
 
 Writes (DESIGN §6): an object outside the actor's read scope is indistinguishable from one that
 does not exist, so a mutation naming one answers NotFound; a visible object the actor may not
@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from tortoise import connections
-
 from tests.support.oracle import (
     AGENCY,
     CITY,
@@ -38,7 +36,6 @@ from tests.support.oracle import (
     Actor,
     Oracle,
     Snapshot,
-    _bool,
     load_snapshot,
 )
 
@@ -49,67 +46,11 @@ ALLOWED = "allowed"  # past authorization: success, or a rule of the measures re
 RENEWAL_WINDOW_DAYS = 90  # Art. 16
 
 
-@dataclass(frozen=True)
-class InspectionRow:
-    id: int
-    agency_id: int
-    site_id: int | None
-    kind: str
-    result: str
-    published: bool
-    authority: str
-
-
-@dataclass
-class World:
-    """The §6 snapshot plus the columns the filters and queues read."""
-
-    snap: Snapshot
-    agency_kind: dict[int, str]
-    site_acknowledged: dict[int, bool]
-    sanction_grade: dict[int, str]
-    inspections: dict[int, InspectionRow]
-
-
 async def load_world(above: Mapping[str, int] | None = None,
-                     base: World | None = None) -> World:
+                     base: Snapshot | None = None) -> Snapshot:
     """All rows; or `base` (an earlier load of the rows up to `above`) plus the rows above."""
     snap = await load_snapshot(above)
-    conn = connections.get("default")
-
-    async def rows(sql: str, table: str) -> list[dict[str, Any]]:
-        where = f" where id > {int(above[table])}" if above is not None else ""
-        return list(await conn.execute_query_dict(sql + where))
-
-    world = World(
-        snap=snap,
-        agency_kind={r["id"]: r["kind"]
-                     for r in await rows("select id, kind from agency", "agency")},
-        site_acknowledged={r["id"]: r["acknowledged_at"] is not None
-                           for r in await rows("select id, acknowledged_at from site", "site")},
-        sanction_grade={r["id"]: r["grade"]
-                        for r in await rows("select id, grade from sanction", "sanction")},
-        inspections={
-            r["id"]: InspectionRow(id=r["id"], agency_id=r["agency_id"], site_id=r["site_id"],
-                                   kind=r["kind"], result=r["result"],
-                                   published=_bool(r["published"]), authority=r["authority_id"])
-            for r in await rows("select id, agency_id, site_id, kind, result, published,"
-                                " authority_id from inspection", "inspection")
-        },
-    )
-    if base is None:
-        return world
-    b, d = base.snap, world.snap
-    return World(
-        snap=Snapshot(agencies={**b.agencies, **d.agencies}, sites={**b.sites, **d.sites},
-                      filings={**b.filings, **d.filings}, items={**b.items, **d.items},
-                      sanctions={**b.sanctions, **d.sanctions},
-                      audit_event_count=d.audit_event_count, regions=d.regions),
-        agency_kind={**base.agency_kind, **world.agency_kind},
-        site_acknowledged={**base.site_acknowledged, **world.site_acknowledged},
-        sanction_grade={**base.sanction_grade, **world.sanction_grade},
-        inspections={**base.inspections, **world.inspections},
-    )
+    return snap if base is None else base.merged(snap)
 
 
 @dataclass(frozen=True)
@@ -127,9 +68,8 @@ class Attempt:
 
 
 class DifferentialOracle(Oracle):
-    def __init__(self, world: World, today: date) -> None:
-        super().__init__(world.snap)
-        self.world = world
+    def __init__(self, snap: Snapshot, today: date) -> None:
+        super().__init__(snap)
         self.today = today.isoformat()
 
     # derived status (Art. 16: past validUntil without renewal reads EXPIRED) ----------------
@@ -140,25 +80,10 @@ class DifferentialOracle(Oracle):
             return "EXPIRED"
         return a.state
 
-    # inspections ----------------------------------------------------------------------------
-
-    def inspection_visible(self, actor: Actor, inspection_id: int) -> bool:
-        i = self.world.inspections[inspection_id]
-        if actor.role == PROVINCE or i.published:
-            return True
-        if actor.role == CITY:
-            c = actor.region
-            assert c
-            return (i.authority == c or self.filed_with(i.agency_id, c)
-                    or (i.site_id is not None and self.snap.sites[i.site_id].region == c))
-        if actor.role == AGENCY:
-            return i.agency_id == actor.agency_id
-        return False
-
     def table(self, type_name: str) -> dict[int, Any]:
         return {"Agency": self.snap.agencies, "Site": self.snap.sites,
                 "Filing": self.snap.filings, "Sanction": self.snap.sanctions,
-                "Inspection": self.world.inspections}[type_name]
+                "Inspection": self.snap.inspections}[type_name]
 
     def exists(self, type_name: str, pk: int) -> bool:
         return pk in self.table(type_name)
@@ -197,7 +122,7 @@ class DifferentialOracle(Oracle):
             a = snap.agencies[pk]
             return all((
                 f.get("status") in (None, self.status(pk)),
-                f.get("kind") in (None, self.world.agency_kind[pk]),
+                f.get("kind") in (None, a.kind),
                 f.get("level") in (None, a.level),
                 f.get("filingRegionCode") in (None, a.filing_region),
                 not f.get("nameContains")
@@ -207,7 +132,7 @@ class DifferentialOracle(Oracle):
             s = snap.sites[pk]
             return all((
                 f.get("regionCode") in (None, s.region),
-                f.get("acknowledged") in (None, self.world.site_acknowledged[pk]),
+                f.get("acknowledged") in (None, s.acknowledged),
                 f.get("agencyId") is None or pk in self.sites_of_agency(f["agencyId"]),
             ))
         if type_name == "Filing":
@@ -216,10 +141,10 @@ class DifferentialOracle(Oracle):
                         f.get("agencyId") in (None, fi.agency_id)))
         if type_name == "Sanction":
             sn = snap.sanctions[pk]
-            return all((f.get("grade") in (None, self.world.sanction_grade[pk]),
+            return all((f.get("grade") in (None, sn.grade),
                         f.get("agencyId") in (None, sn.agency_id),
                         f.get("published") in (None, sn.published)))
-        i = self.world.inspections[pk]
+        i = snap.inspections[pk]
         return all((f.get("agencyId") in (None, i.agency_id), f.get("kind") in (None, i.kind),
                     f.get("result") in (None, i.result)))
 
@@ -242,7 +167,7 @@ class DifferentialOracle(Oracle):
             return set()
         snap = self.snap
         return {s.id for s in snap.sites.values()
-                if s.region == actor.region and not self.world.site_acknowledged[s.id]
+                if s.region == actor.region and not s.acknowledged
                 and snap.agencies[s.agency_id].level == "PROVINCIAL"
                 and snap.agencies[s.agency_id].state not in ("TERMINATED", "REVOKED")}
 

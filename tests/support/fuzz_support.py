@@ -12,7 +12,7 @@ The checks, for any request whatsoever:
 - every other error names what it is in `extensions.code` (validation limits, bad arguments);
 - every object the response names by id (`Agency`, `Site`, `Filing`, `Sanction`,
   `Announcement`, `Inspection`, `Inspector`, `Draw`, `AuditEvent`) exists and is one the actor
-  may see according to the independent oracles (tests/oracle.py, tests/oracle_supervision.py),
+  may see according to the independent oracle (tests/support/oracle.py),
   and private agency fields (contact, supervision mode, incentives) are non-null only where
   the actor may see them. Generated selections pick fields at random, so these checks look at
   whatever part of the picture the query happened to ask for; contact values are also looked
@@ -43,23 +43,11 @@ from tortoise.context import TortoiseContext
 from models.database import migrate, tortoise_config
 from schema.core.ids import from_global_id
 from server.app import create_app
-from server.demo import DEMO_CREDIT_CODES, seed_demo
+from server.demo import seed_demo
 from server.settings import Settings
 from tests.conftest import Api
-from tests.support.oracle import (
-    AGENCY,
-    CITY,
-    PROVINCE,
-    PUBLIC,
-    Actor,
-    Snapshot,
-    expected,
-    load_snapshot,
-)
-from tests.support.oracle_supervision import expected_supervision, load_supervision
-
-XIAMEN = "350200"
-PINGTAN = "350128"
+from tests.support.actors import ACTOR_SPECS, resolve, token_for
+from tests.support.oracle import Actor, Snapshot, expected, load_snapshot
 
 # ============================================================================================
 # A registry of its own
@@ -154,24 +142,21 @@ class Who:
 
 ACTOR_KEYS = ["public", "agency-city", "agency-provincial", "city-xiamen", "city-pingtan",
               "province"]
+# Each key's actor in tests/support/actors.py.
+SPEC_OF = dict(zip(ACTOR_KEYS, ["public", "agency-city-active", "agency-provincial-multicity",
+                                "city-350200-xiamen", "city-350128-pingtan", "province"],
+                   strict=True))
 
 
 def actors(api: Api, snap: Snapshot) -> dict[str, Who]:
-    """PUBLIC; 厦门's ACTIVE catering employer (the demo's city agency with the most private
-    records) and the provincial employer with sites in five cities; 厦门 and 平潭 (a city
-    that is nobody's parent); the province."""
-    city_agency = snap.agency_by_credit_code(DEMO_CREDIT_CODES["xiamen_catering"])
-    provincial = snap.agency_by_credit_code(DEMO_CREDIT_CODES["provincial_multi_city"])
-    return {w.key: w for w in [
-        Who("public", Actor(PUBLIC), None),
-        Who("agency-city", Actor(AGENCY, agency_id=city_agency.id),
-            api.token("AGENCY", agency=city_agency.credit_code)),
-        Who("agency-provincial", Actor(AGENCY, agency_id=provincial.id),
-            api.token("AGENCY", agency=provincial.credit_code)),
-        Who("city-xiamen", Actor(CITY, region=XIAMEN), api.token("CITY", region=XIAMEN)),
-        Who("city-pingtan", Actor(CITY, region=PINGTAN), api.token("CITY", region=PINGTAN)),
-        Who("province", Actor(PROVINCE), api.token("PROVINCE")),
-    ]}
+    """The actors of tests/support/actors.py: PUBLIC; 厦门's ACTIVE catering employer and the
+    provincial employer with sites in five cities; 厦门 and 平潭; the province."""
+    specs = {s.key: s for s in ACTOR_SPECS}
+    out = {}
+    for key in ACTOR_KEYS:
+        actor = resolve(specs[SPEC_OF[key]], snap)
+        out[key] = Who(key, actor, token_for(api, actor, snap))
+    return out
 
 
 # ============================================================================================
@@ -190,21 +175,19 @@ class Visible:
 
 async def visible_to(actor: Actor) -> Visible:
     snap = await load_snapshot()
-    sup = await load_supervision(snap)
-    base = expected(snap, actor)
-    more = expected_supervision(sup, actor)
+    exp = expected(snap, actor)
     shown: set[str] = set()
     hidden: set[str] = set()
     for a in snap.agencies.values():
         values = {v for v in (a.contact_name, a.contact_phone) if v}
-        (shown if a.id in base.contacts else hidden).update(values)
+        (shown if a.id in exp.contacts else hidden).update(values)
     return Visible(
-        ids={"Agency": base.agencies, "Site": base.sites, "Filing": base.filings,
-             "Sanction": base.sanctions, "Announcement": more.announcements,
-             "Inspection": more.inspections, "Inspector": more.inspectors,
-             "Draw": more.draws, "AuditEvent": more.audit_events},
-        contacts=base.contacts,
-        supervision_fields=more.supervision_fields,
+        ids={"Agency": exp.agencies, "Site": exp.sites, "Filing": exp.filings,
+             "Sanction": exp.sanctions, "Announcement": exp.announcements,
+             "Inspection": exp.inspections, "Inspector": exp.inspectors,
+             "Draw": exp.draws, "AuditEvent": exp.audit_events},
+        contacts=exp.contacts,
+        supervision_fields=exp.supervision_fields,
         hidden_contact_values=frozenset(hidden - shown),
     )
 

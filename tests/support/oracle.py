@@ -1,21 +1,36 @@
-"""An independent statement of DESIGN §6 read scope, for the role x scope matrix test.
+"""An independent statement of DESIGN §6 read scope, for the scope matrix, the differential,
+fuzz and hostile-input tests.
 
 The rows come straight from the database with raw SQL and the rules are written out again in
-plain Python from the table in DESIGN §6. Nothing here imports `policies` or `models`: if the
-product's scopes and this file disagree, one of them misreads the design, and the matrix test
-says which rows differ.
+plain Python from the table in DESIGN §6. Nothing here imports `policies`, `models` or `schema`:
+if the product's scopes and this file disagree, one of them misreads the design, and the tests
+say which rows differ.
 
   "public agency"   its (derived) status is not PENDING; EXPIRED agencies are public
   "filed with c"    the agency's filing region is c
   "operates in c"   it registered a site located in c, or one of its filings (any status) has an
                     item at a site located in c
+
+  agency, contact fields, site, filing, sanction: the rows of the table in DESIGN §6
+  announcement  PUBLIC, AGENCY: published; CITY c: published or authority c; PROVINCE: all
+  inspection    PUBLIC: published; AGENCY a: a's or published; CITY c: authority c, at a site
+                located in c, agency filed with c, or published; PROVINCE: all
+  inspector     PUBLIC, AGENCY: none; CITY c: region c; PROVINCE: all
+  draw          PUBLIC, AGENCY: published; CITY c: published or authority c; PROVINCE: all
+  supervisionMode / incentives of an agency: the contact-field rule (a itself; CITY c: filed
+                with c or operates in c; PROVINCE)
+  audit event   PUBLIC, AGENCY: none; CITY c: placed in c (region c), or about an agency filed
+                with c; PROVINCE: all. (Not "operating in c": a provincial agency's events
+                elsewhere, e.g. about its site in another city or an unpublished sanction by
+                the province, are not records in c's jurisdiction.)
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tortoise import connections
@@ -35,6 +50,7 @@ class AgencyRow:
     id: int
     name: str
     credit_code: str
+    kind: str
     level: str
     filing_region: str
     state: str
@@ -48,6 +64,7 @@ class SiteRow:
     id: int
     agency_id: int
     region: str
+    acknowledged: bool
 
 
 @dataclass(frozen=True)
@@ -73,8 +90,58 @@ class SanctionRow:
     id: int
     agency_id: int
     authority: str
+    grade: str
     published: bool
     escalated_from_id: int | None
+
+
+@dataclass(frozen=True)
+class AnnouncementRow:
+    id: int
+    kind: str
+    agency_id: int
+    filing_id: int | None
+    authority: str
+    published: bool
+    start_date: str | None
+    end_date: str | None
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    id: int
+    agency_id: int
+    site_id: int | None
+    kind: str
+    mode: str
+    date: str | None
+    result: str
+    published: bool
+    authority: str
+
+
+@dataclass(frozen=True)
+class InspectorRow:
+    id: int
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class DrawRow:
+    id: int
+    published: bool
+    authority: str
+    assignments: tuple[tuple[int, tuple[int, ...]], ...]  # (agency, inspectors) in stored order
+    audited: bool  # made through the API (an audit event names it), not seeded directly
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    action: str
+    agency_id: int | None
+    region: str | None
 
 
 def _date(value: Any) -> str | None:
@@ -87,6 +154,10 @@ def _bool(value: Any) -> bool:
     return bool(value)
 
 
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
 @dataclass
 class Snapshot:
     """Every row the scopes talk about, plus the indexes the rules need."""
@@ -96,7 +167,11 @@ class Snapshot:
     filings: dict[int, FilingRow]
     items: dict[int, ItemRow]
     sanctions: dict[int, SanctionRow]
-    audit_event_count: int
+    announcements: dict[int, AnnouncementRow]
+    inspections: dict[int, InspectionRow]
+    inspectors: dict[int, InspectorRow]
+    draws: dict[int, DrawRow]
+    audit_events: dict[int, AuditRow]
     regions: dict[str, str] = field(default_factory=dict)  # code -> level
 
     items_of_filing: dict[int, list[ItemRow]] = field(init=False)
@@ -110,15 +185,25 @@ class Snapshot:
         for filing in self.filings.values():
             self.filings_of_agency[filing.agency_id].append(filing)
 
+    @property
+    def audit_event_count(self) -> int:
+        return len(self.audit_events)
+
     def agency_by_credit_code(self, code: str) -> AgencyRow:
         matches = [a for a in self.agencies.values() if a.credit_code == code]
         assert len(matches) == 1, f"no single agency with credit code {code}"
         return matches[0]
 
+    def merged(self, newer: Snapshot) -> Snapshot:
+        """These rows, updated and extended by `newer` (a load of the rows above a key)."""
+        tables = {f.name: {**getattr(self, f.name), **getattr(newer, f.name)}
+                  for f in fields(self) if f.init and f.name != "regions"}
+        return Snapshot(**tables, regions=newer.regions)
+
 
 async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
     """Every row; with `above` (table -> key), only the rows with a larger key, for callers
-    that keep the rest from an earlier snapshot."""
+    that keep the rest from an earlier snapshot (`Snapshot.merged`)."""
     conn = connections.get("default")
 
     async def rows(sql: str) -> list[dict[str, Any]]:
@@ -129,19 +214,20 @@ async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
 
     agencies = {
         r["id"]: AgencyRow(
-            id=r["id"], name=r["name"], credit_code=r["credit_code"], level=r["level"],
-            filing_region=r["filing_region_id"], state=r["state"],
+            id=r["id"], name=r["name"], credit_code=r["credit_code"], kind=r["kind"],
+            level=r["level"], filing_region=r["filing_region_id"], state=r["state"],
             valid_until=_date(r["valid_until"]), contact_name=r["contact_name"],
             contact_phone=r["contact_phone"],
         )
         for r in await rows(
-            "select id, name, credit_code, level, filing_region_id, state, valid_until,"
+            "select id, name, credit_code, kind, level, filing_region_id, state, valid_until,"
             " contact_name, contact_phone from agency"
         )
     }
     sites = {
-        r["id"]: SiteRow(id=r["id"], agency_id=r["agency_id"], region=r["region_id"])
-        for r in await rows("select id, agency_id, region_id from site")
+        r["id"]: SiteRow(id=r["id"], agency_id=r["agency_id"], region=r["region_id"],
+                         acknowledged=r["acknowledged_at"] is not None)
+        for r in await rows("select id, agency_id, region_id, acknowledged_at from site")
     }
     filings = {
         r["id"]: FilingRow(id=r["id"], agency_id=r["agency_id"], kind=r["kind"],
@@ -158,17 +244,56 @@ async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
     }
     sanctions = {
         r["id"]: SanctionRow(id=r["id"], agency_id=r["agency_id"], authority=r["authority_id"],
-                             published=_bool(r["published"]),
+                             grade=r["grade"], published=_bool(r["published"]),
                              escalated_from_id=r["escalated_from_id"])
         for r in await rows(
-            "select id, agency_id, authority_id, published, escalated_from_id from sanction"
+            "select id, agency_id, authority_id, grade, published, escalated_from_id"
+            " from sanction"
         )
     }
-    audit = list(await conn.execute_query_dict("select count(*) as n from audit_event"))
+    announcements = {
+        r["id"]: AnnouncementRow(
+            id=r["id"], kind=r["kind"], agency_id=r["agency_id"], filing_id=r["filing_id"],
+            authority=r["authority_id"], published=_bool(r["published"]),
+            start_date=_date(r["start_date"]), end_date=_date(r["end_date"]))
+        for r in await rows(
+            "select id, kind, agency_id, filing_id, authority_id, published, start_date,"
+            " end_date from announcement")
+    }
+    inspections = {
+        r["id"]: InspectionRow(
+            id=r["id"], agency_id=r["agency_id"], site_id=r["site_id"], kind=r["kind"],
+            mode=r["mode"], date=_date(r["date"]), result=r["result"],
+            published=_bool(r["published"]), authority=r["authority_id"])
+        for r in await rows(
+            "select id, agency_id, site_id, kind, mode, date, result, published, authority_id"
+            " from inspection")
+    }
+    inspectors = {
+        r["id"]: InspectorRow(id=r["id"], name=r["name"], region=r["region_id"])
+        for r in await rows("select id, name, region_id from inspector")
+    }
+    audit_events = {
+        int(r["id"]): AuditRow(id=int(r["id"]), action=r["action"], agency_id=r["agency_id"],
+                               region=r["region_id"])
+        for r in await rows("select id, action, agency_id, region_id from audit_event")
+    }
+    audited_draws = {str(r["object_id"]) for r in await conn.execute_query_dict(
+        "select object_id from audit_event where object_type = 'Draw'")}
+    draws = {
+        r["id"]: DrawRow(
+            id=r["id"], published=_bool(r["published"]), authority=r["authority_id"],
+            assignments=tuple((int(a["agency"]), tuple(int(i) for i in a["inspectors"]))
+                              for a in _json(r["assignments"])),
+            audited=str(r["id"]) in audited_draws)
+        for r in await rows("select id, published, authority_id, assignments from draw")
+    }
     regions = {r["code"]: r["level"]
                for r in await conn.execute_query_dict("select code, level from region")}
     return Snapshot(agencies=agencies, sites=sites, filings=filings, items=items,
-                    sanctions=sanctions, audit_event_count=int(audit[0]["n"]), regions=regions)
+                    sanctions=sanctions, announcements=announcements, inspections=inspections,
+                    inspectors=inspectors, draws=draws, audit_events=audit_events,
+                    regions=regions)
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +359,7 @@ class Oracle:
         """Registered by the agency, or on any of its filings (any status)."""
         return self._registered.get(agency_id, set()) | self._used.get(agency_id, set())
 
-    # cells ----------------------------------------------------------------------------------
+    # the filing lifecycle -------------------------------------------------------------------
 
     def agency_visible(self, actor: Actor, agency_id: int) -> bool:
         if actor.role == PROVINCE:
@@ -258,6 +383,10 @@ class Oracle:
         if actor.role == AGENCY:
             return agency_id == actor.agency_id
         return False
+
+    def supervision_fields_visible(self, actor: Actor, agency_id: int) -> bool:
+        """supervisionMode / incentives: the same rule as the contact fields."""
+        return self.contact_visible(actor, agency_id)
 
     def site_visible(self, actor: Actor, site_id: int) -> bool:
         s = self.snap.sites[site_id]
@@ -301,6 +430,58 @@ class Oracle:
             return s.agency_id == actor.agency_id or s.published
         return s.published
 
+    # supervision ----------------------------------------------------------------------------
+
+    def announcement_visible(self, actor: Actor, announcement_id: int) -> bool:
+        a = self.snap.announcements[announcement_id]
+        if actor.role == PROVINCE:
+            return True
+        if actor.role == CITY:
+            assert actor.region
+            return a.published or a.authority == actor.region
+        return a.published  # PUBLIC, AGENCY
+
+    def inspection_visible(self, actor: Actor, inspection_id: int) -> bool:
+        i = self.snap.inspections[inspection_id]
+        if actor.role == PROVINCE:
+            return True
+        if actor.role == CITY:
+            c = actor.region
+            assert c
+            at_site_in_c = i.site_id is not None and self.snap.sites[i.site_id].region == c
+            return (i.authority == c or at_site_in_c or self.filed_with(i.agency_id, c)
+                    or i.published)
+        if actor.role == AGENCY:
+            return i.agency_id == actor.agency_id or i.published
+        return i.published
+
+    def inspector_visible(self, actor: Actor, inspector_id: int) -> bool:
+        if actor.role == PROVINCE:
+            return True
+        if actor.role == CITY:
+            return self.snap.inspectors[inspector_id].region == actor.region
+        return False  # PUBLIC, AGENCY
+
+    def draw_visible(self, actor: Actor, draw_id: int) -> bool:
+        d = self.snap.draws[draw_id]
+        if actor.role == PROVINCE:
+            return True
+        if actor.role == CITY:
+            return d.published or d.authority == actor.region
+        return d.published  # PUBLIC, AGENCY
+
+    def audit_visible(self, actor: Actor, event_id: int) -> bool:
+        e = self.snap.audit_events[event_id]
+        if actor.role == PROVINCE:
+            return True
+        if actor.role == CITY:
+            c = actor.region
+            assert c
+            if e.region == c:
+                return True
+            return e.agency_id is not None and self.filed_with(e.agency_id, c)
+        return False  # PUBLIC, AGENCY
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -308,9 +489,15 @@ class Expected:
 
     agencies: frozenset[int]
     contacts: frozenset[int]
+    supervision_fields: frozenset[int]  # agencies whose supervisionMode / incentives show
     sites: frozenset[int]
     filings: frozenset[int]
     sanctions: frozenset[int]
+    announcements: frozenset[int]
+    inspections: frozenset[int]
+    inspectors: frozenset[int]
+    draws: frozenset[int]
+    audit_events: frozenset[int]
 
 
 def expected(snap: Snapshot, actor: Actor) -> Expected:
@@ -318,7 +505,15 @@ def expected(snap: Snapshot, actor: Actor) -> Expected:
     return Expected(
         agencies=frozenset(a for a in snap.agencies if o.agency_visible(actor, a)),
         contacts=frozenset(a for a in snap.agencies if o.contact_visible(actor, a)),
+        supervision_fields=frozenset(
+            a for a in snap.agencies if o.supervision_fields_visible(actor, a)),
         sites=frozenset(s for s in snap.sites if o.site_visible(actor, s)),
         filings=frozenset(f for f in snap.filings if o.filing_visible(actor, f)),
         sanctions=frozenset(s for s in snap.sanctions if o.sanction_visible(actor, s)),
+        announcements=frozenset(a for a in snap.announcements
+                                if o.announcement_visible(actor, a)),
+        inspections=frozenset(i for i in snap.inspections if o.inspection_visible(actor, i)),
+        inspectors=frozenset(i for i in snap.inspectors if o.inspector_visible(actor, i)),
+        draws=frozenset(d for d in snap.draws if o.draw_visible(actor, d)),
+        audit_events=frozenset(e for e in snap.audit_events if o.audit_visible(actor, e)),
     )
