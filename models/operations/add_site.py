@@ -10,12 +10,13 @@ from tortoise.transactions import in_transaction
 
 from models.address import address_key
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, RegionLevel, SiteTenure
 from models.errors import InvalidInput, RuleViolation
 from models.locking import locked_agency
 from models.periods import restricted_since_period_start
 from models.region import find_region
+from models.rules import RuleCode
 from models.site import Site
 from models.snapshot import snapshot
 
@@ -36,7 +37,7 @@ def _duplicate(existing: Site, agency: Agency) -> RuleViolation:
              "registering it again" if existing.agency_id == agency.id
              else "as another agency's venue")
     return RuleViolation(
-        "DUPLICATE_SITE",
+        RuleCode.DUPLICATE_SITE,
         f"this address is already registered in the region {where} "
         "(Art. 12: 严禁同一场地同一项目不同机构二次备案)",
         12,
@@ -46,11 +47,11 @@ def _duplicate(existing: Site, agency: Agency) -> RuleViolation:
 async def _check_may_add(agency: Agency, today: date) -> None:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
         raise RuleViolation(
-            "AGENCY_CLOSED", f"the agency's filing is {agency.state.value.lower()}", 23
+            RuleCode.AGENCY_CLOSED, f"the agency's filing is {agency.state.value.lower()}", 23
         )
     if await restricted_since_period_start(agency, today):
         raise RuleViolation(
-            "SANCTIONED_PERIOD",
+            RuleCode.SANCTIONED_PERIOD,
             "no new sites in a filing period with a rectification or revocation (Art. 24)",
             24,
         )
@@ -68,7 +69,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
         raise InvalidInput("regionCode", "must be the code of a city or 350128")
     if new.tenure is SiteTenure.TEMPORARY_RENTAL:
         raise RuleViolation(
-            "TEMPORARY_SITE",
+            RuleCode.TEMPORARY_SITE,
             "严禁使用临时性租用场地 (Art. 12): temporary rentals cannot be sites",
             12,
         )
@@ -84,7 +85,7 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> S
             await locked_agency(conn, agency)
             await _check_may_add(agency, today)  # again: a sanction may have come meanwhile
             await site.save(using_db=conn)
-            await record(conn, actor, "addSite", site, agency_id=agency.id,
+            await record(conn, actor, AuditAction.ADD_SITE, site, agency_id=agency.id,
                          region_code=region.code, before=None, after=snapshot(site))
     except IntegrityError:
         existing = await Site.get_or_none(region_id=region.code, address_key=key)

@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, SanctionStatus
 from models.errors import RuleViolation
 from models.locking import locked_agency, save_changes
 from models.operations.issue_sanction import apply_effect
+from models.rules import RuleCode
 from models.sanction import Sanction
 from models.snapshot import snapshot
 
@@ -19,27 +20,27 @@ from models.snapshot import snapshot
 async def confirm_sanction(actor: Actor, sanction: Sanction, today: date,
                            now: datetime) -> Sanction:
     if sanction.status is not SanctionStatus.PROPOSED:
-        raise RuleViolation("NOT_PROPOSED", f"the sanction is {sanction.status.value}",
+        raise RuleViolation(RuleCode.NOT_PROPOSED, f"the sanction is {sanction.status.value}",
                             sanction.article)
     before_sanction = snapshot(sanction)
     async with in_transaction() as conn:
         agency = await locked_agency(conn, sanction.agency_id)
         if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-            raise RuleViolation("NOT_FILED", f"the agency is already {agency.state.value}",
+            raise RuleViolation(RuleCode.NOT_FILED, f"the agency is already {agency.state.value}",
                                 sanction.article)
         before_agency = snapshot(agency)
         if not await Sanction.filter(id=sanction.id, status=SanctionStatus.PROPOSED).using_db(
                 conn).update(status=SanctionStatus.EFFECTIVE, decided_at=today, published=True):
-            raise RuleViolation("NOT_PROPOSED", "confirmed or withdrawn meanwhile",
+            raise RuleViolation(RuleCode.NOT_PROPOSED, "confirmed or withdrawn meanwhile",
                                 sanction.article)
         sanction.status, sanction.decided_at, sanction.published = (
             SanctionStatus.EFFECTIVE, today, True)
         await apply_effect(conn, actor, agency, sanction, now)
         await save_changes(conn, agency, before_agency)
-        await record(conn, actor, "confirmSanction", sanction, agency_id=agency.id,
+        await record(conn, actor, AuditAction.CONFIRM_SANCTION, sanction, agency_id=agency.id,
                      region_code=sanction.authority_id, before=before_sanction,
                      after=snapshot(sanction))
-        await record(conn, actor, "confirmSanction:agency", agency, agency_id=agency.id,
+        await record(conn, actor, AuditAction.CONFIRM_SANCTION_AGENCY, agency, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=before_agency,
                      after=snapshot(agency))
     return sanction

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.claim import claim_items, release_agency_claims, release_lapsed_claims
 from models.enums import AgencyState, AnnouncementKind, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
@@ -26,6 +26,7 @@ from models.operations.items import (
 from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial, in_force
 from models.periods import PERIOD_YEARS, add_years
 from models.region import PROVINCE_CODE
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 
@@ -35,13 +36,13 @@ async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewIte
     if filing.kind is FilingKind.RENEWAL:
         # Applied for in the window (Art. 16); it extends the scope in force, whatever it is now.
         if agency.state not in (AgencyState.ACTIVE, AgencyState.SUSPENDED):
-            raise RuleViolation("NOT_IN_FORCE", "the agency's filing is no longer in force", 16)
+            raise RuleViolation(RuleCode.NOT_IN_FORCE, "the agency's filing is no longer in force", 16)
         return
     if filing.kind is FilingKind.INITIAL:
         check_initial(agency, today)
     elif filing.kind is FilingKind.SCOPE_CHANGE:
         if not in_force(agency, today):
-            raise RuleViolation("NOT_IN_FORCE", "the filing is no longer in force; its scope "
+            raise RuleViolation(RuleCode.NOT_IN_FORCE, "the filing is no longer in force; its scope "
                                 "cannot change (Art. 13, 16)", 13)
         await check_no_additions_when_sanctioned(agency, new_items, today)
     else:
@@ -118,14 +119,14 @@ async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: A
         f.status, f.decided_at = FilingStatus.WITHDRAWN, now
         f.reason = f"agency {agency.state.value.lower()}"
         await f.save(using_db=conn, update_fields=["status", "decided_at", "reason"])
-        await record(conn, actor, "withdrawFiling", f, agency_id=agency.id,
+        await record(conn, actor, AuditAction.WITHDRAW_FILING, f, agency_id=agency.id,
                      region_code=f.authority_id, before=before, after=snapshot(f))
 
 
 async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str | None,
                         today: date, now: datetime) -> Filing:
     if filing.status is not FilingStatus.SUBMITTED:
-        raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}",
+        raise RuleViolation(RuleCode.ALREADY_DECIDED, f"the filing is {filing.status.value}",
                             KIND_ARTICLE[filing.kind])
     if not approve and not (reason or "").strip():
         raise InvalidInput("reason", "a rejection states its reason")
@@ -143,7 +144,7 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
             taken = await Filing.filter(id=filing.id, status=FilingStatus.SUBMITTED).using_db(
                 conn).update(decided_at=now)
             if not taken:
-                raise RuleViolation("ALREADY_DECIDED", "the filing was decided meanwhile",
+                raise RuleViolation(RuleCode.ALREADY_DECIDED, "the filing was decided meanwhile",
                                     KIND_ARTICLE[filing.kind])
             if approve:
                 await _check_approval(agency, filing, new_items, today)
@@ -156,17 +157,18 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
                 agency_before = snapshot(agency)
                 await _apply(conn, actor, agency, filing, items, today, now, period)
                 await save_changes(conn, agency, agency_before)
-                await record(conn, actor, "approveFiling:agency", agency, agency_id=agency.id,
+                await record(conn, actor, AuditAction.APPROVE_FILING_AGENCY, agency,
+                             agency_id=agency.id,
                              region_code=agency.filing_region_id, before=agency_before,
                              after=snapshot(agency))
             await save_changes(conn, filing, filing_before)
-            await record(conn, actor, "decideFiling", filing, agency_id=agency.id,
+            await record(conn, actor, AuditAction.DECIDE_FILING, filing, agency_id=agency.id,
                          region_code=filing.authority_id, before=filing_before,
                          after=snapshot(filing))
     except IntegrityError:
         # Another approval took one of the (site, occupation) pairs first (Art. 12).
         raise RuleViolation(
-            "SITE_OCCUPATION_TAKEN",
+            RuleCode.SITE_OCCUPATION_TAKEN,
             "a site and occupation of this filing went into force for another agency "
             "meanwhile (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
             12,

@@ -11,12 +11,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency, status_q
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.draw import ALGORITHM, Draw, ImpossibleDraw, PoolMember, digest, run_draw
 from models.enums import AgencyKind, AgencyStatus
 from models.errors import InvalidInput, RuleViolation
 from models.inspection import Inspector, InspectorConflict
 from models.region import find_region
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 
@@ -60,7 +61,7 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
     try:
         assignments = run_draw(seed, population, pool, count, req.per_agency)
     except ImpossibleDraw as exc:
-        raise RuleViolation("IMPOSSIBLE_DRAW", str(exc), 20) from None
+        raise RuleViolation(RuleCode.IMPOSSIBLE_DRAW, str(exc), 20) from None
     pool_json = [m.as_json() for m in pool]
     async with in_transaction() as conn:
         draw = await Draw.create(
@@ -71,6 +72,6 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
                         "kind": req.kind.value if req.kind else None},
             assignments=assignments, published=req.published, authority_id=req.authority,
         )
-        await record(conn, actor, "drawInspections", draw, agency_id=None,
+        await record(conn, actor, AuditAction.DRAW_INSPECTIONS, draw, agency_id=None,
                      region_code=req.authority, before=None, after=snapshot(draw))
     return draw

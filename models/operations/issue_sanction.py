@@ -10,7 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.claim import release_agency_claims
 from models.enums import (
     AgencyState,
@@ -22,6 +22,7 @@ from models.errors import InvalidInput, RuleViolation
 from models.locking import locked_agency, save_changes
 from models.operations.decide_filing import withdraw_open_filings
 from models.periods import add_years, period_start
+from models.rules import RuleCode
 from models.sanction import Sanction
 from models.snapshot import snapshot
 
@@ -104,7 +105,7 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
         # before it left it: two Art. 21 sanctions at once are an interview and a 22.1.
         await locked_agency(conn, agency)
         if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
-            raise RuleViolation("NOT_FILED", f"the agency is {agency.state.value}: there is "
+            raise RuleViolation(RuleCode.NOT_FILED, f"the agency is {agency.state.value}: there is "
                                 "no filing to sanction", new.article)
         article, clause, source = await ladder(agency, new, today)
         grade = GRADE[article]
@@ -121,10 +122,11 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
             escalated_from_id=source.id if source else None, rectification_deadline=deadline,
         )
         await apply_effect(conn, actor, agency, sanction, now)
-        await record(conn, actor, "issueSanction", sanction, agency_id=agency.id,
+        await record(conn, actor, AuditAction.ISSUE_SANCTION, sanction, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=None, after=snapshot(sanction))
         if await save_changes(conn, agency, before):
-            await record(conn, actor, "issueSanction:agency", agency, agency_id=agency.id,
+            await record(conn, actor, AuditAction.ISSUE_SANCTION_AGENCY, agency,
+                         agency_id=agency.id,
                          region_code=agency.filing_region_id, before=before,
                          after=snapshot(agency))
     return sanction, (article, clause) != (new.article, new.clause)

@@ -14,6 +14,7 @@ from models.enums import AgencyKind, FilingKind, FilingStatus, SiteTenure, Skill
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
 from models.periods import restricted_since_period_start
+from models.rules import RuleCode
 from models.site import Site
 
 OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")  # 2022 national classification
@@ -61,12 +62,12 @@ def check_items(agency: Agency, items: list[NewItem]) -> None:
             raise InvalidInput(f"items[{n}]", "the same site, occupation and level appear twice")
         seen.add(key)
         if item.site.tenure is SiteTenure.TEMPORARY_RENTAL:
-            raise RuleViolation("TEMPORARY_SITE",
+            raise RuleViolation(RuleCode.TEMPORARY_SITE,
                                 f"site {item.site.name} is a temporary rental (Art. 12)", 12)
         if (item.site.tenure is SiteTenure.COLLEGE_CAMPUS
                 and agency.kind is AgencyKind.SOCIAL_ORG and not agency.is_college):
             raise RuleViolation(
-                "COLLEGE_SITE_FOR_NON_COLLEGE",
+                RuleCode.COLLEGE_SITE_FOR_NON_COLLEGE,
                 f"a social organisation that is not a college does not file on a college campus "
                 f"({item.site.name}, Art. 12)",
                 12,
@@ -86,7 +87,7 @@ async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) ->
 
 def pair_taken(site: Site, occupation_code: str) -> RuleViolation:
     return RuleViolation(
-        "SITE_OCCUPATION_TAKEN",
+        RuleCode.SITE_OCCUPATION_TAKEN,
         f"site {site.name} is already on another agency's filing for occupation "
         f"{occupation_code} (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
         12,
@@ -105,7 +106,7 @@ async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem
     for item in items:
         if item.site.id not in sites or (item.occupation_code, item.level) not in occupations:
             raise RuleViolation(
-                "SANCTIONED_PERIOD",
+                RuleCode.SANCTIONED_PERIOD,
                 "no new sites, occupations or levels in a filing period with a rectification "
                 "or revocation (Art. 22, 24)",
                 24,

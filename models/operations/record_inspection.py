@@ -9,7 +9,7 @@ from datetime import date
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import (
     AgencyState,
     InspectionKind,
@@ -67,7 +67,7 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
             kind=new.kind, mode=new.mode, date=new.date, result=new.result,
             findings=new.findings, published=new.published, authority_id=new.authority,
         )
-        await record(conn, actor, "recordInspection", inspection, agency_id=agency.id,
+        await record(conn, actor, AuditAction.RECORD_INSPECTION, inspection, agency_id=agency.id,
                      region_code=new.site.region_id if new.site else new.authority,
                      before=None, after=snapshot(inspection))
         proposal = None
@@ -87,7 +87,8 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
                           "由系统提出，待备案部门确认。",
                     authority_id=agency.filing_region_id, published=False,
                 )
-                await record(conn, actor, "proposeSanction", proposal, agency_id=agency.id,
+                await record(conn, actor, AuditAction.PROPOSE_SANCTION, proposal,
+                             agency_id=agency.id,
                              region_code=agency.filing_region_id, before=None,
                              after=snapshot(proposal))
     return inspection, proposal

@@ -13,11 +13,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.credit_code import CreditCodeError, validate_credit_code
 from models.enums import AgencyKind, AgencyLevel, RegionLevel
 from models.errors import InvalidInput, RuleViolation
 from models.region import PROVINCE_CODE, find_region
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
@@ -54,7 +55,7 @@ async def validate_new_agency(new: NewAgency) -> Agency:
         raise InvalidInput("filingRegionCode", "a CITY agency is filed with its city (Art. 4)")
     if new.is_college and new.kind is not AgencyKind.SOCIAL_ORG:
         raise RuleViolation(
-            "COLLEGE_IS_SOCIAL_ORG", "colleges are filed as social organisations (Art. 2)", 2
+            RuleCode.COLLEGE_IS_SOCIAL_ORG, "colleges are filed as social organisations (Art. 2)", 2
         )
     if new.contact_phone and not _PHONE.match(new.contact_phone):
         raise InvalidInput("contactPhone", "digits, spaces, '-' and a leading '+' only")
@@ -78,7 +79,7 @@ async def validate_new_agency(new: NewAgency) -> Agency:
 async def register_agency(actor: Actor, agency: Agency) -> Agency:
     """Save a validated agency (PENDING until its first filing is approved) and audit it."""
     duplicate = RuleViolation(
-        "DUPLICATE_CREDIT_CODE",
+        RuleCode.DUPLICATE_CREDIT_CODE,
         "an agency with this 统一社会信用代码 is already registered; one code, one agency",
         3,
     )
@@ -87,7 +88,7 @@ async def register_agency(actor: Actor, agency: Agency) -> Agency:
     try:
         async with in_transaction() as conn:
             await agency.save(using_db=conn)
-            await record(conn, actor, "registerAgency", agency, agency_id=agency.id,
+            await record(conn, actor, AuditAction.REGISTER_AGENCY, agency, agency_id=agency.id,
                          region_code=agency.filing_region_id, before=None, after=snapshot(agency))
     except IntegrityError:
         raise duplicate from None  # lost a race with a concurrent registration of the same code

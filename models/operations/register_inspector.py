@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.errors import InvalidInput
 from models.inspection import Inspector, InspectorConflict
 from models.region import find_region
@@ -25,7 +25,7 @@ async def register_inspector(actor: Actor, name: str, region_code: str,
         await InspectorConflict.bulk_create(
             [InspectorConflict(inspector_id=inspector.id, agency_id=a.id)
              for a in conflicts], using_db=conn)
-        await record(conn, actor, "registerInspector", inspector, agency_id=None,
+        await record(conn, actor, AuditAction.REGISTER_INSPECTOR, inspector, agency_id=None,
                      region_code=region_code, before=None,
                      after={**snapshot(inspector), "conflicts": sorted(a.id for a in conflicts)})
     return inspector

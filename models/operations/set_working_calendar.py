@@ -7,7 +7,7 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.errors import InvalidInput
 from models.working_days import WorkingCalendarDay, WorkingCalendarYear
 
@@ -41,7 +41,8 @@ async def set_working_calendar(actor: Actor, year: int, holidays: list[date],
         entry = existing or WorkingCalendarYear(year=year)
         entry.entered_by = actor.actor_id
         await entry.save(using_db=conn)
-        await record(conn, actor, "setWorkingCalendar", entry, agency_id=None, region_code=None,
+        await record(conn, actor, AuditAction.SET_WORKING_CALENDAR, entry,
+                     agency_id=None, region_code=None,
                      before=before,
                      after={"holidays": sorted(d.isoformat() for d in set(holidays)),
                             "makeupWorkingDays": sorted(d.isoformat() for d in set(working_days))})

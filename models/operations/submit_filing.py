@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
@@ -23,6 +23,7 @@ from models.operations.items import (
     current_items,
 )
 from models.periods import add_years
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 # The article each kind of application is made under.
@@ -57,41 +58,41 @@ def renewal_window(agency: Agency) -> tuple[date, date] | None:
 def check_initial(agency: Agency, today: date) -> None:
     if agency.banned_until is not None and agency.banned_until >= today:
         raise RuleViolation(
-            "BANNED", f"the filing was revoked; no new filing under this credit code until "
+            RuleCode.BANNED, f"the filing was revoked; no new filing under this credit code until "
             f"{agency.banned_until.isoformat()} (Art. 23)", 23)
     if in_force(agency, today):
         raise RuleViolation(
-            "ALREADY_FILED", "the agency's filing is in force: renew it or change its scope "
+            RuleCode.ALREADY_FILED, "the agency's filing is in force: renew it or change its scope "
             "(Art. 13, 16)", 16)
 
 
 def check_renewal(agency: Agency, today: date) -> None:
     window = renewal_window(agency)
     if window is None or not in_force(agency, today):
-        raise RuleViolation("NOT_IN_FORCE", "only a filing in force can be renewed (Art. 16)", 16)
+        raise RuleViolation(RuleCode.NOT_IN_FORCE, "only a filing in force can be renewed (Art. 16)", 16)
     opens, closes = window
     if not opens <= today <= closes:
         raise RuleViolation(
-            "RENEWAL_WINDOW", f"renewal may be applied for from {opens.isoformat()} to "
+            RuleCode.RENEWAL_WINDOW, f"renewal may be applied for from {opens.isoformat()} to "
             f"{closes.isoformat()}, the 90 days before expiry (Art. 16)", 16)
 
 
 def check_scope_change(agency: Agency, today: date) -> None:
     if not in_force(agency, today):
-        raise RuleViolation("NOT_IN_FORCE", "the scope of a filing in force is changed "
+        raise RuleViolation(RuleCode.NOT_IN_FORCE, "the scope of a filing in force is changed "
                             "(Art. 13)", 13)
     first = agency.first_approved_on
     if first is None or add_years(first, MIN_OPERATION_YEARS) > today:
         since = first.isoformat() if first else "-"
         raise RuleViolation(
-            "TOO_EARLY", f"scope changes after one year of operation (first approved {since}, "
+            RuleCode.TOO_EARLY, f"scope changes after one year of operation (first approved {since}, "
             "Art. 13)", 13)
 
 
 def check_filed(agency: Agency, kind: FilingKind) -> None:
     if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
         article = 17 if kind is FilingKind.TERMINATION else 13
-        raise RuleViolation("NOT_FILED", f"the agency has no filing to change "
+        raise RuleViolation(RuleCode.NOT_FILED, f"the agency has no filing to change "
                             f"({agency.state.value})", article)
 
 
@@ -121,7 +122,7 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
     if new.kind is FilingKind.RENEWAL:
         scope = {(i.site_id, i.occupation_code, i.level) for i in await current_items(agency.id)}
         if {(i.site.id, i.occupation_code, i.level) for i in new.items} != scope:
-            raise RuleViolation("SCOPE_CHANGE_NEEDED", "a renewal carries the scope in force "
+            raise RuleViolation(RuleCode.SCOPE_CHANGE_NEEDED, "a renewal carries the scope in force "
                                 "over; change sites, occupations or levels with a SCOPE_CHANGE "
                                 "(Art. 13)", 13)
     check_items(agency, new.items)
@@ -129,7 +130,7 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
         await check_no_additions_when_sanctioned(agency, new.items, today)
     await check_pairs_free(agency, new.items, today)
     if await Filing.exists(agency_id=agency.id, kind=new.kind, status=FilingStatus.SUBMITTED):
-        raise RuleViolation("OPEN_FILING", f"a {new.kind.value} filing of this agency is "
+        raise RuleViolation(RuleCode.OPEN_FILING, f"a {new.kind.value} filing of this agency is "
                             "already awaiting a decision", KIND_ARTICLE[new.kind])
 
 
@@ -155,6 +156,6 @@ async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: dat
                        site_id=i.site.id)
             for i in new.items
         ], using_db=conn)
-        await record(conn, actor, "submitFiling", filing, agency_id=agency.id,
+        await record(conn, actor, AuditAction.SUBMIT_FILING, filing, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=None, after=snapshot(filing))
     return filing

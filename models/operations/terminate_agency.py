@@ -9,13 +9,14 @@ from tortoise.transactions import in_transaction
 
 from models.agency import Agency
 from models.announcement import Announcement
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, AnnouncementKind, TerminationReason
 from models.errors import InvalidInput, RuleViolation
 from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
 from models.region import PROVINCE_CODE
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 ARTICLE = {TerminationReason.UNAPPROVED_SITE_CHANGE: 15, TerminationReason.VOLUNTARY: 17}
@@ -29,10 +30,10 @@ WORDING = {
 
 def _check_filed(agency: Agency, reason: TerminationReason) -> None:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}",
+        raise RuleViolation(RuleCode.ALREADY_CLOSED, f"the filing is already {agency.state.value}",
                             ARTICLE.get(reason, 17))
     if agency.state is AgencyState.PENDING:
-        raise RuleViolation("NOT_FILED", "a PENDING agency has no filing to terminate", 17)
+        raise RuleViolation(RuleCode.NOT_FILED, "a PENDING agency has no filing to terminate", 17)
 
 
 async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
@@ -51,7 +52,8 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
             body += f"\n{note.strip()}"
         await close_agency(conn, actor, agency, now)
         await save_changes(conn, agency, before)
-        await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
+        await record(conn, actor, AuditAction.termination(reason.value), agency,
+                     agency_id=agency.id,
                      region_code=agency.filing_region_id, before=before, after=snapshot(agency))
         # Art. 15, 17: the province center publishes terminations and reports them.
         notice = await announce(conn, actor, kind=AnnouncementKind.TERMINATION,

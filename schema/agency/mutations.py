@@ -8,6 +8,7 @@ from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.register_agency import NewAgency, register_agency, validate_new_agency
 from models.operations.terminate_agency import terminate_agency
+from models.rules import RuleCode
 from schema.agency.inputs import RegisterAgencyInput, TerminateAgencyInput
 from schema.agency.types import Agency
 from schema.announcement.types import Announcement
@@ -48,7 +49,7 @@ class AgencyMutations:
         ctx = info.context
 
         refused = DomainRuleViolation(
-            "NOT_FILING_AUTHORITY",
+            RuleCode.NOT_FILING_AUTHORITY,
             "only the province center, or the city for its own city-level agencies, "
             "registers an agency (Art. 3, 4)",
             3,
@@ -82,7 +83,7 @@ class AgencyMutations:
             agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("agency", "manage", agency):
                 raise DomainRuleViolation(
-                    "NOT_FILING_AUTHORITY", "the department the agency is filed with "
+                    RuleCode.NOT_FILING_AUTHORITY, "the department the agency is filed with "
                     "terminates its filing (Art. 3, 4)", 3)
             agency, notice = await terminate_agency(ctx.actor, agency, input.reason, input.note,
                                                     ctx.today, ctx.now)

@@ -9,6 +9,7 @@ import strawberry
 from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.upgrades import approve_upgrade, recommend_national, recommend_upgrade
+from models.rules import RuleCode
 from schema.agency.types import Agency
 from schema.core.authz import Authorize
 from schema.core.context import Context, Info
@@ -40,7 +41,7 @@ async def _target(ctx: Context, agency_id: strawberry.ID, action: str,
                   article: int) -> AgencyRow:
     agency = await require(ctx, AgencyRow, "agency", agency_id)
     if not await ctx.guard.check("agency", action, agency):
-        raise DomainRuleViolation("NOT_AUTHORITY", "a city recommends its own agencies; the "
+        raise DomainRuleViolation(RuleCode.NOT_FILING_AUTHORITY, "a city recommends its own agencies; the "
                                   "province decides (Art. 27, 28)", article)
     return agency
 

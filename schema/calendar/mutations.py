@@ -9,6 +9,7 @@ import strawberry
 
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.set_working_calendar import set_working_calendar
+from models.rules import RuleCode
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
@@ -46,7 +47,7 @@ class CalendarMutations:
 
         async def run() -> SetWorkingCalendarSuccess:
             if not ctx.guard.allows("calendar", "write"):
-                raise DomainRuleViolation("NOT_PROVINCE", "the province center maintains the "
+                raise DomainRuleViolation(RuleCode.NOT_PROVINCE, "the province center maintains the "
                                           "working-day calendar (Art. 3, 15)", 3)
             await set_working_calendar(ctx.actor, input.year, input.holidays,
                                        input.makeup_working_days)

@@ -7,6 +7,7 @@ import strawberry
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.draw_inspections import DrawRequest, draw_inspections
+from models.rules import RuleCode
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.enums import AgencyKind
@@ -50,7 +51,7 @@ class DrawMutations:
 
         async def run() -> DrawInspectionsSuccess:
             if not ctx.guard.allows("draw", "run"):
-                raise DomainRuleViolation("NOT_SUPERVISOR", "draws are run by the province "
+                raise DomainRuleViolation(RuleCode.NOT_SUPERVISOR, "draws are run by the province "
                                           "and the cities (Art. 20)", 20)
             pool = []
             for n, inspector_id in enumerate(input.inspector_ids):

@@ -10,6 +10,7 @@ from models.filing import Filing as FilingRow
 from models.operations.decide_filing import decide_filing
 from models.operations.import_filing import import_filing
 from models.operations.submit_filing import NewFiling, submit_filing
+from models.rules import RuleCode
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
@@ -56,7 +57,7 @@ class FilingMutations:
         async def run() -> SubmitFilingSuccess:
             agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("filing", "submit", agency):
-                raise DomainRuleViolation("NOT_OWN_AGENCY", "an agency files for itself with "
+                raise DomainRuleViolation(RuleCode.NOT_OWN_AGENCY, "an agency files for itself with "
                                           "its filing authority (Art. 16)", 16)
             new = NewFiling(kind=input.kind, items=await resolve_items(info, input.items),
                             new_name=input.new_name,
@@ -76,7 +77,7 @@ class FilingMutations:
             filing = await require(ctx, FilingRow, "filing", input.filing_id)
             if not await ctx.guard.check("filing", "decide", filing):
                 raise DomainRuleViolation(
-                    "NOT_FILING_AUTHORITY", "the department the agency is filed with decides "
+                    RuleCode.NOT_FILING_AUTHORITY, "the department the agency is filed with decides "
                     "(Art. 3, 4)", 3)
             decided = await decide_filing(ctx.actor, filing, input.approve, input.reason,
                                           ctx.today, ctx.now)
@@ -93,7 +94,7 @@ class FilingMutations:
         async def run() -> ImportFilingSuccess:
             agency = await require(ctx, AgencyRow, "agency", input.agency_id)
             if not await ctx.guard.check("filing", "import", agency):
-                raise DomainRuleViolation("NOT_PROVINCE", "only the province center imports "
+                raise DomainRuleViolation(RuleCode.NOT_PROVINCE, "only the province center imports "
                                           "earlier filings (Art. 3)", 3)
             filing = await import_filing(ctx.actor, agency, input.valid_from,
                                          await resolve_items(info, input.items), ctx.today,

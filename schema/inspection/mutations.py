@@ -10,6 +10,7 @@ from models.errors import NotFound as DomainNotFound
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspection as InspectionRow
 from models.operations.record_inspection import NewInspection, record_inspection
+from models.rules import RuleCode
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.enums import InspectionKind, InspectionMode, InspectionResult
@@ -66,7 +67,7 @@ class InspectionMutations:
             probe = InspectionRow(agency_id=agency.id, site_id=site.row.id if site else None)
             if not await ctx.guard.check("inspection", "record", probe):
                 raise DomainRuleViolation(
-                    "NOT_SUPERVISOR", "a city supervises the agencies filed with it and the "
+                    RuleCode.NOT_SUPERVISOR, "a city supervises the agencies filed with it and the "
                     "sites on its territory (Art. 4, 20)", 4)
             inspection, proposal = await record_inspection(ctx.actor, agency, NewInspection(
                 site=site.row if site else None, kind=input.kind, mode=input.mode,

@@ -8,6 +8,7 @@ from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.inspection import Inspector as InspectorRow
 from models.operations.register_inspector import register_inspector
+from models.rules import RuleCode
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.errors import InvalidInput, NotFound, RuleViolation, typed
@@ -45,7 +46,7 @@ class InspectorMutations:
         async def run() -> RegisterInspectorSuccess:
             probe = InspectorRow(name=input.name, region_id=input.region_code)
             if not await ctx.guard.check("inspector", "register", probe):
-                raise DomainRuleViolation("NOT_OWN_POOL", "a city registers inspectors of its "
+                raise DomainRuleViolation(RuleCode.NOT_OWN_POOL, "a city registers inspectors of its "
                                           "own region; the province any (Art. 20)", 20)
             conflicts = []
             for n, agency_id in enumerate(input.conflict_agency_ids or []):

@@ -10,6 +10,7 @@ from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.accept_rectification import accept_rectification
 from models.operations.confirm_sanction import confirm_sanction
 from models.operations.issue_sanction import NewSanction, issue_sanction
+from models.rules import RuleCode
 from models.sanction import Sanction as SanctionRow
 from schema.core.authz import Authorize
 from schema.core.context import Context, Info
@@ -68,7 +69,7 @@ AcceptRectificationResult = Annotated[
     AcceptRectificationSuccess | RuleViolation | InvalidInput | NotFound,
     strawberry.union("AcceptRectificationResult")]
 
-NOT_AUTHORITY = ("NOT_FILING_AUTHORITY", "the department the agency is filed with decides its "
+NOT_AUTHORITY = (RuleCode.NOT_FILING_AUTHORITY, "the department the agency is filed with decides its "
                  "sanctions (Art. 21-23); a city does not sanction a provincial agency")
 
 

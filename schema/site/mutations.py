@@ -8,6 +8,7 @@ from models.agency import Agency as AgencyRow
 from models.errors import RuleViolation as DomainRuleViolation
 from models.operations.acknowledge_site import acknowledge_site
 from models.operations.add_site import NewSite, add_site
+from models.rules import RuleCode
 from models.site import Site as SiteRow
 from schema.core.authz import Authorize
 from schema.core.context import Info
@@ -49,7 +50,7 @@ class SiteMutations:
             # A site is the agency's own filing material: only the agency adds it (DESIGN §6).
             if not await ctx.guard.check("site", "add", SiteRow(agency_id=agency.id)):
                 raise DomainRuleViolation(
-                    "NOT_OWN_AGENCY", "an agency registers its own sites (Art. 12, 15)", 12
+                    RuleCode.NOT_OWN_AGENCY, "an agency registers its own sites (Art. 12, 15)", 12
                 )
             site = await add_site(ctx.actor, agency, NewSite(
                 name=input.name, address=input.address, region_code=input.region_code,
@@ -69,7 +70,7 @@ class SiteMutations:
         async def run() -> AcknowledgeSiteSuccess:
             site = await require(ctx, SiteRow, "site", input.site_id)
             if not await ctx.guard.check("site", "acknowledge", site):
-                raise DomainRuleViolation("NOT_SITE_CITY", "the city the site lies in "
+                raise DomainRuleViolation(RuleCode.NOT_SITE_CITY, "the city the site lies in "
                                           "acknowledges it (Art. 4)", 4)
             return AcknowledgeSiteSuccess(
                 site=Site.from_row(await acknowledge_site(ctx.actor, site, ctx.now)))
