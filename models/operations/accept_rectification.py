@@ -16,7 +16,7 @@ from models.sanction import Sanction
 from models.snapshot import snapshot
 
 
-async def accept_rectification(actor: Actor, sanction: Sanction, today: date) -> Sanction:
+async def accept_rectification(actor: Actor, sanction: Sanction, *, today: date) -> Sanction:
     if sanction.grade is not SanctionGrade.RECTIFICATION:
         raise RuleViolation(RuleCode.NOT_RECTIFICATION, "only a rectification notice is accepted", 22)
     if sanction.status is not SanctionStatus.EFFECTIVE:

@@ -15,7 +15,7 @@ from models.site import Site
 from models.snapshot import snapshot
 
 
-async def acknowledge_site(actor: Actor, site: Site, now: datetime) -> Site:
+async def acknowledge_site(actor: Actor, site: Site, *, now: datetime) -> Site:
     agency = await Agency.get(id=site.agency_id)
     if agency.level is not AgencyLevel.PROVINCIAL:
         raise RuleViolation(RuleCode.NOT_PROVINCIAL, "cities acknowledge the sites of provincial "

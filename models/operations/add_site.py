@@ -57,7 +57,7 @@ async def _check_may_add(agency: Agency, today: date) -> None:
         )
 
 
-async def add_site(actor: Actor, agency: Agency, new: NewSite, today: date) -> Site:
+async def add_site(actor: Actor, agency: Agency, new: NewSite, *, today: date) -> Site:
     name, address = new.name.strip(), new.address.strip()
     if not name or len(name) > 200:
         raise InvalidInput("name", "must be 1 to 200 characters")

@@ -17,7 +17,7 @@ from models.sanction import Sanction
 from models.snapshot import snapshot
 
 
-async def confirm_sanction(actor: Actor, sanction: Sanction, today: date,
+async def confirm_sanction(actor: Actor, sanction: Sanction, *, today: date,
                            now: datetime) -> Sanction:
     if sanction.status is not SanctionStatus.PROPOSED:
         raise RuleViolation(RuleCode.NOT_PROPOSED, f"the sanction is {sanction.status.value}",

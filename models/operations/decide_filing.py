@@ -124,7 +124,7 @@ async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: A
 
 
 async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str | None,
-                        today: date, now: datetime) -> Filing:
+                        *, today: date, now: datetime) -> Filing:
     if filing.status is not FilingStatus.SUBMITTED:
         raise RuleViolation(RuleCode.ALREADY_DECIDED, f"the filing is {filing.status.value}",
                             KIND_ARTICLE[filing.kind])

@@ -35,7 +35,7 @@ class DrawRequest:
     authority: str
 
 
-async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
+async def draw_inspections(actor: Actor, req: DrawRequest, *, today: date) -> Draw:
     if (req.count is None) == (req.ratio is None):
         raise InvalidInput("count", "give either a count or a ratio")
     if req.ratio is not None and not 0 < req.ratio <= 1:

@@ -24,7 +24,7 @@ EARLIEST = date(2019, 1, 1)  # the national 职业技能等级认定 system bega
 
 
 async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: list[NewItem],
-                        today: date, now: datetime) -> Filing:
+                        *, today: date, now: datetime) -> Filing:
     if not EARLIEST <= valid_from <= today:
         raise InvalidInput("validFrom", f"must lie between {EARLIEST.isoformat()} and today")
     if not items:

@@ -96,7 +96,7 @@ async def apply_effect(conn: BaseDBAsyncClient, actor: Actor, agency: Agency,
         await withdraw_open_filings(conn, actor, agency, now)
 
 
-async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: date,
+async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, today: date,
                          now: datetime) -> tuple[Sanction, bool]:
     """Returns the sanction and whether the ladder escalated it."""
     validate(new, today)

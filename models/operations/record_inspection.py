@@ -53,7 +53,7 @@ async def validate(agency: Agency, new: NewInspection, today: date) -> None:
 
 
 async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
-                            today: date) -> tuple[Inspection, Sanction | None]:
+                            *, today: date) -> tuple[Inspection, Sanction | None]:
     await validate(agency, new, today)
     counts = new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
     async with in_transaction() as conn:

@@ -134,7 +134,7 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
                             "already awaiting a decision", KIND_ARTICLE[new.kind])
 
 
-async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: date,
+async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, *, today: date,
                         now: datetime) -> Filing:
     async with in_transaction() as conn:
         # Applications of one agency are checked one at a time, so two at once cannot both

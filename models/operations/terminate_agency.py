@@ -37,7 +37,7 @@ def _check_filed(agency: Agency, reason: TerminationReason) -> None:
 
 
 async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
-                           note: str | None, today: date,
+                           note: str | None, *, today: date,
                            now: datetime) -> tuple[Agency, Announcement]:
     _check_filed(agency, reason)
     if note is not None and len(note) > 2000:

@@ -35,7 +35,7 @@ async def _change(actor: Actor, agency: Agency, action: AuditAction,
 
 
 async def recommend_upgrade(actor: Actor, agency: Agency, basis: list[int],
-                            now: datetime) -> Agency:
+                            *, now: datetime) -> Agency:
     """Art. 27: the city recommends its agency that meets an Art. 26 case."""
 
     async def change(agency: Agency) -> None:
@@ -70,7 +70,7 @@ async def approve_upgrade(actor: Actor, agency: Agency) -> Agency:
     return await _change(actor, agency, AuditAction.APPROVE_UPGRADE, change)
 
 
-async def recommend_national(actor: Actor, agency: Agency, today: date,
+async def recommend_national(actor: Actor, agency: Agency, *, today: date,
                              now: datetime) -> Agency:
     """Art. 28: a provincial agency with a clean filing period."""
 

@@ -93,5 +93,5 @@ class Filing(Node):
 async def load_filing(info: Info, pk: int | None) -> Filing | None:
     if pk is None:
         return None
-    row = await scoped_by_id(info.context, FilingRow, "filing").load(pk)
+    row = await scoped_by_id(info.context, FilingRow).load(pk)
     return Filing.from_row(row) if row else None

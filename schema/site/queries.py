@@ -7,6 +7,7 @@ from models.agency import Agency as AgencyRow
 from models.enums import AgencyLevel, AgencyState
 from models.filing import FilingItem
 from models.site import Site as SiteRow
+from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.filters import equals
@@ -33,13 +34,13 @@ def filter_q(f: SiteFilter | None) -> Q:
 
 @strawberry.type
 class SiteQueries:
-    @strawberry.field(extensions=[Authorize("site")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_SITE)])
     async def sites(self, info: Info, first: int | None = None, after: str | None = None,
                     filter: SiteFilter | None = None) -> Connection[Site]:
-        qs = SiteRow.filter(info.context.guard.filter("site"), filter_q(filter))
+        qs = SiteRow.filter(info.context.guard.filter(permissions.READ_SITE), filter_q(filter))
         return await paginate(qs, first, after, Site.from_row)
 
-    @strawberry.field(extensions=[Authorize("site", action="acknowledge")],
+    @strawberry.field(extensions=[Authorize(permissions.ACKNOWLEDGE_SITE)],
                       description="Provincial agencies' sites in the viewer's city that await "
                       "acknowledgement (报备, Art. 4).")
     async def acknowledgement_queue(self, info: Info, first: int | None = None,
@@ -47,6 +48,6 @@ class SiteQueries:
         # A closed agency's venues need no acknowledgement any more.
         provincial = AgencyRow.filter(level=AgencyLevel.PROVINCIAL).exclude(
             state__in=[AgencyState.TERMINATED, AgencyState.REVOKED]).values("id")
-        qs = SiteRow.filter(info.context.guard.filter("site", "acknowledge"),
+        qs = SiteRow.filter(info.context.guard.filter(permissions.ACKNOWLEDGE_SITE),
                             acknowledged_at__isnull=True, agency_id__in=Subquery(provincial))
         return await paginate(qs, first, after, Site.from_row)

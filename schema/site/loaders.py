@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from models.filing import FilingItem
 from models.site import Site as SiteRow
+from policies import permissions
 from schema.core.context import Context, Info
 from schema.core.id_sets import among
 from schema.core.pagination import Connection, counted, only_total_count, page_args, slice_page
@@ -29,7 +30,8 @@ def _sites_of_agencies(ctx: Context, *, ids_only: bool) -> DataLoader[int, list[
                 users.setdefault(site_id, set()).add(agency_id)
         # One list of primary keys, not a subquery or an OR: PostgreSQL then expects the few
         # rows it gets and tests the viewer's scope per venue, not over every venue first.
-        in_scope = SiteRow.filter(ctx.guard.filter("site"), among("id", users)).order_by("id")
+        in_scope = SiteRow.filter(ctx.guard.filter(permissions.READ_SITE),
+                                  among("id", users)).order_by("id")
         # Counting needs the ids in scope only, not the venues' columns or model objects.
         rows: list[Any] = await (in_scope.values_list("id", flat=True) if ids_only else in_scope)
         groups: dict[int, list[Any]] = {i: [] for i in ids}
