@@ -20,7 +20,7 @@ from models.enums import (
 )
 
 Labelled: TypeAlias = (AgencyState | AgencyStatus | FilingKind | FilingStatus | SanctionGrade
-            | SanctionStatus | SiteTenure)
+                       | SanctionStatus | SiteTenure)
 
 AGENCY_STATUS: Final[Mapping[str, str]] = {
     AgencyStatus.PENDING: "待备案",
