@@ -83,7 +83,7 @@ async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: i
     assert dup["__typename"] == "RuleViolation" and dup["code"] == "DUPLICATE_SITE"
     # Another agency's venue may be outside what this agency may read (DESIGN §6): not named.
     assert dup["article"] == 12 and ok["site"]["name"] not in dup["message"], dup
-    assert "another agency's venue" in dup["message"]
+    assert "已由其他机构登记" in dup["message"]
     # The agency's own venue is named, so it can put it on a filing instead.
     own = await _add(api, api.token(Role.AGENCY, agency=first.credit_code), first,
                      address="厦门市湖里区金尚路88号（实训楼）")

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, SanctionGrade, SanctionStatus
 from models.errors import RuleViolation
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.rules import RuleCode
 from models.sanction import Sanction
@@ -18,12 +19,14 @@ from models.snapshot import snapshot
 
 async def accept_rectification(actor: Actor, sanction: Sanction, *, today: date) -> Sanction:
     if sanction.grade is not SanctionGrade.RECTIFICATION:
-        raise RuleViolation(RuleCode.NOT_RECTIFICATION, "only a rectification notice is accepted", 22)
+        raise RuleViolation(RuleCode.NOT_RECTIFICATION,
+                            "仅对整改通知办理整改验收（第22条）", 22)
     if sanction.status is not SanctionStatus.EFFECTIVE:
-        raise RuleViolation(RuleCode.NOT_EFFECTIVE, f"the sanction is {sanction.status.value}", 22)
+        raise RuleViolation(RuleCode.NOT_EFFECTIVE, f"该处理决定当前为「{label(sanction.status)}」"
+                            "状态，不能办理整改验收（第22条）", 22)
     if sanction.rectified_at is not None:
         raise RuleViolation(RuleCode.ALREADY_RECTIFIED,
-                            f"accepted on {sanction.rectified_at.isoformat()}", 22)
+                            f"该整改已于{sanction.rectified_at.isoformat()}验收（第22条）", 22)
     before_sanction = snapshot(sanction)
     async with in_transaction() as conn:
         agency = await locked_agency(conn, sanction.agency_id)
@@ -31,7 +34,8 @@ async def accept_rectification(actor: Actor, sanction: Sanction, *, today: date)
         # Of two acceptances racing, the second finds it accepted once the first commits.
         if not await Sanction.filter(id=sanction.id, rectified_at__isnull=True).using_db(
                 conn).update(rectified_at=today):
-            raise RuleViolation(RuleCode.ALREADY_RECTIFIED, "accepted meanwhile", 22)
+            raise RuleViolation(RuleCode.ALREADY_RECTIFIED,
+                                "办理期间该整改已被验收（第22条）", 22)
         sanction.rectified_at = today
         still_open = await Sanction.filter(
             agency_id=agency.id, grade=SanctionGrade.RECTIFICATION,

@@ -22,7 +22,8 @@ async def publication_period(today: date) -> tuple[date, date]:
     try:
         return await working_day_span(today, PUBLICATION_WORKING_DAYS)
     except CalendarMissing as exc:
-        raise RuleViolation(RuleCode.CALENDAR_MISSING, str(exc), 15) from None
+        raise RuleViolation(RuleCode.CALENDAR_MISSING,
+                            f"{exc}，无法计算5个工作日的公示期（第15条）", 15) from None
 
 
 async def announce(conn: BaseDBAsyncClient, actor: Actor, *, kind: AnnouncementKind,

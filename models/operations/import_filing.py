@@ -26,9 +26,9 @@ EARLIEST = date(2019, 1, 1)  # the national 职业技能等级认定 system bega
 async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: list[NewItem],
                         *, today: date, now: datetime) -> Filing:
     if not EARLIEST <= valid_from <= today:
-        raise InvalidInput("validFrom", f"must lie between {EARLIEST.isoformat()} and today")
+        raise InvalidInput("validFrom", f"应在{EARLIEST.isoformat()}至今日之间")
     if not items:
-        raise InvalidInput("items", "an imported filing lists its items")
+        raise InvalidInput("items", "导入的备案应至少列明一个备案项目")
     try:
         async with in_transaction() as conn:
             await locked_agency(conn, agency)

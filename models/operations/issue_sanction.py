@@ -19,6 +19,7 @@ from models.enums import (
     SanctionStatus,
 )
 from models.errors import InvalidInput, RuleViolation
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.operations.decide_filing import withdraw_open_filings
 from models.periods import add_years, period_start
@@ -46,17 +47,15 @@ class NewSanction:
 
 def validate(new: NewSanction, today: date) -> None:
     if new.article not in CLAUSES:
-        raise InvalidInput("article", "sanctions are issued under article 21, 22 or 23")
+        raise InvalidInput("article", "违规处理应依据第21条、第22条或第23条作出")
     if not 1 <= new.clause <= CLAUSES[new.article]:
-        raise InvalidInput("clause", f"article {new.article} has clauses 1 to "
-                           f"{CLAUSES[new.article]}")
+        raise InvalidInput("clause", f"第{new.article}条共有第1项至第{CLAUSES[new.article]}项")
     if not new.facts.strip() or len(new.facts) > 5000:
-        raise InvalidInput("facts", "state the facts (at most 5000 characters)")
+        raise InvalidInput("facts", "应填写违规事实，不超过5000个字符")
     if new.article != 21 and new.certificates_invalidated is not CertificateInvalidation.NONE:
-        raise InvalidInput("certificatesInvalidated", "certificates are declared invalid under "
-                           "article 21")
+        raise InvalidInput("certificatesInvalidated", "仅依据第21条处理时可宣布证书无效")
     if new.rectification_deadline is not None and new.rectification_deadline <= today:
-        raise InvalidInput("rectificationDeadline", "must be after today")
+        raise InvalidInput("rectificationDeadline", "应晚于今日")
 
 
 async def _earlier(agency: Agency, grade: SanctionGrade, today: date) -> Sanction | None:
@@ -105,8 +104,8 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, toda
         # before it left it: two Art. 21 sanctions at once are an interview and a 22.1.
         await locked_agency(conn, agency)
         if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
-            raise RuleViolation(RuleCode.NOT_FILED, f"the agency is {agency.state.value}: there is "
-                                "no filing to sanction", new.article)
+            raise RuleViolation(RuleCode.NOT_FILED, f"该机构当前为「{label(agency.state)}」状态，"
+                                f"没有可予处理的备案（第{new.article}条）", new.article)
         article, clause, source = await ladder(agency, new, today)
         grade = GRADE[article]
         deadline = None

@@ -43,13 +43,13 @@ class NewInspection:
 
 async def validate(agency: Agency, new: NewInspection, today: date) -> None:
     if new.date > today:
-        raise InvalidInput("date", "an inspection is recorded after it took place")
+        raise InvalidInput("date", "督导结果应在督导完成后录入，日期不得晚于今日")
     if new.findings is not None and len(new.findings) > 5000:
-        raise InvalidInput("findings", "at most 5000 characters")
+        raise InvalidInput("findings", "不超过5000个字符")
     site = new.site
     if site is not None and site.agency_id != agency.id and not await FilingItem.exists(
             site_id=site.id, filing__agency_id=agency.id):
-        raise InvalidInput("siteId", "the agency neither registered the site nor filed it")
+        raise InvalidInput("siteId", "该场所既非该机构登记，也不在该机构的备案中")
 
 
 async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,

@@ -15,9 +15,9 @@ from models.snapshot import snapshot
 async def register_inspector(actor: Actor, name: str, region_code: str,
                              conflicts: list[Agency]) -> Inspector:
     if not name.strip() or len(name) > 64:
-        raise InvalidInput("name", "must be 1 to 64 characters")
+        raise InvalidInput("name", "长度应为1至64个字符")
     if await find_region(region_code) is None:
-        raise InvalidInput("regionCode", f"unknown region {region_code!r}")
+        raise InvalidInput("regionCode", f"行政区划代码{region_code!r}不存在")
     conflicts = list({a.id: a for a in conflicts}.values())
     async with in_transaction() as conn:
         inspector = await Inspector.create(using_db=conn, name=name.strip(),

@@ -12,6 +12,7 @@ from models.announcement import Announcement
 from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, AnnouncementKind, TerminationReason
 from models.errors import InvalidInput, RuleViolation
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
@@ -30,10 +31,12 @@ WORDING = {
 
 def _check_filed(agency: Agency, reason: TerminationReason) -> None:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation(RuleCode.ALREADY_CLOSED, f"the filing is already {agency.state.value}",
-                            ARTICLE.get(reason, 17))
+        article = ARTICLE.get(reason, 17)
+        raise RuleViolation(RuleCode.ALREADY_CLOSED, f"该机构{label(agency.state)}，不能再终止备案"
+                            f"（第{article}条）", article)
     if agency.state is AgencyState.PENDING:
-        raise RuleViolation(RuleCode.NOT_FILED, "a PENDING agency has no filing to terminate", 17)
+        raise RuleViolation(RuleCode.NOT_FILED,
+                            "该机构尚未通过备案，没有可终止的备案（第17条）", 17)
 
 
 async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
@@ -41,7 +44,7 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
                            now: datetime) -> tuple[Agency, Announcement]:
     _check_filed(agency, reason)
     if note is not None and len(note) > 2000:
-        raise InvalidInput("note", "at most 2000 characters")
+        raise InvalidInput("note", "不超过2000个字符")
     period = await publication_period(today)
     async with in_transaction() as conn:
         await locked_agency(conn, agency)

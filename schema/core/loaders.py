@@ -17,6 +17,18 @@ from schema.core.ids import pk_of
 
 M = TypeVar("M", bound=Model)
 
+# What a NotFound calls the row a mutation names, by model.
+NOUNS: dict[str, str] = {
+    "Agency": "机构",
+    "Site": "评价场所",
+    "Filing": "备案申请",
+    "Sanction": "违规处理记录",
+    "Inspector": "督导人员",
+    "Inspection": "督导记录",
+    "Draw": "抽查记录",
+    "Announcement": "公示",
+}
+
 
 def scoped_by_id(ctx: Context, model: type[M]) -> DataLoader[int, M | None]:
     """Rows by id, or None where the row is missing or outside the viewer's read scope."""
@@ -54,9 +66,11 @@ def children(ctx: Context, model: type[M], parent_field: str,
 
 async def require(ctx: Context, model: type[M], global_id: str, what: str = "") -> M:
     """The row a mutation names, if the viewer may see it; otherwise NotFound, the same
-    answer as for a row that does not exist."""
+    answer as for a row that does not exist. `what` is the input field that named it, which
+    clients show next to the message."""
     type_name = model.__name__
     row = await scoped_by_id(ctx, model).load(pk_of(global_id, type_name) or 0)
     if row is None:
-        raise NotFound(f"{what or type_name}: no such {type_name.lower()}")
+        noun = NOUNS.get(type_name, "记录")
+        raise NotFound(f"{what}: 未找到该{noun}" if what else f"未找到该{noun}")
     return row
