@@ -9,10 +9,10 @@ from strawberry.dataloader import DataLoader
 
 from models.agency import Agency as AgencyRow
 from models.enums import InspectionMode
+from models.id_sets import among
 from models.sanction import Sanction as SanctionRow
 from models.supervision import incentives, supervision_mode
 from schema.core.context import Context
-from schema.core.id_sets import among
 from schema.core.loaders import scoped_by_id
 
 Contact = tuple[str | None, str | None]

@@ -8,9 +8,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from models.filing import FilingItem
+from models.id_sets import among
 from models.site import Site as SiteRow
 from schema.core.context import Context, Info
-from schema.core.id_sets import among
 from schema.core.pagination import Connection, counted, only_total_count, page_args, slice_page
 from schema.site.types import Site
 
