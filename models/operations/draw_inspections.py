@@ -45,7 +45,7 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
         raise InvalidInput("seed", "1 to 128 characters")
     if req.region_code is not None and await find_region(req.region_code) is None:
         raise InvalidInput("regionCode", f"unknown region {req.region_code!r}")
-    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today)
+    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today=today)
     if req.region_code is not None:
         population_q &= Q(filing_region_id=req.region_code)
     if req.kind is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
+from models.agency import Agency, in_force, renewal_due, renewal_window
 from models.audit import Actor, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
@@ -29,7 +29,6 @@ from models.snapshot import snapshot
 KIND_ARTICLE = {FilingKind.INITIAL: 16, FilingKind.RENEWAL: 16, FilingKind.SCOPE_CHANGE: 13,
                 FilingKind.INFO_CHANGE: 13, FilingKind.TERMINATION: 17}
 
-RENEWAL_WINDOW_DAYS = 90  # Art. 16: 应于有效期满前90日内 … 提交申请
 MIN_OPERATION_YEARS = 1  # Art. 13: 原则上开展一年以上评价工作后 … 申请变更
 
 
@@ -43,23 +42,12 @@ class NewFiling:
     reason: str | None = None
 
 
-def in_force(agency: Agency, today: date) -> bool:
-    return (agency.state in (AgencyState.ACTIVE, AgencyState.SUSPENDED)
-            and agency.valid_until is not None and agency.valid_until >= today)
-
-
-def renewal_window(agency: Agency) -> tuple[date, date] | None:
-    if agency.valid_until is None:
-        return None
-    return agency.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS), agency.valid_until
-
-
 def check_initial(agency: Agency, today: date) -> None:
     if agency.banned_until is not None and agency.banned_until >= today:
         raise RuleViolation(
             "BANNED", f"the filing was revoked; no new filing under this credit code until "
             f"{agency.banned_until.isoformat()} (Art. 23)", 23)
-    if in_force(agency, today):
+    if in_force(agency, today=today):
         raise RuleViolation(
             "ALREADY_FILED", "the agency's filing is in force: renew it or change its scope "
             "(Art. 13, 16)", 16)
@@ -67,17 +55,17 @@ def check_initial(agency: Agency, today: date) -> None:
 
 def check_renewal(agency: Agency, today: date) -> None:
     window = renewal_window(agency)
-    if window is None or not in_force(agency, today):
+    if window is None or not in_force(agency, today=today):
         raise RuleViolation("NOT_IN_FORCE", "only a filing in force can be renewed (Art. 16)", 16)
-    opens, closes = window
-    if not opens <= today <= closes:
+    if not renewal_due(agency, today=today):
+        opens, closes = window
         raise RuleViolation(
             "RENEWAL_WINDOW", f"renewal may be applied for from {opens.isoformat()} to "
             f"{closes.isoformat()}, the 90 days before expiry (Art. 16)", 16)
 
 
 def check_scope_change(agency: Agency, today: date) -> None:
-    if not in_force(agency, today):
+    if not in_force(agency, today=today):
         raise RuleViolation("NOT_IN_FORCE", "the scope of a filing in force is changed "
                             "(Art. 13)", 13)
     first = agency.first_approved_on
