@@ -8,7 +8,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
+from models.agency import Agency, in_force
 from models.audit import Actor, AuditAction, record
 from models.claim import claim_items, release_agency_claims, release_lapsed_claims
 from models.enums import AgencyState, AnnouncementKind, FilingKind, FilingStatus
@@ -24,7 +24,7 @@ from models.operations.items import (
     check_no_additions_when_sanctioned,
     check_pairs_free,
 )
-from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial, in_force
+from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial
 from models.periods import PERIOD_YEARS, add_years
 from models.region import PROVINCE_CODE
 from models.rules import RuleCode
@@ -43,7 +43,7 @@ async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewIte
     if filing.kind is FilingKind.INITIAL:
         check_initial(agency, today)
     elif filing.kind is FilingKind.SCOPE_CHANGE:
-        if not in_force(agency, today):
+        if not in_force(agency, today=today):
             raise RuleViolation(RuleCode.NOT_IN_FORCE, "该机构备案已不在有效期内，不能变更备案范围"
                                 "（第13条、第16条）", 13)
         await check_no_additions_when_sanctioned(agency, new_items, today)

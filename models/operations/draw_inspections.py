@@ -46,7 +46,7 @@ async def draw_inspections(actor: Actor, req: DrawRequest, *, today: date) -> Dr
         raise InvalidInput("seed", "长度应为1至128个字符")
     if req.region_code is not None and await find_region(req.region_code) is None:
         raise InvalidInput("regionCode", f"行政区划代码{req.region_code!r}不存在")
-    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today)
+    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today=today)
     if req.region_code is not None:
         population_q &= Q(filing_region_id=req.region_code)
     if req.kind is not None:

@@ -77,7 +77,7 @@ def check_items(agency: Agency, items: list[NewItem]) -> None:
 
 async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) -> None:
     """Early, friendly Art. 12 answer; the unique index is what actually guarantees it."""
-    lapsed = Subquery(Agency.filter(lapsed_q(today)).values("id"))
+    lapsed = Subquery(Agency.filter(lapsed_q(today=today)).values("id"))
     for item in items:
         taken = await ItemClaim.filter(
             in_force(), site_id=item.site.id, occupation_code=item.occupation_code

@@ -19,11 +19,10 @@ from models.enums import (
     SanctionStatus,
 )
 from models.errors import InvalidInput
-from models.filing import FilingItem
 from models.inspection import Inspection
 from models.locking import locked_agency
 from models.sanction import Sanction
-from models.site import Site
+from models.site import Site, uses_site
 from models.snapshot import snapshot
 
 UNQUALIFIED_LIMIT = 3  # Art. 23(十一): 一个自然年度内…三次及以上"不合格"
@@ -46,9 +45,7 @@ async def validate(agency: Agency, new: NewInspection, today: date) -> None:
         raise InvalidInput("date", "督导结果应在督导完成后录入，日期不得晚于今日")
     if new.findings is not None and len(new.findings) > 5000:
         raise InvalidInput("findings", "不超过5000个字符")
-    site = new.site
-    if site is not None and site.agency_id != agency.id and not await FilingItem.exists(
-            site_id=site.id, filing__agency_id=agency.id):
+    if new.site is not None and not await uses_site(agency.id, new.site):
         raise InvalidInput("siteId", "该场所既非该机构登记，也不在该机构的备案中")
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
+from models.agency import Agency, in_force, renewal_window
 from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
@@ -31,7 +31,6 @@ from models.snapshot import snapshot
 KIND_ARTICLE = {FilingKind.INITIAL: 16, FilingKind.RENEWAL: 16, FilingKind.SCOPE_CHANGE: 13,
                 FilingKind.INFO_CHANGE: 13, FilingKind.TERMINATION: 17}
 
-RENEWAL_WINDOW_DAYS = 90  # Art. 16: 应于有效期满前90日内 … 提交申请
 MIN_OPERATION_YEARS = 1  # Art. 13: 原则上开展一年以上评价工作后 … 申请变更
 
 
@@ -45,23 +44,12 @@ class NewFiling:
     reason: str | None = None
 
 
-def in_force(agency: Agency, today: date) -> bool:
-    return (agency.state in (AgencyState.ACTIVE, AgencyState.SUSPENDED)
-            and agency.valid_until is not None and agency.valid_until >= today)
-
-
-def renewal_window(agency: Agency) -> tuple[date, date] | None:
-    if agency.valid_until is None:
-        return None
-    return agency.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS), agency.valid_until
-
-
 def check_initial(agency: Agency, today: date) -> None:
     if agency.banned_until is not None and agency.banned_until >= today:
         raise RuleViolation(
             RuleCode.BANNED, f"该机构备案已被撤销，{agency.banned_until.isoformat()}前"
             "不再受理该统一社会信用代码的备案申请（第23条）", 23)
-    if in_force(agency, today):
+    if in_force(agency, today=today):
         raise RuleViolation(
             RuleCode.ALREADY_FILED, "该机构备案仍在有效期内，请申请延续备案或备案范围变更"
             "（第13条、第16条）", 16)
@@ -69,7 +57,7 @@ def check_initial(agency: Agency, today: date) -> None:
 
 def check_renewal(agency: Agency, today: date) -> None:
     window = renewal_window(agency)
-    if window is None or not in_force(agency, today):
+    if window is None or not in_force(agency, today=today):
         raise RuleViolation(RuleCode.NOT_IN_FORCE, "仅有效期内的备案可以申请延续（第16条）", 16)
     opens, closes = window
     if not opens <= today <= closes:
@@ -79,7 +67,7 @@ def check_renewal(agency: Agency, today: date) -> None:
 
 
 def check_scope_change(agency: Agency, today: date) -> None:
-    if not in_force(agency, today):
+    if not in_force(agency, today=today):
         raise RuleViolation(RuleCode.NOT_IN_FORCE, "仅有效期内的备案可以申请变更备案范围（第13条）",
                             13)
     first = agency.first_approved_on

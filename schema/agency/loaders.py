@@ -9,11 +9,11 @@ from strawberry.dataloader import DataLoader
 
 from models.agency import Agency as AgencyRow
 from models.enums import InspectionMode
+from models.id_sets import among
 from models.sanction import Sanction as SanctionRow
 from models.supervision import incentives, supervision_mode
 from policies import permissions
 from schema.core.context import Context
-from schema.core.id_sets import among
 from schema.core.loaders import scoped_by_id
 
 Contact = tuple[str | None, str | None]
@@ -56,8 +56,9 @@ def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
         sanctions: dict[int, list[SanctionRow]] = {a.id: [] for a in agencies}
         for s in await SanctionRow.filter(among("agency_id", sanctions)):
             sanctions[s.agency_id].append(s)
-        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id], ctx.today),
-                                   incentives(a, sanctions[a.id], ctx.today)) for a in agencies}
+        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id], today=ctx.today),
+                                   incentives(a, sanctions[a.id], today=ctx.today))
+                 for a in agencies}
         return [found.get(i) for i in ids]
 
     return ctx.loader("agency_supervision", lambda: DataLoader(load_fn=load))

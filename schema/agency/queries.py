@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import strawberry
 from tortoise.expressions import Q
 
 from models.agency import Agency as AgencyRow
-from models.agency import status_q
-from models.enums import AgencyState
-from models.operations.submit_filing import RENEWAL_WINDOW_DAYS
+from models.agency import renewal_due_q, status_q
 from policies import permissions
 from schema.agency.inputs import AgencyFilter
 from schema.agency.types import Agency, load_agency
@@ -24,7 +20,7 @@ def filter_q(f: AgencyFilter | None, info: Info) -> Q:
     if f is None:
         return q
     if f.status is not None:
-        q &= status_q(f.status, info.context.today)
+        q &= status_q(f.status, today=info.context.today)
     if f.kind is not None:
         q &= Q(kind=f.kind)
     if f.level is not None:
@@ -55,10 +51,6 @@ class AgencyQueries:
                       "window (Art. 16).")
     async def renewals_due(self, info: Info, first: int | None = None,
                            after: str | None = None) -> Connection[Agency]:
-        today = info.context.today
-        qs = AgencyRow.filter(
-            info.context.guard.filter(permissions.MANAGE_AGENCY),
-            state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED], valid_until__gte=today,
-            valid_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
-        )
+        qs = AgencyRow.filter(info.context.guard.filter(permissions.MANAGE_AGENCY),
+                              renewal_due_q(today=info.context.today))
         return await paginate(qs, first, after, Agency.from_row)

@@ -56,7 +56,7 @@ class Agency(Node):
 
     @strawberry.field(description="Derived from filings and sanctions; EXPIRED past validUntil.")
     def status(self, info: Info) -> AgencyStatus:
-        return derive_status(self.row.state, self.row.valid_until, info.context.today)
+        return derive_status(self.row.state, self.row.valid_until, today=info.context.today)
 
     @strawberry.field
     def filing_region(self) -> Region:

@@ -4,6 +4,7 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.announcement import Announcement as AnnouncementRow
+from models.announcement import running_q
 from policies import permissions
 from schema.announcement.inputs import AnnouncementFilter
 from schema.announcement.types import Announcement
@@ -17,9 +18,8 @@ def filter_q(f: AnnouncementFilter | None, info: Info) -> Q:
     q = Q()
     if f is None:
         return q
-    today = info.context.today
     if f.current is not None:
-        running = Q(start_date__lte=today, end_date__gte=today)
+        running = running_q(today=info.context.today)
         q &= running if f.current else ~running
     if f.kind is not None:
         q &= Q(kind=f.kind)

@@ -10,9 +10,9 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.errors import NotFound
+from models.id_sets import among
 from policies.permissions import READ_OF
 from schema.core.context import Context
-from schema.core.id_sets import among
 from schema.core.ids import pk_of
 
 M = TypeVar("M", bound=Model)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
-from models.enums import FilingStatus
 from models.filing import Filing as FilingRow
+from models.filing import awaiting_decision_q
 from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
@@ -40,5 +40,5 @@ class FilingQueries:
     async def filing_queue(self, info: Info, first: int | None = None,
                            after: str | None = None) -> Connection[Filing]:
         qs = FilingRow.filter(info.context.guard.filter(permissions.DECIDE_FILING),
-                              status=FilingStatus.SUBMITTED)
+                              awaiting_decision_q())
         return await paginate(qs, first, after, Filing.from_row)
