@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.enums import AnnouncementKind, TerminationReason
@@ -44,3 +46,14 @@ class Announcement(Model):
     class Meta:
         table = "announcement"
         indexes = (("start_date", "end_date"),)
+
+
+def running_q(*, today: date) -> Q:
+    """Notices on show today: a 公示 runs from its first through its last day, both included
+    (Art. 13, 15, 17: 公示5个工作日; the stored dates are those working days' span)."""
+    return Q(start_date__lte=today, end_date__gte=today)
+
+
+def is_running(announcement: Announcement, *, today: date) -> bool:
+    """The object side of `running_q`."""
+    return announcement.start_date <= today <= announcement.end_date

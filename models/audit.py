@@ -5,6 +5,7 @@ Rows are only ever inserted; `record` must be called inside the transaction of t
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
@@ -14,6 +15,43 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from models.agency import Agency
     from models.region import Region
+
+
+class AuditAction(StrEnum):
+    """What an audit event records; the stored value is the mutation's name, and ":agency"
+    marks the change the operation made to the agency row beside its own object."""
+
+    REGISTER_AGENCY = "registerAgency"
+    ADD_SITE = "addSite"
+    ACKNOWLEDGE_SITE = "acknowledgeSite"
+    SUBMIT_FILING = "submitFiling"
+    WITHDRAW_FILING = "withdrawFiling"
+    DECIDE_FILING = "decideFiling"
+    APPROVE_FILING_AGENCY = "approveFiling:agency"
+    IMPORT_FILING = "importFiling"
+    IMPORT_FILING_AGENCY = "importFiling:agency"
+    TERMINATE_UNAPPROVED_SITE_CHANGE = "terminateAgency:UNAPPROVED_SITE_CHANGE"
+    TERMINATE_VOLUNTARY = "terminateAgency:VOLUNTARY"
+    TERMINATE_OTHER = "terminateAgency:OTHER"
+    ANNOUNCE = "announce"
+    ISSUE_SANCTION = "issueSanction"
+    ISSUE_SANCTION_AGENCY = "issueSanction:agency"
+    PROPOSE_SANCTION = "proposeSanction"
+    CONFIRM_SANCTION = "confirmSanction"
+    CONFIRM_SANCTION_AGENCY = "confirmSanction:agency"
+    ACCEPT_RECTIFICATION = "acceptRectification"
+    ACCEPT_RECTIFICATION_AGENCY = "acceptRectification:agency"
+    REGISTER_INSPECTOR = "registerInspector"
+    RECORD_INSPECTION = "recordInspection"
+    DRAW_INSPECTIONS = "drawInspections"
+    RECOMMEND_UPGRADE = "recommendUpgrade"
+    APPROVE_UPGRADE = "approveUpgrade"
+    RECOMMEND_NATIONAL = "recommendNational"
+    SET_WORKING_CALENDAR = "setWorkingCalendar"
+
+    @classmethod
+    def termination(cls, reason: str) -> AuditAction:
+        return cls(f"terminateAgency:{reason}")
 
 
 class AuditEvent(Model):
@@ -54,7 +92,7 @@ class Actor:
 async def record(
     connection: BaseDBAsyncClient,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: Model,
     *,
     agency_id: int | None,

@@ -71,7 +71,7 @@ async def release_lapsed_claims(conn: BaseDBAsyncClient, pairs: set[tuple[int, s
     """Free pairs still held by agencies whose filing lapsed (expired, terminated, revoked)."""
     from models.agency import Agency, lapsed_q
 
-    lapsed = Agency.filter(lapsed_q(today)).exclude(id=own_agency_id).values("id")
+    lapsed = Agency.filter(lapsed_q(today=today)).exclude(id=own_agency_id).values("id")
     site_ids = {s for s, _ in pairs}
     codes = {c for _, c in pairs}
     await ItemClaim.filter(

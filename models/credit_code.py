@@ -22,12 +22,12 @@ def validate_credit_code(raw: str) -> str:
     """Return the normalized code or raise CreditCodeError with a reason a person can act on."""
     code = normalize_credit_code(raw)
     if len(code) != 18:
-        raise CreditCodeError("统一社会信用代码 must have 18 characters")
+        raise CreditCodeError("统一社会信用代码应为18位")
     bad = sorted({c for c in code if c not in ALPHABET})
     if bad:
-        raise CreditCodeError(f"统一社会信用代码 contains characters not allowed: {''.join(bad)}")
+        raise CreditCodeError(f"统一社会信用代码含有不允许使用的字符：{''.join(bad)}")
     if uscc.calc_check_digit(code[:17]) != code[17]:
-        raise CreditCodeError("统一社会信用代码 check character does not match (GB 32100-2015)")
+        raise CreditCodeError("统一社会信用代码校验码不正确（GB 32100-2015）")
     return code
 
 

@@ -70,14 +70,15 @@ def run_draw(seed: str, population: list[int], pool: list[PoolMember], count: in
              per_agency: int) -> list[dict[str, Any]]:
     """Select `count` agencies and `per_agency` distinct, conflict-free inspectors for each."""
     if not 1 <= count <= len(population):
-        raise ImpossibleDraw(f"cannot select {count} of {len(population)} agencies")
+        raise ImpossibleDraw(f"可抽取的机构共{len(population)}家，无法抽取{count}家")
     chosen = sorted(population, key=lambda a: _rank(seed, 0, a))[:count]
     assignments = []
     for agency in sorted(chosen):
         eligible = [m.id for m in pool if agency not in m.conflicts]
         if len(eligible) < per_agency:
             raise ImpossibleDraw(
-                f"agency {agency} has {len(eligible)} eligible inspectors, {per_agency} needed")
+                f"编号为{agency}的机构可选派的督导人员（已排除应回避人员）仅{len(eligible)}名，"
+                f"少于所需的{per_agency}名")
         picked = sorted(eligible, key=lambda i: _rank(seed, agency, i))[:per_agency]
         assignments.append({"agency": agency, "inspectors": sorted(picked)})
     return assignments

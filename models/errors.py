@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from models.rules import RuleCode
+
 
 class DomainError(Exception):
     message: str
@@ -10,7 +12,7 @@ class DomainError(Exception):
 class RuleViolation(DomainError):
     """A rule of the measures forbids the change."""
 
-    def __init__(self, code: str, message: str, article: int | None = None,
+    def __init__(self, code: RuleCode, message: str, article: int | None = None,
                  clause: int | None = None) -> None:
         super().__init__(message)
         self.code = code

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.enums import FilingKind, FilingStatus, SkillLevel
@@ -60,3 +61,14 @@ class FilingItem(Model):
 
     class Meta:
         table = "filing_item"
+
+
+def awaiting_decision_q() -> Q:
+    """Filings submitted and not yet approved, rejected or withdrawn: the filing authority's
+    to decide (Art. 3, 4)."""
+    return Q(status=FilingStatus.SUBMITTED)
+
+
+def awaits_decision(filing: Filing) -> bool:
+    """The object side of `awaiting_decision_q`."""
+    return filing.status is FilingStatus.SUBMITTED

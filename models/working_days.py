@@ -39,8 +39,8 @@ class WorkingCalendarDay(Model):
 class CalendarMissing(Exception):
     def __init__(self, year: int) -> None:
         super().__init__(
-            f"no working-day calendar for {year}: the packaged holiday data ends earlier and "
-            f"the province has not entered {year}'s calendar (setWorkingCalendar)"
+            f"缺少{year}年工作日历：系统内置的法定节假日数据尚未包含{year}年，"
+            f"省中心亦未录入{year}年节假日安排（setWorkingCalendar）"
         )
         self.year = year
 

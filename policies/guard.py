@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import casbin
 from tortoise.expressions import Q
+from tortoise.models import Model
 
+from policies.permissions import Permission
 from policies.scopes import NONE, SCOPES, Scope
 from policies.viewer import Viewer
 
@@ -42,19 +43,33 @@ class Guard:
         self.viewer = viewer
         self._scopes: dict[tuple[str, str], Scope] = {}
 
-    def scope(self, resource: str, action: str = "read") -> Scope:
-        key = (resource, action)
+    def scope(self, permission: Permission) -> Scope:
+        key = permission.key
         if key not in self._scopes:
-            self._scopes[key] = SCOPES[scope_name(self.viewer.role.value, resource, action)]
+            self._scopes[key] = SCOPES[scope_name(self.viewer.role.value, *key)]
         return self._scopes[key]
 
-    def allows(self, resource: str, action: str) -> bool:
-        """Whether the role may do the action anywhere at all."""
-        return self.scope(resource, action) is not NONE
+    def allows(self, permission: Permission) -> bool:
+        """Whether the role holds the permission over any rows at all."""
+        return self.scope(permission) is not NONE
 
-    def filter(self, resource: str, action: str = "read") -> Q:
-        """The SQL condition for the rows of `resource` the viewer may `action`."""
-        return self.scope(resource, action).filter(self.viewer)
+    def filter(self, permission: Permission) -> Q:
+        """The SQL condition for the rows of `permission.target` the viewer holds it over."""
+        return self.scope(permission).filter(self.viewer)
 
-    async def check(self, resource: str, action: str, obj: Any) -> bool:
-        return await self.scope(resource, action).check(self.viewer, obj)
+    async def authorize(self, permission: Permission, obj: Model | None = None) -> None:
+        """Raise the permission's refusal unless the viewer holds it over `obj`; without an
+        object, unless the role holds it at all (the caller then applies `filter` in SQL)."""
+        refusal = permission.refusal
+        if refusal is None:
+            raise TypeError(f"{permission.key} is a read: reads are filtered, not refused")
+        scope = self.scope(permission)
+        if scope is NONE:
+            raise refusal.error()
+        if obj is None:
+            return
+        if not isinstance(obj, permission.target):
+            raise TypeError(f"{permission.key} checks a {permission.target.__name__}, "
+                            f"not a {type(obj).__name__}")
+        if not await scope.check(self.viewer, obj):
+            raise refusal.error()

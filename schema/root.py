@@ -8,9 +8,8 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema.agency.mutations import AgencyMutations
+from schema.agency.mutations import AgencyMutations, UpgradeMutations
 from schema.agency.queries import AgencyQueries
-from schema.agency.upgrades import UpgradeMutations
 from schema.announcement.queries import AnnouncementQueries
 from schema.audit.queries import AuditQueries
 from schema.calendar.mutations import CalendarMutations

@@ -799,7 +799,7 @@ async def _supervision(today: dt.date) -> None:
     inspectors = [await Inspector.create(name=n, region_id=r) for n, r in INSPECTORS]
     college = await Agency.get(credit_code=DEMO_CREDIT_CODES["fuzhou_college"])
     await InspectorConflict.create(inspector_id=inspectors[0].id, agency_id=college.id)
-    active = await Agency.filter(status_q(AgencyStatus.ACTIVE, today)).order_by("id")
+    active = await Agency.filter(status_q(AgencyStatus.ACTIVE, today=today)).order_by("id")
     for n, agency in enumerate(active[:24]):
         site = await Site.filter(agency_id=agency.id).order_by("id").first()
         unqualified = n % 5 == 3

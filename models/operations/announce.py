@@ -7,9 +7,10 @@ from datetime import date, datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.announcement import Announcement
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AnnouncementKind, TerminationReason
 from models.errors import RuleViolation
+from models.rules import RuleCode
 from models.snapshot import snapshot
 from models.working_days import CalendarMissing, working_day_span
 
@@ -21,7 +22,8 @@ async def publication_period(today: date) -> tuple[date, date]:
     try:
         return await working_day_span(today, PUBLICATION_WORKING_DAYS)
     except CalendarMissing as exc:
-        raise RuleViolation("CALENDAR_MISSING", str(exc), 15) from None
+        raise RuleViolation(RuleCode.CALENDAR_MISSING,
+                            f"{exc}，无法计算5个工作日的公示期（第15条）", 15) from None
 
 
 async def announce(conn: BaseDBAsyncClient, actor: Actor, *, kind: AnnouncementKind,
@@ -33,6 +35,7 @@ async def announce(conn: BaseDBAsyncClient, actor: Actor, *, kind: AnnouncementK
         authority_id=authority, termination_reason=reason, start_date=period[0],
         end_date=period[1], body=body, reported_to_ministry_at=reported_to_ministry_at,
     )
-    await record(conn, actor, "announce", notice, agency_id=agency_id, region_code=authority,
+    await record(conn, actor, AuditAction.ANNOUNCE, notice,
+                 agency_id=agency_id, region_code=authority,
                  before=None, after=snapshot(notice))
     return notice

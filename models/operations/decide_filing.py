@@ -8,12 +8,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
-from models.audit import Actor, record
+from models.agency import Agency, in_force
+from models.audit import Actor, AuditAction, record
 from models.claim import claim_items, release_agency_claims, release_lapsed_claims
 from models.enums import AgencyState, AnnouncementKind, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.items import (
@@ -23,9 +24,10 @@ from models.operations.items import (
     check_no_additions_when_sanctioned,
     check_pairs_free,
 )
-from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial, in_force
+from models.operations.submit_filing import KIND_ARTICLE, check_filed, check_initial
 from models.periods import PERIOD_YEARS, add_years
 from models.region import PROVINCE_CODE
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 
@@ -35,14 +37,15 @@ async def _check_approval(agency: Agency, filing: Filing, new_items: list[NewIte
     if filing.kind is FilingKind.RENEWAL:
         # Applied for in the window (Art. 16); it extends the scope in force, whatever it is now.
         if agency.state not in (AgencyState.ACTIVE, AgencyState.SUSPENDED):
-            raise RuleViolation("NOT_IN_FORCE", "the agency's filing is no longer in force", 16)
+            raise RuleViolation(RuleCode.NOT_IN_FORCE,
+                                "该机构备案已不在有效期内，不能批准延续（第16条）", 16)
         return
     if filing.kind is FilingKind.INITIAL:
         check_initial(agency, today)
     elif filing.kind is FilingKind.SCOPE_CHANGE:
-        if not in_force(agency, today):
-            raise RuleViolation("NOT_IN_FORCE", "the filing is no longer in force; its scope "
-                                "cannot change (Art. 13, 16)", 13)
+        if not in_force(agency, today=today):
+            raise RuleViolation(RuleCode.NOT_IN_FORCE, "该机构备案已不在有效期内，不能变更备案范围"
+                                "（第13条、第16条）", 13)
         await check_no_additions_when_sanctioned(agency, new_items, today)
     else:
         check_filed(agency, filing.kind)
@@ -118,17 +121,18 @@ async def withdraw_open_filings(conn: BaseDBAsyncClient, actor: Actor, agency: A
         f.status, f.decided_at = FilingStatus.WITHDRAWN, now
         f.reason = f"agency {agency.state.value.lower()}"
         await f.save(using_db=conn, update_fields=["status", "decided_at", "reason"])
-        await record(conn, actor, "withdrawFiling", f, agency_id=agency.id,
+        await record(conn, actor, AuditAction.WITHDRAW_FILING, f, agency_id=agency.id,
                      region_code=f.authority_id, before=before, after=snapshot(f))
 
 
 async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str | None,
-                        today: date, now: datetime) -> Filing:
+                        *, today: date, now: datetime) -> Filing:
     if filing.status is not FilingStatus.SUBMITTED:
-        raise RuleViolation("ALREADY_DECIDED", f"the filing is {filing.status.value}",
+        raise RuleViolation(RuleCode.ALREADY_DECIDED, f"该备案申请当前为「{label(filing.status)}」"
+                            f"状态，不能再次审核（第{KIND_ARTICLE[filing.kind]}条）",
                             KIND_ARTICLE[filing.kind])
     if not approve and not (reason or "").strip():
-        raise InvalidInput("reason", "a rejection states its reason")
+        raise InvalidInput("reason", "不予通过的，应当说明理由")
     items = await FilingItem.filter(filing_id=filing.id).order_by("id")
     new_items = await as_new_items(items)
     needs_notice = approve and filing.kind in (FilingKind.INFO_CHANGE, FilingKind.TERMINATION)
@@ -143,7 +147,8 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
             taken = await Filing.filter(id=filing.id, status=FilingStatus.SUBMITTED).using_db(
                 conn).update(decided_at=now)
             if not taken:
-                raise RuleViolation("ALREADY_DECIDED", "the filing was decided meanwhile",
+                raise RuleViolation(RuleCode.ALREADY_DECIDED, "办理期间该备案申请已审核完毕"
+                                    f"（第{KIND_ARTICLE[filing.kind]}条）",
                                     KIND_ARTICLE[filing.kind])
             if approve:
                 await _check_approval(agency, filing, new_items, today)
@@ -156,19 +161,20 @@ async def decide_filing(actor: Actor, filing: Filing, approve: bool, reason: str
                 agency_before = snapshot(agency)
                 await _apply(conn, actor, agency, filing, items, today, now, period)
                 await save_changes(conn, agency, agency_before)
-                await record(conn, actor, "approveFiling:agency", agency, agency_id=agency.id,
+                await record(conn, actor, AuditAction.APPROVE_FILING_AGENCY, agency,
+                             agency_id=agency.id,
                              region_code=agency.filing_region_id, before=agency_before,
                              after=snapshot(agency))
             await save_changes(conn, filing, filing_before)
-            await record(conn, actor, "decideFiling", filing, agency_id=agency.id,
+            await record(conn, actor, AuditAction.DECIDE_FILING, filing, agency_id=agency.id,
                          region_code=filing.authority_id, before=filing_before,
                          after=snapshot(filing))
     except IntegrityError:
         # Another approval took one of the (site, occupation) pairs first (Art. 12).
         raise RuleViolation(
-            "SITE_OCCUPATION_TAKEN",
-            "a site and occupation of this filing went into force for another agency "
-            "meanwhile (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
+            RuleCode.SITE_OCCUPATION_TAKEN,
+            "办理期间，本申请中的场所及职业（工种）已在其他机构的备案中生效。"
+            "严禁同一场地同一项目不同机构二次备案（第12条）",
             12,
         ) from None
     return filing

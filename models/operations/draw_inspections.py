@@ -11,12 +11,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency, status_q
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.draw import ALGORITHM, Draw, ImpossibleDraw, PoolMember, digest, run_draw
 from models.enums import AgencyKind, AgencyStatus
 from models.errors import InvalidInput, RuleViolation
 from models.inspection import Inspector, InspectorConflict
 from models.region import find_region
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 
@@ -34,18 +35,18 @@ class DrawRequest:
     authority: str
 
 
-async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
+async def draw_inspections(actor: Actor, req: DrawRequest, *, today: date) -> Draw:
     if (req.count is None) == (req.ratio is None):
-        raise InvalidInput("count", "give either a count or a ratio")
+        raise InvalidInput("count", "抽取数量与抽取比例须填写且只填写其中一项")
     if req.ratio is not None and not 0 < req.ratio <= 1:
-        raise InvalidInput("ratio", "must be in (0, 1]")
+        raise InvalidInput("ratio", "应大于0且不大于1")
     if req.per_agency < 1:
-        raise InvalidInput("inspectorsPerAgency", "at least 1")
+        raise InvalidInput("inspectorsPerAgency", "应不少于1")
     if req.seed is not None and not 1 <= len(req.seed) <= 128:
-        raise InvalidInput("seed", "1 to 128 characters")
+        raise InvalidInput("seed", "长度应为1至128个字符")
     if req.region_code is not None and await find_region(req.region_code) is None:
-        raise InvalidInput("regionCode", f"unknown region {req.region_code!r}")
-    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today)
+        raise InvalidInput("regionCode", f"行政区划代码{req.region_code!r}不存在")
+    population_q = req.scope & status_q(AgencyStatus.ACTIVE, today=today)
     if req.region_code is not None:
         population_q &= Q(filing_region_id=req.region_code)
     if req.kind is not None:
@@ -60,7 +61,7 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
     try:
         assignments = run_draw(seed, population, pool, count, req.per_agency)
     except ImpossibleDraw as exc:
-        raise RuleViolation("IMPOSSIBLE_DRAW", str(exc), 20) from None
+        raise RuleViolation(RuleCode.IMPOSSIBLE_DRAW, f"{exc}（第20条）", 20) from None
     pool_json = [m.as_json() for m in pool]
     async with in_transaction() as conn:
         draw = await Draw.create(
@@ -71,6 +72,6 @@ async def draw_inspections(actor: Actor, req: DrawRequest, today: date) -> Draw:
                         "kind": req.kind.value if req.kind else None},
             assignments=assignments, published=req.published, authority_id=req.authority,
         )
-        await record(conn, actor, "drawInspections", draw, agency_id=None,
+        await record(conn, actor, AuditAction.DRAW_INSPECTIONS, draw, agency_id=None,
                      region_code=req.authority, before=None, after=snapshot(draw))
     return draw

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput
 from models.filing import Filing, FilingItem
@@ -24,11 +24,11 @@ EARLIEST = date(2019, 1, 1)  # the national 职业技能等级认定 system bega
 
 
 async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: list[NewItem],
-                        today: date, now: datetime) -> Filing:
+                        *, today: date, now: datetime) -> Filing:
     if not EARLIEST <= valid_from <= today:
-        raise InvalidInput("validFrom", f"must lie between {EARLIEST.isoformat()} and today")
+        raise InvalidInput("validFrom", f"应在{EARLIEST.isoformat()}至今日之间")
     if not items:
-        raise InvalidInput("items", "an imported filing lists its items")
+        raise InvalidInput("items", "导入的备案应至少列明一个备案项目")
     try:
         async with in_transaction() as conn:
             await locked_agency(conn, agency)
@@ -53,10 +53,10 @@ async def import_filing(actor: Actor, agency: Agency, valid_from: date, items: l
             agency.first_approved_on = agency.first_approved_on or valid_from
             agency.valid_until = filing.valid_until
             await save_changes(conn, agency, before)
-            await record(conn, actor, "importFiling", filing, agency_id=agency.id,
+            await record(conn, actor, AuditAction.IMPORT_FILING, filing, agency_id=agency.id,
                          region_code=agency.filing_region_id, before=None,
                          after=snapshot(filing))
-            await record(conn, actor, "importFiling:agency", agency, agency_id=agency.id,
+            await record(conn, actor, AuditAction.IMPORT_FILING_AGENCY, agency, agency_id=agency.id,
                          region_code=agency.filing_region_id, before=before,
                          after=snapshot(agency))
     except IntegrityError:

@@ -10,7 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.claim import release_agency_claims
 from models.enums import (
     AgencyState,
@@ -19,9 +19,11 @@ from models.enums import (
     SanctionStatus,
 )
 from models.errors import InvalidInput, RuleViolation
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.operations.decide_filing import withdraw_open_filings
 from models.periods import add_years, period_start
+from models.rules import RuleCode
 from models.sanction import Sanction
 from models.snapshot import snapshot
 
@@ -45,17 +47,15 @@ class NewSanction:
 
 def validate(new: NewSanction, today: date) -> None:
     if new.article not in CLAUSES:
-        raise InvalidInput("article", "sanctions are issued under article 21, 22 or 23")
+        raise InvalidInput("article", "违规处理应依据第21条、第22条或第23条作出")
     if not 1 <= new.clause <= CLAUSES[new.article]:
-        raise InvalidInput("clause", f"article {new.article} has clauses 1 to "
-                           f"{CLAUSES[new.article]}")
+        raise InvalidInput("clause", f"第{new.article}条共有第1项至第{CLAUSES[new.article]}项")
     if not new.facts.strip() or len(new.facts) > 5000:
-        raise InvalidInput("facts", "state the facts (at most 5000 characters)")
+        raise InvalidInput("facts", "应填写违规事实，不超过5000个字符")
     if new.article != 21 and new.certificates_invalidated is not CertificateInvalidation.NONE:
-        raise InvalidInput("certificatesInvalidated", "certificates are declared invalid under "
-                           "article 21")
+        raise InvalidInput("certificatesInvalidated", "仅依据第21条处理时可宣布证书无效")
     if new.rectification_deadline is not None and new.rectification_deadline <= today:
-        raise InvalidInput("rectificationDeadline", "must be after today")
+        raise InvalidInput("rectificationDeadline", "应晚于今日")
 
 
 async def _earlier(agency: Agency, grade: SanctionGrade, today: date) -> Sanction | None:
@@ -95,7 +95,7 @@ async def apply_effect(conn: BaseDBAsyncClient, actor: Actor, agency: Agency,
         await withdraw_open_filings(conn, actor, agency, now)
 
 
-async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: date,
+async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, today: date,
                          now: datetime) -> tuple[Sanction, bool]:
     """Returns the sanction and whether the ladder escalated it."""
     validate(new, today)
@@ -104,8 +104,8 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
         # before it left it: two Art. 21 sanctions at once are an interview and a 22.1.
         await locked_agency(conn, agency)
         if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
-            raise RuleViolation("NOT_FILED", f"the agency is {agency.state.value}: there is "
-                                "no filing to sanction", new.article)
+            raise RuleViolation(RuleCode.NOT_FILED, f"该机构当前为「{label(agency.state)}」状态，"
+                                f"没有可予处理的备案（第{new.article}条）", new.article)
         article, clause, source = await ladder(agency, new, today)
         grade = GRADE[article]
         deadline = None
@@ -121,10 +121,11 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, today: 
             escalated_from_id=source.id if source else None, rectification_deadline=deadline,
         )
         await apply_effect(conn, actor, agency, sanction, now)
-        await record(conn, actor, "issueSanction", sanction, agency_id=agency.id,
+        await record(conn, actor, AuditAction.ISSUE_SANCTION, sanction, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=None, after=snapshot(sanction))
         if await save_changes(conn, agency, before):
-            await record(conn, actor, "issueSanction:agency", agency, agency_id=agency.id,
+            await record(conn, actor, AuditAction.ISSUE_SANCTION_AGENCY, agency,
+                         agency_id=agency.id,
                          region_code=agency.filing_region_id, before=before,
                          after=snapshot(agency))
     return sanction, (article, clause) != (new.article, new.clause)

@@ -14,6 +14,7 @@ from models.enums import AgencyKind, FilingKind, FilingStatus, SiteTenure, Skill
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
 from models.periods import restricted_since_period_start
+from models.rules import RuleCode
 from models.site import Site
 
 OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")  # 2022 national classification
@@ -53,29 +54,30 @@ def check_items(agency: Agency, items: list[NewItem]) -> None:
     seen: set[tuple[int, str, SkillLevel]] = set()
     for n, item in enumerate(items):
         if not OCCUPATION_CODE.match(item.occupation_code):
-            raise InvalidInput(f"items[{n}].occupationCode", "must look like 6-31-01-03")
+            raise InvalidInput(f"items[{n}].occupationCode", "格式应如6-31-01-03")
         if not item.occupation_name.strip() or len(item.occupation_name) > 64:
-            raise InvalidInput(f"items[{n}].occupationName", "must be 1 to 64 characters")
+            raise InvalidInput(f"items[{n}].occupationName", "长度应为1至64个字符")
         key = (item.site.id, item.occupation_code, item.level)
         if key in seen:
-            raise InvalidInput(f"items[{n}]", "the same site, occupation and level appear twice")
+            raise InvalidInput(f"items[{n}]", "同一场所、职业（工种）及等级重复填报")
         seen.add(key)
         if item.site.tenure is SiteTenure.TEMPORARY_RENTAL:
-            raise RuleViolation("TEMPORARY_SITE",
-                                f"site {item.site.name} is a temporary rental (Art. 12)", 12)
+            raise RuleViolation(RuleCode.TEMPORARY_SITE,
+                                f"场所「{item.site.name}」为临时性租用场地，"
+                                "严禁用于开展评价活动（第12条）", 12)
         if (item.site.tenure is SiteTenure.COLLEGE_CAMPUS
                 and agency.kind is AgencyKind.SOCIAL_ORG and not agency.is_college):
             raise RuleViolation(
-                "COLLEGE_SITE_FOR_NON_COLLEGE",
-                f"a social organisation that is not a college does not file on a college campus "
-                f"({item.site.name}, Art. 12)",
+                RuleCode.COLLEGE_SITE_FOR_NON_COLLEGE,
+                f"场所「{item.site.name}」为院校场地，社评组织（非院校）原则上不使用院校场地进行备案"
+                "（第12条）",
                 12,
             )
 
 
 async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) -> None:
     """Early, friendly Art. 12 answer; the unique index is what actually guarantees it."""
-    lapsed = Subquery(Agency.filter(lapsed_q(today)).values("id"))
+    lapsed = Subquery(Agency.filter(lapsed_q(today=today)).values("id"))
     for item in items:
         taken = await ItemClaim.filter(
             in_force(), site_id=item.site.id, occupation_code=item.occupation_code
@@ -86,9 +88,9 @@ async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) ->
 
 def pair_taken(site: Site, occupation_code: str) -> RuleViolation:
     return RuleViolation(
-        "SITE_OCCUPATION_TAKEN",
-        f"site {site.name} is already on another agency's filing for occupation "
-        f"{occupation_code} (Art. 12: 严禁同一场地同一项目不同机构二次备案)",
+        RuleCode.SITE_OCCUPATION_TAKEN,
+        f"场所「{site.name}」的职业（工种）{occupation_code}已在其他机构备案。"
+        "严禁同一场地同一项目不同机构二次备案（第12条）",
         12,
     )
 
@@ -105,8 +107,8 @@ async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem
     for item in items:
         if item.site.id not in sites or (item.occupation_code, item.level) not in occupations:
             raise RuleViolation(
-                "SANCTIONED_PERIOD",
-                "no new sites, occupations or levels in a filing period with a rectification "
-                "or revocation (Art. 22, 24)",
+                RuleCode.SANCTIONED_PERIOD,
+                "备案期内受到整改或撤销备案处理的，不得增设考点、不得新增评价职业（工种）及等级"
+                "（第22条、第24条）",
                 24,
             )

@@ -9,7 +9,7 @@ from datetime import date
 from tortoise.transactions import in_transaction
 
 from models.agency import Agency
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import (
     AgencyState,
     InspectionKind,
@@ -19,11 +19,10 @@ from models.enums import (
     SanctionStatus,
 )
 from models.errors import InvalidInput
-from models.filing import FilingItem
 from models.inspection import Inspection
 from models.locking import locked_agency
 from models.sanction import Sanction
-from models.site import Site
+from models.site import Site, uses_site
 from models.snapshot import snapshot
 
 UNQUALIFIED_LIMIT = 3  # Art. 23(十一): 一个自然年度内…三次及以上"不合格"
@@ -43,17 +42,15 @@ class NewInspection:
 
 async def validate(agency: Agency, new: NewInspection, today: date) -> None:
     if new.date > today:
-        raise InvalidInput("date", "an inspection is recorded after it took place")
+        raise InvalidInput("date", "督导结果应在督导完成后录入，日期不得晚于今日")
     if new.findings is not None and len(new.findings) > 5000:
-        raise InvalidInput("findings", "at most 5000 characters")
-    site = new.site
-    if site is not None and site.agency_id != agency.id and not await FilingItem.exists(
-            site_id=site.id, filing__agency_id=agency.id):
-        raise InvalidInput("siteId", "the agency neither registered the site nor filed it")
+        raise InvalidInput("findings", "不超过5000个字符")
+    if new.site is not None and not await uses_site(agency.id, new.site):
+        raise InvalidInput("siteId", "该场所既非该机构登记，也不在该机构的备案中")
 
 
 async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
-                            today: date) -> tuple[Inspection, Sanction | None]:
+                            *, today: date) -> tuple[Inspection, Sanction | None]:
     await validate(agency, new, today)
     counts = new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
     async with in_transaction() as conn:
@@ -67,7 +64,7 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
             kind=new.kind, mode=new.mode, date=new.date, result=new.result,
             findings=new.findings, published=new.published, authority_id=new.authority,
         )
-        await record(conn, actor, "recordInspection", inspection, agency_id=agency.id,
+        await record(conn, actor, AuditAction.RECORD_INSPECTION, inspection, agency_id=agency.id,
                      region_code=new.site.region_id if new.site else new.authority,
                      before=None, after=snapshot(inspection))
         proposal = None
@@ -87,7 +84,8 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
                           "由系统提出，待备案部门确认。",
                     authority_id=agency.filing_region_id, published=False,
                 )
-                await record(conn, actor, "proposeSanction", proposal, agency_id=agency.id,
+                await record(conn, actor, AuditAction.PROPOSE_SANCTION, proposal,
+                             agency_id=agency.id,
                              region_code=agency.filing_region_id, before=None,
                              after=snapshot(proposal))
     return inspection, proposal

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from models.agency import Agency
-from models.audit import Actor, record
+from models.agency import Agency, in_force, renewal_window
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, FilingKind, FilingStatus
 from models.errors import InvalidInput, RuleViolation
 from models.filing import Filing, FilingItem
+from models.labels import label
 from models.locking import locked_agency
 from models.operations.items import (
     SCOPE_KINDS,
@@ -23,13 +24,13 @@ from models.operations.items import (
     current_items,
 )
 from models.periods import add_years
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 # The article each kind of application is made under.
 KIND_ARTICLE = {FilingKind.INITIAL: 16, FilingKind.RENEWAL: 16, FilingKind.SCOPE_CHANGE: 13,
                 FilingKind.INFO_CHANGE: 13, FilingKind.TERMINATION: 17}
 
-RENEWAL_WINDOW_DAYS = 90  # Art. 16: 应于有效期满前90日内 … 提交申请
 MIN_OPERATION_YEARS = 1  # Art. 13: 原则上开展一年以上评价工作后 … 申请变更
 
 
@@ -43,64 +44,53 @@ class NewFiling:
     reason: str | None = None
 
 
-def in_force(agency: Agency, today: date) -> bool:
-    return (agency.state in (AgencyState.ACTIVE, AgencyState.SUSPENDED)
-            and agency.valid_until is not None and agency.valid_until >= today)
-
-
-def renewal_window(agency: Agency) -> tuple[date, date] | None:
-    if agency.valid_until is None:
-        return None
-    return agency.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS), agency.valid_until
-
-
 def check_initial(agency: Agency, today: date) -> None:
     if agency.banned_until is not None and agency.banned_until >= today:
         raise RuleViolation(
-            "BANNED", f"the filing was revoked; no new filing under this credit code until "
-            f"{agency.banned_until.isoformat()} (Art. 23)", 23)
-    if in_force(agency, today):
+            RuleCode.BANNED, f"该机构备案已被撤销，{agency.banned_until.isoformat()}前"
+            "不再受理该统一社会信用代码的备案申请（第23条）", 23)
+    if in_force(agency, today=today):
         raise RuleViolation(
-            "ALREADY_FILED", "the agency's filing is in force: renew it or change its scope "
-            "(Art. 13, 16)", 16)
+            RuleCode.ALREADY_FILED, "该机构备案仍在有效期内，请申请延续备案或备案范围变更"
+            "（第13条、第16条）", 16)
 
 
 def check_renewal(agency: Agency, today: date) -> None:
     window = renewal_window(agency)
-    if window is None or not in_force(agency, today):
-        raise RuleViolation("NOT_IN_FORCE", "only a filing in force can be renewed (Art. 16)", 16)
+    if window is None or not in_force(agency, today=today):
+        raise RuleViolation(RuleCode.NOT_IN_FORCE, "仅有效期内的备案可以申请延续（第16条）", 16)
     opens, closes = window
     if not opens <= today <= closes:
         raise RuleViolation(
-            "RENEWAL_WINDOW", f"renewal may be applied for from {opens.isoformat()} to "
-            f"{closes.isoformat()}, the 90 days before expiry (Art. 16)", 16)
+            RuleCode.RENEWAL_WINDOW, f"延续申请应于有效期满前90日内提出，即{opens.isoformat()}至"
+            f"{closes.isoformat()}（第16条）", 16)
 
 
 def check_scope_change(agency: Agency, today: date) -> None:
-    if not in_force(agency, today):
-        raise RuleViolation("NOT_IN_FORCE", "the scope of a filing in force is changed "
-                            "(Art. 13)", 13)
+    if not in_force(agency, today=today):
+        raise RuleViolation(RuleCode.NOT_IN_FORCE, "仅有效期内的备案可以申请变更备案范围（第13条）",
+                            13)
     first = agency.first_approved_on
     if first is None or add_years(first, MIN_OPERATION_YEARS) > today:
-        since = first.isoformat() if first else "-"
+        since = f"首次备案于{first.isoformat()}通过" if first else "尚无通过的首次备案"
         raise RuleViolation(
-            "TOO_EARLY", f"scope changes after one year of operation (first approved {since}, "
-            "Art. 13)", 13)
+            RuleCode.TOO_EARLY,
+            f"原则上开展一年以上评价工作后方可申请变更，该机构{since}（第13条）", 13)
 
 
 def check_filed(agency: Agency, kind: FilingKind) -> None:
     if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
         article = 17 if kind is FilingKind.TERMINATION else 13
-        raise RuleViolation("NOT_FILED", f"the agency has no filing to change "
-                            f"({agency.state.value})", article)
+        raise RuleViolation(RuleCode.NOT_FILED, f"该机构当前为「{label(agency.state)}」状态，"
+                            f"没有可变更的备案（第{article}条）", article)
 
 
 async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
     """Every rule a submission must pass; raises the first one broken."""
     if new.kind in SCOPE_KINDS and not new.items and new.kind is not FilingKind.RENEWAL:
-        raise InvalidInput("items", f"a {new.kind.value} filing lists at least one item")
+        raise InvalidInput("items", f"{label(new.kind)}申请应至少列明一个备案项目")
     if new.kind not in SCOPE_KINDS and new.items:
-        raise InvalidInput("items", f"a {new.kind.value} filing has no items")
+        raise InvalidInput("items", f"{label(new.kind)}申请不填写备案项目")
     if new.kind is FilingKind.INITIAL:
         check_initial(agency, today)
     elif new.kind is FilingKind.RENEWAL:
@@ -111,29 +101,27 @@ async def check_submission(agency: Agency, new: NewFiling, today: date) -> None:
         check_filed(agency, new.kind)
     if new.kind is FilingKind.INFO_CHANGE:
         if not (new.new_name or "").strip() and not (new.new_legal_representative or "").strip():
-            raise InvalidInput("newName", "an INFO_CHANGE names a new name or legal "
-                               "representative (Art. 13)")
+            raise InvalidInput("newName", "备案信息变更应填写新的机构名称或法定代表人（第13条）")
         if new.new_name is not None and len(new.new_name.strip()) > 200:
-            raise InvalidInput("newName", "at most 200 characters")
+            raise InvalidInput("newName", "不超过200个字符")
         if (new.new_legal_representative is not None
                 and len(new.new_legal_representative.strip()) > 64):
-            raise InvalidInput("newLegalRepresentative", "at most 64 characters")
+            raise InvalidInput("newLegalRepresentative", "不超过64个字符")
     if new.kind is FilingKind.RENEWAL:
         scope = {(i.site_id, i.occupation_code, i.level) for i in await current_items(agency.id)}
         if {(i.site.id, i.occupation_code, i.level) for i in new.items} != scope:
-            raise RuleViolation("SCOPE_CHANGE_NEEDED", "a renewal carries the scope in force "
-                                "over; change sites, occupations or levels with a SCOPE_CHANGE "
-                                "(Art. 13)", 13)
+            raise RuleViolation(RuleCode.SCOPE_CHANGE_NEEDED, "延续备案沿用现有备案范围；变更场所、"
+                                "职业（工种）或等级的，请申请备案范围变更（第13条）", 13)
     check_items(agency, new.items)
     if new.kind in (FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE):
         await check_no_additions_when_sanctioned(agency, new.items, today)
     await check_pairs_free(agency, new.items, today)
     if await Filing.exists(agency_id=agency.id, kind=new.kind, status=FilingStatus.SUBMITTED):
-        raise RuleViolation("OPEN_FILING", f"a {new.kind.value} filing of this agency is "
-                            "already awaiting a decision", KIND_ARTICLE[new.kind])
+        raise RuleViolation(RuleCode.OPEN_FILING, f"该机构已有一项{label(new.kind)}申请正在审核中"
+                            f"（第{KIND_ARTICLE[new.kind]}条）", KIND_ARTICLE[new.kind])
 
 
-async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: date,
+async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, *, today: date,
                         now: datetime) -> Filing:
     async with in_transaction() as conn:
         # Applications of one agency are checked one at a time, so two at once cannot both
@@ -155,6 +143,6 @@ async def submit_filing(actor: Actor, agency: Agency, new: NewFiling, today: dat
                        site_id=i.site.id)
             for i in new.items
         ], using_db=conn)
-        await record(conn, actor, "submitFiling", filing, agency_id=agency.id,
+        await record(conn, actor, AuditAction.SUBMIT_FILING, filing, agency_id=agency.id,
                      region_code=agency.filing_region_id, before=None, after=snapshot(filing))
     return filing

@@ -9,13 +9,15 @@ from tortoise.transactions import in_transaction
 
 from models.agency import Agency
 from models.announcement import Announcement
-from models.audit import Actor, record
+from models.audit import Actor, AuditAction, record
 from models.enums import AgencyState, AnnouncementKind, TerminationReason
 from models.errors import InvalidInput, RuleViolation
+from models.labels import label
 from models.locking import locked_agency, save_changes
 from models.operations.announce import announce, publication_period
 from models.operations.decide_filing import close_agency
 from models.region import PROVINCE_CODE
+from models.rules import RuleCode
 from models.snapshot import snapshot
 
 ARTICLE = {TerminationReason.UNAPPROVED_SITE_CHANGE: 15, TerminationReason.VOLUNTARY: 17}
@@ -29,18 +31,20 @@ WORDING = {
 
 def _check_filed(agency: Agency, reason: TerminationReason) -> None:
     if agency.state in (AgencyState.TERMINATED, AgencyState.REVOKED):
-        raise RuleViolation("ALREADY_CLOSED", f"the filing is already {agency.state.value}",
-                            ARTICLE.get(reason, 17))
+        article = ARTICLE.get(reason, 17)
+        raise RuleViolation(RuleCode.ALREADY_CLOSED, f"该机构{label(agency.state)}，不能再终止备案"
+                            f"（第{article}条）", article)
     if agency.state is AgencyState.PENDING:
-        raise RuleViolation("NOT_FILED", "a PENDING agency has no filing to terminate", 17)
+        raise RuleViolation(RuleCode.NOT_FILED,
+                            "该机构尚未通过备案，没有可终止的备案（第17条）", 17)
 
 
 async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReason,
-                           note: str | None, today: date,
+                           note: str | None, *, today: date,
                            now: datetime) -> tuple[Agency, Announcement]:
     _check_filed(agency, reason)
     if note is not None and len(note) > 2000:
-        raise InvalidInput("note", "at most 2000 characters")
+        raise InvalidInput("note", "不超过2000个字符")
     period = await publication_period(today)
     async with in_transaction() as conn:
         await locked_agency(conn, agency)
@@ -51,7 +55,8 @@ async def terminate_agency(actor: Actor, agency: Agency, reason: TerminationReas
             body += f"\n{note.strip()}"
         await close_agency(conn, actor, agency, now)
         await save_changes(conn, agency, before)
-        await record(conn, actor, f"terminateAgency:{reason.value}", agency, agency_id=agency.id,
+        await record(conn, actor, AuditAction.termination(reason.value), agency,
+                     agency_id=agency.id,
                      region_code=agency.filing_region_id, before=before, after=snapshot(agency))
         # Art. 15, 17: the province center publishes terminations and reports them.
         notice = await announce(conn, actor, kind=AnnouncementKind.TERMINATION,

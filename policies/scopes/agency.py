@@ -63,13 +63,13 @@ async def _filed_with_city_check(viewer: Viewer, a: Agency) -> bool:
 
 
 AGENCY_SCOPES = (
-    Scope("agency_filed_with_city", _filed_with_city, _filed_with_city_check),
-    Scope("agency_public", _public, _public_check),
-    Scope("agency_own", _own, _own_check),
-    Scope("agency_city", _city, _city_check),
-    Scope("agency_own_or_public", lambda v: _own(v) | _public(v), _own_or_public_check),
+    Scope("agency_filed_with_city", Agency, _filed_with_city, _filed_with_city_check),
+    Scope("agency_public", Agency, _public, _public_check),
+    Scope("agency_own", Agency, _own, _own_check),
+    Scope("agency_city", Agency, _city, _city_check),
+    Scope("agency_own_or_public", Agency, lambda v: _own(v) | _public(v), _own_or_public_check),
     # Public first: PostgreSQL tests an OR's terms in the order written, so the cheap column
     # test spares the per-row subqueries of `_city` for all but the PENDING rows.
-    Scope("agency_city_or_public", lambda v: _public(v) | _city(v), _city_or_public_check),
-    Scope("agency_city_level_filed_with_city", _registrable, _registrable_check),
+    Scope("agency_city_or_public", Agency, lambda v: _public(v) | _city(v), _city_or_public_check),
+    Scope("agency_city_level_filed_with_city", Agency, _registrable, _registrable_check),
 )

@@ -25,4 +25,4 @@ async def _city_check(viewer: Viewer, e: AuditEvent) -> bool:
     return e.agency_id is not None and await filed_with(e.agency_id, c)
 
 
-AUDIT_SCOPES = (Scope("audit_city", _city, _city_check),)
+AUDIT_SCOPES = (Scope("audit_city", AuditEvent, _city, _city_check),)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 
 from policies.viewer import Viewer
 
@@ -16,10 +17,12 @@ CheckFn = Callable[[Viewer, Any], Awaitable[bool]]
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """`filter` is applied in SQL to lists, counts, nested connections and lookups by id;
-    `check` answers the same question for one loaded object (writes, and the tests)."""
+    """`filter` is applied in SQL to lists, counts, nested connections and lookups by id of
+    `model`'s rows; `check` answers the same question for one loaded `model` object (writes,
+    and the tests). `model` is None only for the two scopes every resource shares."""
 
     name: str
+    model: type[Model] | None
     filter: FilterFn
     check: CheckFn
 
@@ -32,6 +35,6 @@ async def _no(viewer: Viewer, obj: Any) -> bool:
     return False
 
 
-ALL = Scope("all", lambda viewer: Q(), _yes)
+ALL = Scope("all", None, lambda viewer: Q(), _yes)
 # A primary key is never NULL, so this matches no row on any table.
-NONE = Scope("none", lambda viewer: Q(pk__isnull=True), _no)
+NONE = Scope("none", None, lambda viewer: Q(pk__isnull=True), _no)

@@ -68,9 +68,9 @@ async def _located_in_city_check(viewer: Viewer, s: Site) -> bool:
 
 
 SITE_SCOPES = (
-    Scope("site_located_in_city", _located_in_city, _located_in_city_check),
-    Scope("site_public", _public, _public_check),
-    Scope("site_own_or_public", lambda v: _own(v) | _public(v), _own_or_public_check),
-    Scope("site_city_or_public", lambda v: _city(v) | _public(v), _city_or_public_check),
-    Scope("site_of_own_agency", _of_own_agency, _of_own_agency_check),
+    Scope("site_located_in_city", Site, _located_in_city, _located_in_city_check),
+    Scope("site_public", Site, _public, _public_check),
+    Scope("site_own_or_public", Site, lambda v: _own(v) | _public(v), _own_or_public_check),
+    Scope("site_city_or_public", Site, lambda v: _city(v) | _public(v), _city_or_public_check),
+    Scope("site_of_own_agency", Site, _of_own_agency, _of_own_agency_check),
 )

@@ -63,12 +63,12 @@ async def _draw_published_or_city_check(viewer: Viewer, d: Draw) -> bool:
 
 
 SUPERVISION_SCOPES = (
-    Scope("inspector_of_city", _inspector_of_city, _inspector_of_city_check),
-    Scope("inspection_city_jurisdiction", _jurisdiction, _jurisdiction_check),
-    Scope("inspection_published", _published, _published_check),
-    Scope("inspection_own_or_published", lambda v: Q(agency_id=v.agency_id) | _published(v),
-          _own_or_published_check),
-    Scope("inspection_city_or_published", _city_or_published, _city_or_published_check),
-    Scope("draw_published", _published, _published_check),
-    Scope("draw_published_or_city", _draw_published_or_city, _draw_published_or_city_check),
+    Scope("inspector_of_city", Inspector, _inspector_of_city, _inspector_of_city_check),
+    Scope("inspection_city_jurisdiction", Inspection, _jurisdiction, _jurisdiction_check),
+    Scope("inspection_published", Inspection, _published, _published_check),
+    Scope("inspection_own_or_published", Inspection,
+          lambda v: Q(agency_id=v.agency_id) | _published(v), _own_or_published_check),
+    Scope("inspection_city_or_published", Inspection, _city_or_published, _city_or_published_check),
+    Scope("draw_published", Draw, _published, _published_check),
+    Scope("draw_published_or_city", Draw, _draw_published_or_city, _draw_published_or_city_check),
 )

@@ -32,3 +32,14 @@ class TerminateAgencyInput:
     agency_id: strawberry.ID
     reason: TerminationReason
     note: str | None = None
+
+
+@strawberry.input
+class RecommendUpgradeInput:
+    agency_id: strawberry.ID
+    basis: list[int] = strawberry.field(description="The Art. 26 cases (1-5) it meets.")
+
+
+@strawberry.input
+class AgencyInput:
+    agency_id: strawberry.ID

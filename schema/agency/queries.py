@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import strawberry
 from tortoise.expressions import Q
 
 from models.agency import Agency as AgencyRow
-from models.agency import status_q
-from models.enums import AgencyState
-from models.operations.submit_filing import RENEWAL_WINDOW_DAYS
+from models.agency import renewal_due_q, status_q
+from policies import permissions
 from schema.agency.inputs import AgencyFilter
 from schema.agency.types import Agency, load_agency
 from schema.core.authz import Authorize
@@ -23,7 +20,7 @@ def filter_q(f: AgencyFilter | None, info: Info) -> Q:
     if f is None:
         return q
     if f.status is not None:
-        q &= status_q(f.status, info.context.today)
+        q &= status_q(f.status, today=info.context.today)
     if f.kind is not None:
         q &= Q(kind=f.kind)
     if f.level is not None:
@@ -38,25 +35,22 @@ def filter_q(f: AgencyFilter | None, info: Info) -> Q:
 
 @strawberry.type
 class AgencyQueries:
-    @strawberry.field(extensions=[Authorize("agency")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_AGENCY)])
     async def agency(self, info: Info, id: strawberry.ID) -> Agency | None:
         return await load_agency(info, pk_of(id, "Agency"))
 
-    @strawberry.field(extensions=[Authorize("agency")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_AGENCY)])
     async def agencies(self, info: Info, first: int | None = None, after: str | None = None,
                        filter: AgencyFilter | None = None) -> Connection[Agency]:
-        qs = AgencyRow.filter(info.context.guard.filter("agency"), filter_q(filter, info))
+        qs = AgencyRow.filter(info.context.guard.filter(permissions.READ_AGENCY),
+                           filter_q(filter, info))
         return await paginate(qs, first, after, Agency.from_row)
 
-    @strawberry.field(extensions=[Authorize("agency", action="manage")],
+    @strawberry.field(extensions=[Authorize(permissions.MANAGE_AGENCY)],
                       description="Agencies the viewer manages inside their 90-day renewal "
                       "window (Art. 16).")
     async def renewals_due(self, info: Info, first: int | None = None,
                            after: str | None = None) -> Connection[Agency]:
-        today = info.context.today
-        qs = AgencyRow.filter(
-            info.context.guard.filter("agency", "manage"),
-            state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED], valid_until__gte=today,
-            valid_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
-        )
+        qs = AgencyRow.filter(info.context.guard.filter(permissions.MANAGE_AGENCY),
+                              renewal_due_q(today=info.context.today))
         return await paginate(qs, first, after, Agency.from_row)

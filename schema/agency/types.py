@@ -56,7 +56,7 @@ class Agency(Node):
 
     @strawberry.field(description="Derived from filings and sanctions; EXPIRED past validUntil.")
     def status(self, info: Info) -> AgencyStatus:
-        return derive_status(self.row.state, self.row.valid_until, info.context.today)
+        return derive_status(self.row.state, self.row.valid_until, today=info.context.today)
 
     @strawberry.field
     def filing_region(self) -> Region:
@@ -98,21 +98,21 @@ class Agency(Node):
     @strawberry.field(description="Venues the agency registered or put on one of its filings.")
     async def sites(self, info: Info, first: int | None = None,
                     after: str | None = None) -> Connection[SiteT]:
-        from schema.site.resolvers import sites_of_agency
+        from schema.site.loaders import sites_of_agency
 
         return await sites_of_agency(info, self.row.id, first, after)
 
     @strawberry.field
     async def filings(self, info: Info, first: int | None = None,
                       after: str | None = None) -> Connection[FilingT]:
-        from schema.filing.resolvers import filings_of_agency
+        from schema.filing.loaders import filings_of_agency
 
         return await filings_of_agency(info, self.row.id, first, after)
 
     @strawberry.field
     async def sanctions(self, info: Info, first: int | None = None,
                         after: str | None = None) -> Connection[SanctionT]:
-        from schema.sanction.resolvers import sanctions_of_agency
+        from schema.sanction.loaders import sanctions_of_agency
 
         return await sanctions_of_agency(info, self.row.id, first, after)
 

@@ -4,29 +4,22 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.announcement import Announcement as AnnouncementRow
+from models.announcement import running_q
+from policies import permissions
+from schema.announcement.inputs import AnnouncementFilter
 from schema.announcement.types import Announcement
 from schema.core.authz import Authorize
 from schema.core.context import Info
-from schema.core.enums import AnnouncementKind
 from schema.core.ids import pk_of
 from schema.core.pagination import Connection, paginate
-
-
-@strawberry.input
-class AnnouncementFilter:
-    current: bool | None = strawberry.field(
-        default=None, description="true: running today; false: ended or not yet started.")
-    kind: AnnouncementKind | None = None
-    agency_id: strawberry.ID | None = None
 
 
 def filter_q(f: AnnouncementFilter | None, info: Info) -> Q:
     q = Q()
     if f is None:
         return q
-    today = info.context.today
     if f.current is not None:
-        running = Q(start_date__lte=today, end_date__gte=today)
+        running = running_q(today=info.context.today)
         q &= running if f.current else ~running
     if f.kind is not None:
         q &= Q(kind=f.kind)
@@ -37,12 +30,12 @@ def filter_q(f: AnnouncementFilter | None, info: Info) -> Q:
 
 @strawberry.type
 class AnnouncementQueries:
-    @strawberry.field(extensions=[Authorize("announcement")],
+    @strawberry.field(extensions=[Authorize(permissions.READ_ANNOUNCEMENT)],
                       description="Public notices (公示), current and past.")
     async def announcements(self, info: Info, first: int | None = None,
                             after: str | None = None,
                             filter: AnnouncementFilter | None = None,
                             ) -> Connection[Announcement]:
-        qs = AnnouncementRow.filter(info.context.guard.filter("announcement"),
+        qs = AnnouncementRow.filter(info.context.guard.filter(permissions.READ_ANNOUNCEMENT),
                                     filter_q(filter, info))
         return await paginate(qs, first, after, Announcement.from_row)

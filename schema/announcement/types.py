@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.announcement import Announcement as AnnouncementRow
+from models.announcement import is_running
 from schema.core.context import Info
 from schema.core.enums import AnnouncementKind, TerminationReason
 from schema.core.ids import to_global_id
@@ -51,4 +52,4 @@ class Announcement(Node):
 
     @strawberry.field(description="Whether today lies between startDate and endDate.")
     def current(self, info: Info) -> bool:
-        return self.start_date <= info.context.today <= self.end_date
+        return is_running(self.row, today=info.context.today)

@@ -4,19 +4,14 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.audit import AuditEvent as AuditRow
+from policies import permissions
+from schema.audit.inputs import AuditEventFilter
 from schema.audit.types import AuditEvent
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.filters import equals
 from schema.core.ids import pk_of
 from schema.core.pagination import Connection, paginate
-
-
-@strawberry.input
-class AuditEventFilter:
-    agency_id: strawberry.ID | None = None
-    object_type: str | None = None
-    action: str | None = None
 
 
 def filter_q(f: AuditEventFilter | None) -> Q:
@@ -34,10 +29,11 @@ def filter_q(f: AuditEventFilter | None) -> Q:
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(extensions=[Authorize("audit_event")],
+    @strawberry.field(extensions=[Authorize(permissions.READ_AUDIT_EVENT)],
                       description="The province sees all; a city events about its records.")
     async def audit_events(self, info: Info, first: int | None = None,
                            after: str | None = None,
                            filter: AuditEventFilter | None = None) -> Connection[AuditEvent]:
-        qs = AuditRow.filter(info.context.guard.filter("audit_event"), filter_q(filter))
+        qs = AuditRow.filter(info.context.guard.filter(permissions.READ_AUDIT_EVENT),
+                          filter_q(filter))
         return await paginate(qs, first, after, AuditEvent.from_row)

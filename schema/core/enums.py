@@ -21,6 +21,7 @@ from models.enums import (
     SkillLevel,
     TerminationReason,
 )
+from models.rules import RuleCode
 
 _ENUMS = (AgencyKind, AgencyLevel, AgencyStatus, AnnouncementKind, CertificateInvalidation,
           FilingKind, FilingStatus, InspectionKind, InspectionMode, InspectionResult,
@@ -28,8 +29,10 @@ _ENUMS = (AgencyKind, AgencyLevel, AgencyStatus, AnnouncementKind, CertificateIn
           TerminationReason)
 for _enum in _ENUMS:
     strawberry.enum(_enum)
+strawberry.enum(RuleCode, description="The rule behind a RuleViolation; clients switch on it.")
 
 __all__ = ["AgencyKind", "AgencyLevel", "AgencyStatus", "AnnouncementKind",
            "CertificateInvalidation", "FilingKind", "FilingStatus", "InspectionKind",
            "InspectionMode", "InspectionResult", "RegionLevel", "Role",
-           "SanctionGrade", "SanctionStatus", "SiteTenure", "SkillLevel", "TerminationReason"]
+           "RuleCode", "SanctionGrade", "SanctionStatus", "SiteTenure", "SkillLevel",
+           "TerminationReason"]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import strawberry
 
 from models import errors as domain
+from schema.core.enums import RuleCode
 
 
 @strawberry.type(description="A rule of the measures forbids the change; nothing was changed.")
 class RuleViolation:
-    code: str
+    code: RuleCode
     article: int | None
     clause: int | None
     message: str
@@ -30,7 +28,6 @@ class NotFound:
 
 
 Failure = RuleViolation | InvalidInput | NotFound
-R = TypeVar("R")
 
 
 def as_failure(exc: domain.DomainError) -> Failure:
@@ -40,11 +37,3 @@ def as_failure(exc: domain.DomainError) -> Failure:
     if isinstance(exc, domain.InvalidInput):
         return InvalidInput(field=exc.field, message=exc.message)
     return NotFound(message=exc.message)
-
-
-async def typed(run: Callable[[], Awaitable[R]]) -> R | Failure:
-    """Run a mutation body; expected domain failures become typed results."""
-    try:
-        return await run()
-    except domain.DomainError as exc:
-        return as_failure(exc)

@@ -10,22 +10,36 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.errors import NotFound
+from models.id_sets import among
+from policies.permissions import READ_OF
 from schema.core.context import Context
-from schema.core.id_sets import among
 from schema.core.ids import pk_of
 
 M = TypeVar("M", bound=Model)
 
+# What a NotFound calls the row a mutation names, by model.
+NOUNS: dict[str, str] = {
+    "Agency": "机构",
+    "Site": "评价场所",
+    "Filing": "备案申请",
+    "Sanction": "违规处理记录",
+    "Inspector": "督导人员",
+    "Inspection": "督导记录",
+    "Draw": "抽查记录",
+    "Announcement": "公示",
+}
 
-def scoped_by_id(ctx: Context, model: type[M], resource: str) -> DataLoader[int, M | None]:
-    """Rows by id, or None where the row is missing or outside the viewer's scope."""
+
+def scoped_by_id(ctx: Context, model: type[M]) -> DataLoader[int, M | None]:
+    """Rows by id, or None where the row is missing or outside the viewer's read scope."""
+    permission = READ_OF[model]
 
     async def load(ids: Sequence[int]) -> list[M | None]:
-        rows = await model.filter(ctx.guard.filter(resource), among("id", ids))
+        rows = await model.filter(ctx.guard.filter(permission), among("id", ids))
         by_id = {r.pk: r for r in rows}
         return [by_id.get(i) for i in ids]
 
-    return ctx.loader(("by_id", resource), lambda: DataLoader(load_fn=load))
+    return ctx.loader(("by_id", permission.key), lambda: DataLoader(load_fn=load))
 
 
 def grouped(rows: Sequence[Any], keys: Sequence[Any], attr: str) -> list[list[Any]]:
@@ -36,25 +50,27 @@ def grouped(rows: Sequence[Any], keys: Sequence[Any], attr: str) -> list[list[An
     return [groups[k] for k in keys]
 
 
-def children(ctx: Context, model: type[M], resource: str, parent_field: str,
+def children(ctx: Context, model: type[M], parent_field: str,
              extra: Q | None = None) -> DataLoader[int, list[M]]:
     """All in-scope children of many parents in one statement, grouped by parent."""
+    permission = READ_OF[model]
 
     async def load(parent_ids: Sequence[int]) -> list[list[M]]:
-        rows = await model.filter(ctx.guard.filter(resource), extra or Q(),
+        rows = await model.filter(ctx.guard.filter(permission), extra or Q(),
                                   among(parent_field, parent_ids)).order_by("id")
         return grouped(rows, parent_ids, parent_field)
 
-    key = ("children", resource, parent_field, repr(extra))
+    key = ("children", permission.key, parent_field, repr(extra))
     return ctx.loader(key, lambda: DataLoader(load_fn=load))
 
 
-async def require(ctx: Context, model: type[M], resource: str, global_id: str,
-                  what: str = "") -> M:
+async def require(ctx: Context, model: type[M], global_id: str, what: str = "") -> M:
     """The row a mutation names, if the viewer may see it; otherwise NotFound, the same
-    answer as for a row that does not exist."""
+    answer as for a row that does not exist. `what` is the input field that named it, which
+    clients show next to the message."""
     type_name = model.__name__
-    row = await scoped_by_id(ctx, model, resource).load(pk_of(global_id, type_name) or 0)
+    row = await scoped_by_id(ctx, model).load(pk_of(global_id, type_name) or 0)
     if row is None:
-        raise NotFound(f"{what or type_name}: no such {type_name.lower()}")
+        noun = NOUNS.get(type_name, "记录")
+        raise NotFound(f"{what}: 未找到该{noun}" if what else f"未找到该{noun}")
     return row

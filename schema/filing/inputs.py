@@ -59,7 +59,7 @@ async def resolve_items(info: Info, items: list[FilingItemInput] | None) -> list
     for n, item in enumerate(items or []):
         site = await load_site(info, pk_of(item.site_id, "Site"))
         if site is None:
-            raise NotFound(f"items[{n}].siteId: no such site")
+            raise NotFound(f"items[{n}].siteId: 未找到该评价场所")
         resolved.append(NewItem(item.occupation_code.strip(), item.occupation_name, item.level,
                                 site.row))
     return resolved

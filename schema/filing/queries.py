@@ -3,8 +3,9 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
-from models.enums import FilingStatus
 from models.filing import Filing as FilingRow
+from models.filing import awaiting_decision_q
+from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.ids import pk_of
@@ -28,16 +29,16 @@ def filter_q(f: FilingFilter | None) -> Q:
 
 @strawberry.type
 class FilingQueries:
-    @strawberry.field(extensions=[Authorize("filing")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_FILING)])
     async def filings(self, info: Info, first: int | None = None, after: str | None = None,
                       filter: FilingFilter | None = None) -> Connection[Filing]:
-        qs = FilingRow.filter(info.context.guard.filter("filing"), filter_q(filter))
+        qs = FilingRow.filter(info.context.guard.filter(permissions.READ_FILING), filter_q(filter))
         return await paginate(qs, first, after, Filing.from_row)
 
-    @strawberry.field(extensions=[Authorize("filing", action="decide")],
+    @strawberry.field(extensions=[Authorize(permissions.DECIDE_FILING)],
                       description="Filings awaiting a decision the viewer may take.")
     async def filing_queue(self, info: Info, first: int | None = None,
                            after: str | None = None) -> Connection[Filing]:
-        qs = FilingRow.filter(info.context.guard.filter("filing", "decide"),
-                              status=FilingStatus.SUBMITTED)
+        qs = FilingRow.filter(info.context.guard.filter(permissions.DECIDE_FILING),
+                              awaiting_decision_q())
         return await paginate(qs, first, after, Filing.from_row)

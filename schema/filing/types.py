@@ -11,9 +11,9 @@ from strawberry.dataloader import DataLoader
 
 from models.filing import Filing as FilingRow
 from models.filing import FilingItem as FilingItemRow
+from models.id_sets import among
 from schema.core.context import Context, Info
 from schema.core.enums import FilingKind, FilingStatus, SkillLevel
-from schema.core.id_sets import among
 from schema.core.ids import to_global_id
 from schema.core.loaders import grouped, scoped_by_id
 from schema.node.types import Node
@@ -93,5 +93,5 @@ class Filing(Node):
 async def load_filing(info: Info, pk: int | None) -> Filing | None:
     if pk is None:
         return None
-    row = await scoped_by_id(info.context, FilingRow, "filing").load(pk)
+    row = await scoped_by_id(info.context, FilingRow).load(pk)
     return Filing.from_row(row) if row else None

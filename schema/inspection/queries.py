@@ -4,19 +4,13 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.inspection import Inspection as InspectionRow
+from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
-from schema.core.enums import InspectionKind, InspectionResult
 from schema.core.ids import pk_of
 from schema.core.pagination import Connection, paginate
+from schema.inspection.inputs import InspectionFilter
 from schema.inspection.types import Inspection
-
-
-@strawberry.input
-class InspectionFilter:
-    agency_id: strawberry.ID | None = None
-    kind: InspectionKind | None = None
-    result: InspectionResult | None = None
 
 
 def filter_q(f: InspectionFilter | None) -> Q:
@@ -34,8 +28,9 @@ def filter_q(f: InspectionFilter | None) -> Q:
 
 @strawberry.type
 class InspectionQueries:
-    @strawberry.field(extensions=[Authorize("inspection")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_INSPECTION)])
     async def inspections(self, info: Info, first: int | None = None, after: str | None = None,
                           filter: InspectionFilter | None = None) -> Connection[Inspection]:
-        qs = InspectionRow.filter(info.context.guard.filter("inspection"), filter_q(filter))
+        qs = InspectionRow.filter(info.context.guard.filter(permissions.READ_INSPECTION),
+                               filter_q(filter))
         return await paginate(qs, first, after, Inspection.from_row)

@@ -12,6 +12,7 @@ from models.audit import AuditEvent as AuditRow
 from models.draw import Draw as DrawRow
 from models.inspection import Inspection as InspectionRow
 from models.inspection import Inspector as InspectorRow
+from policies import permissions
 from schema.agency.types import load_agency
 from schema.announcement.types import Announcement
 from schema.audit.types import AuditEvent
@@ -29,27 +30,27 @@ from schema.site.types import load_site
 
 
 async def load_announcement(info: Info, pk: int) -> Announcement | None:
-    row = await scoped_by_id(info.context, AnnouncementRow, "announcement").load(pk)
+    row = await scoped_by_id(info.context, AnnouncementRow).load(pk)
     return Announcement.from_row(row) if row else None
 
 
 async def load_inspection(info: Info, pk: int) -> Inspection | None:
-    row = await scoped_by_id(info.context, InspectionRow, "inspection").load(pk)
+    row = await scoped_by_id(info.context, InspectionRow).load(pk)
     return Inspection.from_row(row) if row else None
 
 
 async def load_draw(info: Info, pk: int) -> Draw | None:
-    row = await scoped_by_id(info.context, DrawRow, "draw").load(pk)
+    row = await scoped_by_id(info.context, DrawRow).load(pk)
     return Draw.from_row(row) if row else None
 
 
 async def load_inspector(info: Info, pk: int) -> Inspector | None:
-    row = await scoped_by_id(info.context, InspectorRow, "inspector").load(pk)
+    row = await scoped_by_id(info.context, InspectorRow).load(pk)
     return Inspector.from_row(row) if row else None
 
 
 async def load_audit_event(info: Info, pk: int) -> AuditEvent | None:
-    row = await scoped_by_id(info.context, AuditRow, "audit_event").load(pk)
+    row = await scoped_by_id(info.context, AuditRow).load(pk)
     return AuditEvent.from_row(row) if row else None
 
 
@@ -69,8 +70,10 @@ LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
 @strawberry.type
 class NodeQueries:
     @strawberry.field(
-        extensions=[Authorize("agency", "site", "filing", "sanction", "announcement",
-                              "inspection", "inspector", "draw", "audit_event")],
+        extensions=[Authorize(
+            permissions.READ_AGENCY, permissions.READ_SITE, permissions.READ_FILING,
+            permissions.READ_SANCTION, permissions.READ_ANNOUNCEMENT, permissions.READ_INSPECTION,
+            permissions.READ_INSPECTOR, permissions.READ_DRAW, permissions.READ_AUDIT_EVENT)],
         description="Any object by global id; null when missing or out of scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)

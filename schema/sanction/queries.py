@@ -4,6 +4,7 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.sanction import Sanction as SanctionRow
+from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.ids import pk_of
@@ -27,8 +28,9 @@ def filter_q(f: SanctionFilter | None) -> Q:
 
 @strawberry.type
 class SanctionQueries:
-    @strawberry.field(extensions=[Authorize("sanction")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_SANCTION)])
     async def sanctions(self, info: Info, first: int | None = None, after: str | None = None,
                         filter: SanctionFilter | None = None) -> Connection[Sanction]:
-        qs = SanctionRow.filter(info.context.guard.filter("sanction"), filter_q(filter))
+        qs = SanctionRow.filter(info.context.guard.filter(permissions.READ_SANCTION),
+                             filter_q(filter))
         return await paginate(qs, first, after, Sanction.from_row)

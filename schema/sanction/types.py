@@ -65,5 +65,5 @@ class Sanction(Node):
 async def load_sanction(info: Info, pk: int | None) -> Sanction | None:
     if pk is None:
         return None
-    row = await scoped_by_id(info.context, SanctionRow, "sanction").load(pk)
+    row = await scoped_by_id(info.context, SanctionRow).load(pk)
     return Sanction.from_row(row) if row else None

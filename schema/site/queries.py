@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import strawberry
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
-from models.agency import Agency as AgencyRow
-from models.enums import AgencyLevel, AgencyState
-from models.filing import FilingItem
 from models.site import Site as SiteRow
+from models.site import acknowledged_q, awaiting_acknowledgement_q, used_by_q
+from policies import permissions
 from schema.core.authz import Authorize
 from schema.core.context import Info
 from schema.core.filters import equals
@@ -23,30 +22,25 @@ def filter_q(f: SiteFilter | None) -> Q:
     if f.region_code is not None:
         q &= equals(SiteRow, "region_id", f.region_code)
     if f.acknowledged is not None:
-        q &= Q(acknowledged_at__isnull=not f.acknowledged)
+        q &= acknowledged_q(f.acknowledged)
     if f.agency_id is not None:
-        pk = pk_of(f.agency_id, "Agency") or 0
-        used = FilingItem.filter(filing__agency_id=pk).values("site_id")
-        q &= Q(agency_id=pk) | Q(id__in=Subquery(used))
+        q &= used_by_q(pk_of(f.agency_id, "Agency") or 0)
     return q
 
 
 @strawberry.type
 class SiteQueries:
-    @strawberry.field(extensions=[Authorize("site")])
+    @strawberry.field(extensions=[Authorize(permissions.READ_SITE)])
     async def sites(self, info: Info, first: int | None = None, after: str | None = None,
                     filter: SiteFilter | None = None) -> Connection[Site]:
-        qs = SiteRow.filter(info.context.guard.filter("site"), filter_q(filter))
+        qs = SiteRow.filter(info.context.guard.filter(permissions.READ_SITE), filter_q(filter))
         return await paginate(qs, first, after, Site.from_row)
 
-    @strawberry.field(extensions=[Authorize("site", action="acknowledge")],
+    @strawberry.field(extensions=[Authorize(permissions.ACKNOWLEDGE_SITE)],
                       description="Provincial agencies' sites in the viewer's city that await "
                       "acknowledgement (报备, Art. 4).")
     async def acknowledgement_queue(self, info: Info, first: int | None = None,
                                     after: str | None = None) -> Connection[Site]:
-        # A closed agency's venues need no acknowledgement any more.
-        provincial = AgencyRow.filter(level=AgencyLevel.PROVINCIAL).exclude(
-            state__in=[AgencyState.TERMINATED, AgencyState.REVOKED]).values("id")
-        qs = SiteRow.filter(info.context.guard.filter("site", "acknowledge"),
-                            acknowledged_at__isnull=True, agency_id__in=Subquery(provincial))
+        qs = SiteRow.filter(info.context.guard.filter(permissions.ACKNOWLEDGE_SITE),
+                            awaiting_acknowledgement_q())
         return await paginate(qs, first, after, Site.from_row)

@@ -55,5 +55,5 @@ async def load_site(info: Info, pk: int | None) -> Site | None:
 
     if pk is None:
         return None
-    row = await scoped_by_id(info.context, SiteRow, "site").load(pk)
+    row = await scoped_by_id(info.context, SiteRow).load(pk)
     return Site.from_row(row) if row else None

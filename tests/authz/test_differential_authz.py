@@ -560,7 +560,10 @@ def draw_writer(c: Choices, oracle: DifferentialOracle, attempt: Attempt,
 
 
 def _named(message: str, words: list[str]) -> list[str]:
-    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", message)]
+    # Messages are Chinese, where a name runs on into the text around it: only ASCII letters
+    # and digits continue a word (差分考点T号1 is not 差分考点T号12).
+    return [w for w in words
+            if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(w)}(?![A-Za-z0-9_-])", message)]
 
 
 def _hidden(oracle: DifferentialOracle, actor: Actor, ins: Inserted) -> list[str]:

@@ -72,7 +72,7 @@ async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: i
     assert dup["__typename"] == "RuleViolation" and dup["code"] == "DUPLICATE_SITE"
     # Another agency's venue may be outside what this agency may read (DESIGN §6): not named.
     assert dup["article"] == 12 and ok["site"]["name"] not in dup["message"], dup
-    assert "another agency's venue" in dup["message"]
+    assert "已由其他机构登记" in dup["message"]
     assert own["code"] == "DUPLICATE_SITE" and ok["site"]["name"] in own["message"], own
     # The same address in another region is another venue.
     other = await _add(api, api.token(Role.AGENCY, agency=second.credit_code), second,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tests.support.http_api import Api
 
 ROUNDS = 10
-RACED = "went into force for another agency meanwhile"  # the IntegrityError branch's message
+RACED = "办理期间，本申请中的场所及职业（工种）已在其他机构的备案中生效"  # the IntegrityError branch's message
 
 
 @pytest.fixture(autouse=True)

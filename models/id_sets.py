@@ -1,4 +1,5 @@
-"""`column IN (ids)` for the id lists loaders batch, as one array on PostgreSQL.
+"""`column IN (ids)` for the id lists that loaders and batched domain facts (which venues
+agencies use) query with, as one array on PostgreSQL.
 
 pypika builds a term and a bound parameter per value of an `__in` list; for the few hundred
 ids of one batched load that was about a tenth of a request's time. On PostgreSQL the list is

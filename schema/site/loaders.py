@@ -7,10 +7,11 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from models.filing import FilingItem
+from models.id_sets import among
 from models.site import Site as SiteRow
+from models.site import site_users
+from policies import permissions
 from schema.core.context import Context, Info
-from schema.core.id_sets import among
 from schema.core.pagination import Connection, counted, only_total_count, page_args, slice_page
 from schema.site.types import Site
 
@@ -18,18 +19,13 @@ from schema.site.types import Site
 def _sites_of_agencies(ctx: Context, *, ids_only: bool) -> DataLoader[int, list[Any]]:
     async def load(agency_ids: Sequence[int]) -> list[list[Any]]:
         ids = list(agency_ids)
-        # Which of the requested agencies registered each venue or put it on a filing; only
-        # ids here, the venues themselves are read below under the viewer's scope.
-        users: dict[int, set[int]] = {}
-        registered = SiteRow.filter(among("agency_id", ids)).values_list("agency_id", "id")
-        on_filings = FilingItem.filter(among("filing__agency_id", ids)).values_list(
-            "filing__agency_id", "site_id")
-        for pairs in (await registered, await on_filings):
-            for agency_id, site_id in pairs:
-                users.setdefault(site_id, set()).add(agency_id)
+        # Which of the requested agencies use each venue; only ids here, the venues themselves
+        # are read below under the viewer's scope.
+        users = await site_users(ids)
         # One list of primary keys, not a subquery or an OR: PostgreSQL then expects the few
         # rows it gets and tests the viewer's scope per venue, not over every venue first.
-        in_scope = SiteRow.filter(ctx.guard.filter("site"), among("id", users)).order_by("id")
+        in_scope = SiteRow.filter(ctx.guard.filter(permissions.READ_SITE),
+                                  among("id", users)).order_by("id")
         # Counting needs the ids in scope only, not the venues' columns or model objects.
         rows: list[Any] = await (in_scope.values_list("id", flat=True) if ids_only else in_scope)
         groups: dict[int, list[Any]] = {i: [] for i in ids}
