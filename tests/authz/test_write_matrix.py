@@ -406,8 +406,19 @@ XFAIL: dict[tuple[str, str, str], str] = {
 }
 
 
+# The article each row's authority rule rests on (tests/ARTICLES.md); a city's own pool and
+# the draws: Art. 20; a city at a site on its territory: Art. 4.
+ARTICLE_OF = {
+    "registerAgency": (3,), "decideFiling": (3,), "importFiling": (3,),
+    "terminateAgency": (3,), "issueSanction": (3,), "confirmSanction": (3,),
+    "acceptRectification": (3,), "acknowledgeSite": (4,), "setWorkingCalendar": (15,),
+    "registerInspector": (20,), "drawInspections": (20,), "recordInspection": (4, 20),
+    "recommendUpgrade": (27,), "approveUpgrade": (27,), "recommendNational": (28,),
+}
+
+
 def _param(mutation: str, target: str, actor: str, expected: str) -> Any:
-    marks = []
+    marks = [pytest.mark.article(*ARTICLE_OF[mutation])] if mutation in ARTICLE_OF else []
     reason = XFAIL.get((mutation, target, actor))
     if reason is not None:
         marks.append(pytest.mark.xfail(strict=True, reason=reason))
@@ -495,3 +506,4 @@ def test_every_cell_is_an_outcome() -> None:
     # Every mutation has at least one actor who may do it.
     assert {m for (m, _), (_, row) in MATRIX.items() if OK in row} == {m for m, _ in MATRIX}
     assert all(key[:2] in MATRIX and key[2] in ACTORS for key in XFAIL)
+    assert set(ARTICLE_OF) <= {m for m, _ in MATRIX}

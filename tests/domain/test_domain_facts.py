@@ -15,6 +15,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -92,6 +93,7 @@ async def test_closed(database: Any) -> None:
     assert in_sql and in_sql != {a.id for a in agencies}
 
 
+@pytest.mark.article(16)
 async def test_in_force(database: Any) -> None:
     agencies = await Agency.all()
     seen = _Both()
@@ -102,6 +104,7 @@ async def test_in_force(database: Any) -> None:
     assert seen
 
 
+@pytest.mark.article(16)
 async def test_renewal_due(database: Any) -> None:
     """Art. 16: within the 90 days before expiry, and in force."""
     agencies = await Agency.all()
@@ -154,6 +157,7 @@ async def test_sites_an_agency_uses(database: Any) -> None:
     assert all(who <= set(some) for who in (await site_users(some)).values())
 
 
+@pytest.mark.article(4)
 async def test_acknowledged(database: Any) -> None:
     sites = await Site.all()
     acknowledged = {s.id for s in sites if is_acknowledged(s)}
@@ -176,6 +180,7 @@ class _Rollback(Exception):
     pass
 
 
+@pytest.mark.article(4)
 async def test_awaiting_acknowledgement(database: Any) -> None:
     """Art. 4: provincial agencies' venues not yet acknowledged, unless the agency closed."""
     waiting = await _compare_acknowledgement_queue()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from models.audit import AuditEvent
 from models.enums import Role
 from tests.support.builders import (
@@ -25,6 +27,7 @@ from tests.support.builders import (
 from tests.support.snapshot import unchanged
 
 
+@pytest.mark.article(22)
 async def test_the_authority_accepts_and_the_suspension_ends(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350400")
@@ -48,6 +51,7 @@ async def test_the_authority_accepts_and_the_suspension_ends(api_on) -> None:  #
     assert sanction_event.object_id == str(pk(notice["id"]))
 
 
+@pytest.mark.article(3, 22)
 async def test_the_province_accepts_for_a_city_agency(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350700")
@@ -57,6 +61,7 @@ async def test_the_province_accepts_for_a_city_agency(api_on) -> None:  # type: 
         assert result["sanction"]["agency"]["status"] == "ACTIVE"
 
 
+@pytest.mark.article(22)
 async def test_two_open_rectifications_both_have_to_be_accepted(api_on) -> None:  # type: ignore[no-untyped-def]
     # A notice of the first filing period stays open into the second, where a new notice is a
     # plain 22 again (the ladder counts the current period): two open rectifications.
@@ -85,6 +90,7 @@ async def test_two_open_rectifications_both_have_to_be_accepted(api_on) -> None:
         assert (await agency_view(api, agency, ""))["status"] == "ACTIVE"
 
 
+@pytest.mark.article(3, 22)
 async def test_only_the_authority_accepts(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         own = await make_agency(api, region="350200")
@@ -108,6 +114,7 @@ async def test_only_the_authority_accepts(api_on) -> None:  # type: ignore[no-un
         assert (await agency_view(api, own))["status"] == "SUSPENDED"
 
 
+@pytest.mark.article(22)
 async def test_accepting_twice_is_refused(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350600")
@@ -121,6 +128,7 @@ async def test_accepting_twice_is_refused(api_on) -> None:  # type: ignore[no-un
                 assert again["code"] == "ALREADY_RECTIFIED" and again["article"] == 22
 
 
+@pytest.mark.article(22)
 async def test_only_rectifications_are_accepted(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)

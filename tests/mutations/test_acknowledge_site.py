@@ -38,6 +38,7 @@ async def _sites(api: Any, token: str | None, **filter: Any) -> set[str]:
     return {n["id"] for n in await nodes(api, SITES, token, filter=filter)}
 
 
+@pytest.mark.article(4, 11)
 async def test_the_city_acknowledges_a_provincial_agencys_new_site(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
@@ -72,6 +73,7 @@ async def test_the_city_acknowledges_a_provincial_agencys_new_site(api_on) -> No
     assert event.after["acknowledged_at"].startswith("2026-03-10T10:00:00")
 
 
+@pytest.mark.article(4)
 async def test_acknowledging_twice_is_refused(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
@@ -87,6 +89,7 @@ async def test_acknowledging_twice_is_refused(api_on) -> None:  # type: ignore[n
         assert (await Site.get(id=pk(site))).acknowledged_at == stamped
 
 
+@pytest.mark.article(4)
 async def test_a_city_level_agencys_site_is_not_acknowledged(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350100")
@@ -102,6 +105,7 @@ async def test_a_city_level_agencys_site_is_not_acknowledged(api_on) -> None:  #
 
 # Sites: "public" is on the provincial agency's approved filing (everyone sees it); "private"
 # was added after the import, so only its city, the province and the agency see it.
+@pytest.mark.article(4)
 @pytest.mark.parametrize(("actor", "site", "expected"), [
     ("province", "public", "RuleViolation"),
     ("province", "private", "RuleViolation"),
@@ -140,6 +144,7 @@ async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expe
                                      acknowledged_at__isnull=False).exists()
 
 
+@pytest.mark.article(4)
 @pytest.mark.parametrize("actor", ["province", "agency", "public"])
 async def test_only_cities_have_a_queue(api_on, actor: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
@@ -149,6 +154,7 @@ async def test_only_cities_have_a_queue(api_on, actor: str) -> None:  # type: ig
         assert await _queue(api, token) == set()
 
 
+@pytest.mark.article(4)
 async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         outcomes = []
@@ -166,6 +172,7 @@ async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: 
                and events == 1 for kinds, events in outcomes), outcomes
 
 
+@pytest.mark.article(4)
 async def test_a_terminated_agencys_sites_leave_the_queue(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))

@@ -39,6 +39,7 @@ async def _add(api, token, agency, **overrides):  # type: ignore[no-untyped-def]
     return await mutate(api, ADD_SITE, _input(agency, **overrides), token)
 
 
+@pytest.mark.article(4, 11)
 async def test_agency_adds_its_own_site_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
     agency = await _agency(state=AgencyState.ACTIVE, level=AgencyLevel.PROVINCIAL)
     token = api.token(Role.AGENCY, agency=agency.credit_code)
@@ -56,6 +57,7 @@ async def test_agency_adds_its_own_site_with_an_audit_event(api) -> None:  # typ
     assert site["id"] in {e["node"]["id"] for e in sites["sites"]["edges"]}
 
 
+@pytest.mark.article(12)
 async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: ignore[no-untyped-def]
     first = await _agency(state=AgencyState.ACTIVE, level=AgencyLevel.CITY)
     second = await Agency.filter(state=AgencyState.ACTIVE).exclude(id=first.id).order_by("id").first()
@@ -80,6 +82,7 @@ async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: i
     assert other["__typename"] == "AddSiteSuccess", other
 
 
+@pytest.mark.article(12)
 async def test_temporary_rentals_are_refused(api) -> None:  # type: ignore[no-untyped-def]
     agency = await _agency(state=AgencyState.ACTIVE)
     async with unchanged(agency):
@@ -117,6 +120,7 @@ async def test_other_actors_cannot_add_sites(api) -> None:  # type: ignore[no-un
         assert missing["__typename"] == "NotFound"
 
 
+@pytest.mark.article(24)
 async def test_no_new_sites_after_a_rectification_in_the_period(api) -> None:  # type: ignore[no-untyped-def]
     suspended = await _agency(state=AgencyState.SUSPENDED)
     async with unchanged(suspended):

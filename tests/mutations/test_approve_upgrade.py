@@ -8,6 +8,8 @@ Runs on DAY (2026-03-10) at 10:00 Asia/Shanghai.
 
 from __future__ import annotations
 
+import pytest
+
 from models.agency import Agency
 from models.enums import Role
 from tests.support.builders import (
@@ -24,6 +26,7 @@ from tests.support.documents import AUDIT_EVENTS
 from tests.support.snapshot import unchanged
 
 
+@pytest.mark.article(27)
 async def test_a_city_recommends_and_the_province_approves(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
@@ -65,6 +68,7 @@ async def test_a_city_recommends_and_the_province_approves(api_on) -> None:  # t
         assert (await issued(api, agency, 21, 1))["sanction"]["authority"] == {"code": "350000"}
 
 
+@pytest.mark.article(27)
 async def test_only_the_province_approves_a_recommendation(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350500")
@@ -81,6 +85,7 @@ async def test_only_the_province_approves_a_recommendation(api_on) -> None:  # t
         assert refused["code"] == "NOT_RECOMMENDED" and refused["article"] == 27
 
 
+@pytest.mark.article(27)
 async def test_a_revoked_agency_is_not_upgraded(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350600")

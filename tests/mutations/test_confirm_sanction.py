@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from models.audit import AuditEvent
 from models.claim import ItemClaim
 from models.enums import Role
@@ -43,6 +45,7 @@ async def _proposal(api: Any, agency: Fresh, **extra: Any) -> dict[str, Any]:
     return proposal
 
 
+@pytest.mark.article(23)
 async def test_the_filing_city_confirms_and_the_agency_is_revoked(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350900")
@@ -82,6 +85,7 @@ async def test_the_filing_city_confirms_and_the_agency_is_revoked(api_on) -> Non
     assert (events[1].before["state"], events[1].after["state"]) == ("ACTIVE", "REVOKED")
 
 
+@pytest.mark.article(3, 23)
 async def test_the_province_confirms_for_a_provincial_agency(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
@@ -98,6 +102,7 @@ async def test_the_province_confirms_for_a_provincial_agency(api_on) -> None:  #
         assert result["sanction"]["agency"]["status"] == "REVOKED"
 
 
+@pytest.mark.article(3)
 async def test_only_the_authority_confirms(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350100")
@@ -116,6 +121,7 @@ async def test_only_the_authority_confirms(api_on) -> None:  # type: ignore[no-u
             assert (await confirm(api, gid("Sanction", 10**9)))["__typename"] == "NotFound"
 
 
+@pytest.mark.article(23)
 async def test_only_a_proposal_is_confirmed_and_only_once(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -130,6 +136,7 @@ async def test_only_a_proposal_is_confirmed_and_only_once(api_on) -> None:  # ty
                 assert again["code"] == "NOT_PROPOSED"
 
 
+@pytest.mark.article(23)
 async def test_an_agency_revoked_meanwhile_is_not_revoked_again(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -141,6 +148,7 @@ async def test_an_agency_revoked_meanwhile_is_not_revoked_again(api_on) -> None:
         assert (await agency_view(api, agency))["bannedUntil"] == "2029-03-10"
 
 
+@pytest.mark.article(23)
 async def test_a_suspended_agency_is_revoked(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350300")

@@ -65,6 +65,7 @@ async def notices(api: Api, org: Fresh, kind: str) -> list[dict[str, Any]]:
 # INITIAL: dates, state, claims, audit trail
 
 
+@pytest.mark.article(3, 11, 12, 16)
 async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiOn) -> None:
     day = date(2026, 6, 15)
     async with api_on(day) as then:
@@ -90,6 +91,7 @@ async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiO
     assert changed["after"]["first_approved_on"] == "2026-06-15"
 
 
+@pytest.mark.article(16)
 async def test_an_approval_on_29_february_runs_to_28_february(api_on: ApiOn) -> None:
     async with api_on(date(2024, 2, 29)) as api:
         org = await make_agency(api, active=False)
@@ -101,6 +103,7 @@ async def test_an_approval_on_29_february_runs_to_28_february(api_on: ApiOn) -> 
         assert (await agency_view(api, org))["validUntil"] == "2027-02-28"
 
 
+@pytest.mark.article(3)
 async def test_the_province_decides_for_a_city_level_agency(api: Api) -> None:
     org = await make_agency(api, active=False, region="350200")
     filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
@@ -111,6 +114,7 @@ async def test_the_province_decides_for_a_city_level_agency(api: Api) -> None:
     assert (await agency_view(api, org))["status"] == "ACTIVE"
 
 
+@pytest.mark.article(12)
 async def test_a_rejection_records_its_reason_and_puts_nothing_in_force(api: Api) -> None:
     org = await make_agency(api, active=False)
     filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
@@ -143,6 +147,7 @@ async def test_a_rejection_without_reason_is_invalid_input(api: Api, reason: str
 # Who decides (Art. 3, 4; DESIGN §6)
 
 
+@pytest.mark.article(3)
 @pytest.mark.parametrize(("level", "actor", "outcome"), [
     ("CITY", "filing_city", "DecideFilingSuccess"),
     ("CITY", "province", "DecideFilingSuccess"),
@@ -202,6 +207,7 @@ async def test_a_filing_is_decided_once(api: Api, first_decision: str) -> None:
 # What each kind does
 
 
+@pytest.mark.article(12, 16)
 async def test_a_renewal_extends_the_filing_by_three_years(api_on: ApiOn) -> None:
     day = date(2026, 6, 15)
     async with api_on(day) as api:
@@ -217,6 +223,7 @@ async def test_a_renewal_extends_the_filing_by_three_years(api_on: ApiOn) -> Non
     assert await holders(org.site_ids[0]) == [org.pk]
 
 
+@pytest.mark.article(12, 13)
 async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(400), scope=lambda s: [
         item(s[0], "电工"), item(s[0], "焊工")])
@@ -238,6 +245,7 @@ async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
     assert taken["status"] == "APPROVED" and await holders(home, "焊工") == [newcomer.pk]
 
 
+@pytest.mark.article(11, 13)
 async def test_an_info_change_renames_keeps_the_history_and_is_published(
         api: Api, api_on: ApiOn) -> None:
     # Approved on Tuesday 29 September 2026: 5 working days are 29, 30 September and, after
@@ -265,6 +273,7 @@ async def test_an_info_change_renames_keeps_the_history_and_is_published(
     assert len(await audit(api, org, "announce")) == 1
 
 
+@pytest.mark.article(12, 17)
 async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_ministry(
         api: Api, api_on: ApiOn) -> None:
     # Approved on Monday 15 June 2026: the Dragon Boat holiday (19-21 June) is skipped.
@@ -291,6 +300,7 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
 # Art. 12 at approval: one agency per (site, occupation) in force
 
 
+@pytest.mark.article(12)
 async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api: Api) -> None:
     venue = await public_venue(api)
     first = await make_agency(api, active=False, sites=0)
@@ -306,6 +316,7 @@ async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api
     assert await holders(venue, "电工") == [first.pk]
 
 
+@pytest.mark.article(12)
 async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
     venue = await public_venue(api)
     first = await make_agency(api, active=False, sites=0)
@@ -321,6 +332,7 @@ async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
     assert await holders(venue, "焊工") == [second.pk]
 
 
+@pytest.mark.article(12, 17)
 async def test_a_pair_is_free_again_once_its_holder_is_terminated(api: Api) -> None:
     holder = await make_agency(api, valid_from=today() - days(100))
     venue = holder.site_ids[0]
@@ -346,6 +358,7 @@ async def _queue(api: Api, token: str | None) -> tuple[int, set[str]]:
     return len(queue), {n["id"] for n in queue}
 
 
+@pytest.mark.article(3)
 async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: Api) -> None:
     fuzhou = await make_agency(api, active=False, region="350100")
     xiamen = await make_agency(api, active=False, region="350200")
@@ -380,6 +393,7 @@ async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: 
 # Decisions racing, and decisions after the snapshot moved on since submission
 
 
+@pytest.mark.article(13, 16)
 async def test_a_scope_change_is_not_approved_once_the_filing_expired(api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:
         org = await make_agency(then, valid_from=date(2023, 6, 25))  # valid until 2026-06-25
@@ -396,6 +410,7 @@ async def test_a_scope_change_is_not_approved_once_the_filing_expired(api_on: Ap
     assert await snapshot(org) == before
 
 
+@pytest.mark.article(13, 16)
 async def test_a_renewal_approved_after_a_scope_change_keeps_the_new_scope(
         api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:

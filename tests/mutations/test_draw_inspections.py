@@ -65,6 +65,7 @@ async def _pool(api: Any, n: int, region: str = "350000", token: str | None = No
 # Reproducible
 
 
+@pytest.mark.article(20)
 async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         mine = [await make_agency(api, region="350600") for _ in range(3)]
@@ -101,6 +102,7 @@ async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignor
         assert all([await _verify(api, g["id"]) for g in generated])
 
 
+@pytest.mark.article(20)
 @pytest.mark.parametrize("tamper", ["assignments", "seed", "population", "pool",
                                     "parameters", "algorithm"])
 async def test_a_tampered_draw_does_not_verify(api_on, tamper: str) -> None:  # type: ignore[no-untyped-def]
@@ -135,6 +137,7 @@ async def test_a_tampered_draw_does_not_verify(api_on, tamper: str) -> None:  # 
 # Conflicts and distinct inspectors
 
 
+@pytest.mark.article(20)
 async def test_conflicts_are_respected_over_many_seeds(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         x = await make_agency(api, region="350128", kind="SOCIAL_ORG")
@@ -164,6 +167,7 @@ async def test_conflicts_are_respected_over_many_seeds(api_on) -> None:  # type:
         assert impossible["__typename"] == "RuleViolation", impossible
 
 
+@pytest.mark.article(20)
 async def test_a_repeated_inspector_counts_once(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         await make_agency(api, region="350400")
@@ -180,6 +184,7 @@ async def test_a_repeated_inspector_counts_once(api_on) -> None:  # type: ignore
 # Impossible or malformed draws store nothing
 
 
+@pytest.mark.article(20)
 async def test_an_impossible_draw_stores_nothing(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350500")
@@ -219,6 +224,7 @@ async def test_zero_inspectors_per_agency_is_refused(api_on) -> None:  # type: i
 # The population
 
 
+@pytest.mark.article(20)
 async def test_only_active_agencies_of_the_narrowed_scope_are_drawn(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         active = await make_agency(api, region="350900", kind="SOCIAL_ORG")
@@ -244,6 +250,7 @@ async def test_only_active_agencies_of_the_narrowed_scope_are_drawn(api_on) -> N
         assert set((await Draw.get(id=pk(made["id"]))).population) == drawn
 
 
+@pytest.mark.article(20)
 async def test_a_city_draws_over_its_own_agencies(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         nanping = city(api, "350700")
@@ -276,6 +283,7 @@ async def test_a_city_draws_over_its_own_agencies(api_on) -> None:  # type: igno
 # Who sees a draw
 
 
+@pytest.mark.article(20)
 async def test_the_public_sees_published_draws_only(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         await make_agency(api, region="350300")

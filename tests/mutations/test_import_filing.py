@@ -43,6 +43,7 @@ def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
     assert (result["code"], result["article"]) == (code, article), result
 
 
+@pytest.mark.article(12, 16)
 @pytest.mark.parametrize(("valid_from", "valid_until"), [
     (date(2025, 3, 14), "2028-03-14"),
     (date(2024, 2, 29), "2027-02-28"),
@@ -73,6 +74,7 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
     assert changed.after["first_approved_on"] == valid_from.isoformat()
 
 
+@pytest.mark.article(3)
 @pytest.mark.parametrize(("actor", "outcome"), [
     ("filing_city", "RuleViolation"),
     ("the_agency", "RuleViolation"),
@@ -123,6 +125,7 @@ async def test_valid_from_lies_between_2019_and_today(api_on: ApiOn, valid_from:
         assert await snapshot(org) == before
 
 
+@pytest.mark.article(12, 16)
 async def test_an_import_four_years_ago_reads_expired_and_blocks_no_one(api: Api) -> None:
     valid_from = years_later(today(), -4)
     lapsed = await make_agency(api, active=False)
@@ -141,6 +144,7 @@ async def test_an_import_four_years_ago_reads_expired_and_blocks_no_one(api: Api
     assert await holders(venue, "电工") == [newcomer.pk]
 
 
+@pytest.mark.article(12)
 async def test_a_pair_in_force_for_another_agency_is_refused(api: Api) -> None:
     holder = await make_agency(api, valid_from=today() - days(100))
     venue = holder.site_ids[0]
@@ -157,6 +161,7 @@ async def test_a_pair_in_force_for_another_agency_is_refused(api: Api) -> None:
     assert await holders(venue, "焊工") == [newcomer.pk]
 
 
+@pytest.mark.article(16)
 async def test_an_agency_already_in_force_is_not_imported_again(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(100))
     async with unchanged(org):
@@ -165,6 +170,7 @@ async def test_an_agency_already_in_force_is_not_imported_again(api: Api) -> Non
     assert_refused(result, "ALREADY_FILED", 16)
 
 
+@pytest.mark.article(23)
 async def test_a_banned_credit_code_is_not_imported(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(100))
     await issued(api, org, 23, 2)  # revoked today: banned for 3 years (Art. 23)
@@ -174,6 +180,7 @@ async def test_a_banned_credit_code_is_not_imported(api: Api) -> None:
     assert_refused(result, "BANNED", 23)
 
 
+@pytest.mark.article(12)
 async def test_a_temporary_rental_is_not_imported(api: Api) -> None:
     org = await make_agency(api, active=False)
     # Arrange: addSite refuses temporary rentals and no mutation changes a venue's tenure, so
@@ -185,6 +192,7 @@ async def test_a_temporary_rental_is_not_imported(api: Api) -> None:
     assert_refused(result, "TEMPORARY_SITE", 12)
 
 
+@pytest.mark.article(12)
 async def test_a_college_campus_is_not_imported_for_a_non_college_social_org(api: Api) -> None:
     org = await make_agency(api, active=False, kind="SOCIAL_ORG", tenure="COLLEGE_CAMPUS")
     async with unchanged(org):

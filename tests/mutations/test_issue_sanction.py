@@ -76,6 +76,7 @@ async def _scope_change_adding_an_occupation(api: Any, agency: Fresh) -> dict[st
 # The ladder
 
 
+@pytest.mark.article(21, 22, 23, 24)
 async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
@@ -162,6 +163,7 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         assert again["__typename"] == "SubmitFilingSuccess", again
 
 
+@pytest.mark.article(21, 22)
 async def test_a_serious_interview_case_is_a_rectification(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -176,6 +178,7 @@ async def test_a_serious_interview_case_is_a_rectification(api_on) -> None:  # t
         assert sanction["agency"] == {"id": agency.id, "status": "SUSPENDED"}
 
 
+@pytest.mark.article(22)
 async def test_a_serious_repeat_points_at_the_interview(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -185,6 +188,7 @@ async def test_a_serious_repeat_points_at_the_interview(api_on) -> None:  # type
         assert result["sanction"]["escalatedFrom"]["id"] == interview["id"]
 
 
+@pytest.mark.article(22, 23)
 async def test_a_direct_rectification_then_a_second_is_a_revocation(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -203,6 +207,7 @@ async def test_a_direct_rectification_then_a_second_is_a_revocation(api_on) -> N
         assert (again["sanction"]["article"], again["sanction"]["clause"]) == (23, 1)
 
 
+@pytest.mark.article(23)
 async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -215,6 +220,7 @@ async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-d
         assert (await agency_view(api, agency, ""))["bannedUntil"] == "2029-03-10"
 
 
+@pytest.mark.article(22)
 async def test_an_interview_of_the_previous_period_does_not_escalate(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY - timedelta(days=5)) as api:  # period 1 ends 2026-04-09
         agency = await make_agency(api, valid_from=renewable_from(DAY))
@@ -227,6 +233,7 @@ async def test_an_interview_of_the_previous_period_does_not_escalate(api_on) -> 
         assert (result["sanction"]["article"], result["sanction"]["grade"]) == (21, "INTERVIEW")
 
 
+@pytest.mark.article(22)
 async def test_the_ladder_holds_after_an_early_renewal(api_on) -> None:  # type: ignore[no-untyped-def]
     agency = await renewed_agency(api_on)  # renewed on DAY; the first period ends DAY + 30
     async with api_on(DAY) as api:
@@ -235,6 +242,7 @@ async def test_the_ladder_holds_after_an_early_renewal(api_on) -> None:  # type:
         assert (again["sanction"]["article"], again["sanction"]["clause"]) == (22, 1)
 
 
+@pytest.mark.article(24)
 async def test_art_24_holds_after_an_early_renewal(api_on) -> None:  # type: ignore[no-untyped-def]
     agency = await renewed_agency(api_on)
     async with api_on(DAY) as api:
@@ -248,6 +256,7 @@ async def test_art_24_holds_after_an_early_renewal(api_on) -> None:  # type: ign
 # Input
 
 
+@pytest.mark.article(21, 22, 23)
 @pytest.mark.parametrize(("article", "clause", "field"), [
     (20, 1, "article"), (24, 1, "article"), (0, 1, "article"),
     (21, 0, "clause"), (21, 10, "clause"), (22, 0, "clause"), (22, 10, "clause"),
@@ -262,6 +271,7 @@ async def test_article_and_clause_are_checked(api_on, article: int, clause: int,
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
 
 
+@pytest.mark.article(21)
 @pytest.mark.parametrize(("extra", "field"), [
     ({"facts": "   "}, "facts"), ({"facts": "违" * 5001}, "facts"),
     ({"article": 22, "certificatesInvalidated": "ALL"}, "certificatesInvalidated"),
@@ -275,6 +285,7 @@ async def test_other_input_is_checked(api_on, extra: dict[str, Any], field: str)
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
 
 
+@pytest.mark.article(21, 22, 23)
 @pytest.mark.parametrize(("article", "clause", "grade"), [
     (21, 1, "INTERVIEW"), (21, 9, "INTERVIEW"), (22, 1, "RECTIFICATION"),
     (22, 9, "RECTIFICATION"), (23, 1, "REVOCATION"), (23, 12, "REVOCATION"),
@@ -292,6 +303,7 @@ async def test_every_clause_in_range_is_accepted(api_on, article: int, clause: i
 # Publication (Art. 21: as the authority decides; 22, 23: 并对社会公布)
 
 
+@pytest.mark.article(21, 22, 23)
 async def test_publication_rules(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350300")
@@ -317,6 +329,7 @@ async def test_publication_rules(api_on) -> None:  # type: ignore[no-untyped-def
 # Who may
 
 
+@pytest.mark.article(3)
 async def test_a_city_sanctions_its_own_agencies_only(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
@@ -341,6 +354,7 @@ async def test_a_city_sanctions_its_own_agencies_only(api_on) -> None:  # type: 
         assert of_provincial["sanction"]["authority"] == {"code": "350000"}
 
 
+@pytest.mark.article(3)
 async def test_everyone_else_is_refused_and_nothing_changes(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")

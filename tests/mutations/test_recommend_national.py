@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.support.builders import (
     DAY,
     approve_upgrade,
@@ -22,6 +24,7 @@ from tests.support.builders import (
 from tests.support.snapshot import unchanged
 
 
+@pytest.mark.article(28)
 async def test_the_province_recommends_a_clean_provincial_agency(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100", "350500"))
@@ -34,6 +37,7 @@ async def test_the_province_recommends_a_clean_provincial_agency(api_on) -> None
         assert again["__typename"] == "RuleViolation" and again["code"] == "ALREADY_RECOMMENDED"
 
 
+@pytest.mark.article(28)
 async def test_national_recommendation_needs_a_clean_active_provincial_agency(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         interviewed = await make_agency(api, level="PROVINCIAL")
@@ -49,6 +53,7 @@ async def test_national_recommendation_needs_a_clean_active_provincial_agency(ap
                 assert refused["code"] == code and refused["article"] == 28
 
 
+@pytest.mark.article(28)
 async def test_only_the_province_recommends_for_national_level(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
@@ -58,6 +63,7 @@ async def test_only_the_province_recommends_for_national_level(api_on) -> None: 
                 assert refused["__typename"] == "RuleViolation", refused
 
 
+@pytest.mark.article(28)
 async def test_a_sanction_of_the_previous_period_does_not_count(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY - timedelta(days=10)) as api:
         agency = await make_agency(api, level="PROVINCIAL", valid_from=renewable_from(DAY))
@@ -69,6 +75,7 @@ async def test_a_sanction_of_the_previous_period_does_not_count(api_on) -> None:
         assert result["__typename"] == "UpgradeSuccess", result
 
 
+@pytest.mark.article(27, 28)
 async def test_an_upgraded_agency_can_go_on_to_national_level(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350900")

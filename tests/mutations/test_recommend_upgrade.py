@@ -24,6 +24,7 @@ from tests.support.documents import RECOMMEND_UPGRADE
 from tests.support.snapshot import unchanged
 
 
+@pytest.mark.article(27)
 async def test_only_its_own_city_recommends(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
@@ -41,6 +42,7 @@ async def test_only_its_own_city_recommends(api_on) -> None:  # type: ignore[no-
         assert missing["__typename"] == "NotFound", missing
 
 
+@pytest.mark.article(26)
 @pytest.mark.parametrize("basis", [[], [0], [6], [1, 6], [-1]])
 async def test_the_basis_is_an_art_26_case(api_on, basis: list[int]) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
@@ -50,6 +52,7 @@ async def test_the_basis_is_an_art_26_case(api_on, basis: list[int]) -> None:  #
         assert refused["__typename"] == "InvalidInput" and refused["field"] == "basis", refused
 
 
+@pytest.mark.article(27)
 async def test_a_recommendation_needs_an_active_agency_and_is_made_once(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         fuzhou = city(api, "350100")
@@ -66,6 +69,7 @@ async def test_a_recommendation_needs_an_active_agency_and_is_made_once(api_on) 
                 assert refused["code"] == code and refused["article"] == 27
 
 
+@pytest.mark.article(27)
 async def test_a_pending_recommendation_is_not_public(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")

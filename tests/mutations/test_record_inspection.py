@@ -48,6 +48,7 @@ async def _visible_sanctions(api: Any, agency: Any, token: str | None) -> list[d
 # Who may record
 
 
+@pytest.mark.article(4)
 async def test_a_city_records_at_a_provincial_agencys_site_in_it(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         provincial = await make_agency(api, level="PROVINCIAL",
@@ -86,6 +87,7 @@ async def test_a_city_records_at_a_provincial_agencys_site_in_it(api_on) -> None
                        siteId=in_fuzhou)
 
 
+@pytest.mark.article(4)
 async def test_a_city_records_for_its_agencies_and_its_territory(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         own = await make_agency(api, region="350100")
@@ -139,6 +141,7 @@ async def test_input_is_checked(api_on) -> None:  # type: ignore[no-untyped-def]
 # Art. 23(11): three UNQUALIFIED external results in one calendar year
 
 
+@pytest.mark.article(23)
 async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350800")
@@ -185,6 +188,7 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         assert (view["status"], view["bannedUntil"]) == ("REVOKED", "2029-03-20")
 
 
+@pytest.mark.article(23)
 async def test_december_and_january_are_different_years(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -203,6 +207,7 @@ async def test_december_and_january_are_different_years(api_on) -> None:  # type
         assert len(await _proposals(agency.pk)) == 2
 
 
+@pytest.mark.article(23)
 async def test_internal_and_qualified_results_do_not_count(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -220,6 +225,7 @@ async def test_internal_and_qualified_results_do_not_count(api_on) -> None:  # t
         assert (await recorded(api, agency, date(2026, 3, 5)))["proposedSanction"] is not None
 
 
+@pytest.mark.article(23)
 @pytest.mark.parametrize("recorder", ["350200", "350000"])
 async def test_the_proposal_is_returned_only_to_who_may_see_it(api_on, recorder: str) -> None:  # type: ignore[no-untyped-def]
     """A city inspects a provincial agency's site but does not sanction it: the proposal goes
@@ -241,6 +247,7 @@ async def test_the_proposal_is_returned_only_to_who_may_see_it(api_on, recorder:
         assert (await agency_view(api, provincial))["status"] == "ACTIVE"
 
 
+@pytest.mark.article(23)
 async def test_concurrent_failures_propose_once(api_on, database: str) -> None:  # type: ignore[no-untyped-def]
     if database != "postgres":
         pytest.skip("SQLite serialises the transactions: no race to observe")

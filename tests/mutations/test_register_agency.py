@@ -35,6 +35,7 @@ async def _register(api, token, **overrides):  # type: ignore[no-untyped-def]
     return await mutate(api, REGISTER_AGENCY, payload(**overrides), token)
 
 
+@pytest.mark.article(3, 11)
 async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
     code = new_code("350000")
     result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
@@ -49,6 +50,7 @@ async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -
     assert event.after["credit_code"] == code and event.agency_id == row.id
 
 
+@pytest.mark.article(3)
 async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: ignore[no-untyped-def]
     result = await _register(api, api.token(Role.CITY, region="350128"),
                              filingRegionCode="350128", creditCode=new_code("350128"))
@@ -60,6 +62,7 @@ async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: i
     assert seen["agency"] is not None
 
 
+@pytest.mark.article(3)
 @pytest.mark.parametrize("case", ["other_city", "provincial", "agency_actor", "public"])
 async def test_refused_registrations_change_nothing(api, case: str) -> None:  # type: ignore[no-untyped-def]
     some_agency = await Agency.filter(state="ACTIVE").order_by("id").first()
@@ -105,6 +108,7 @@ async def test_credit_code_is_unique_and_checked_case_insensitively(api) -> None
     assert result["__typename"] == "RuleViolation" and result["code"] == "DUPLICATE_CREDIT_CODE"
 
 
+@pytest.mark.article(2)
 async def test_a_college_is_a_social_organisation(api) -> None:  # type: ignore[no-untyped-def]
     async with unchanged():
         result = await _register(api, api.token(Role.PROVINCE), isCollege=True, kind="EMPLOYER")

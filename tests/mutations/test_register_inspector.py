@@ -36,6 +36,7 @@ async def _conflicts(inspector_id: str) -> list[int]:
         "agency_id", flat=True))
 
 
+@pytest.mark.article(20)
 async def test_the_province_registers_with_conflicts(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         a = await make_agency(api, region="350200")
@@ -56,6 +57,7 @@ async def test_the_province_registers_with_conflicts(api_on) -> None:  # type: i
             assert await _conflicts(plain) == []
 
 
+@pytest.mark.article(20)
 async def test_a_city_registers_its_own_pool(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         own = await make_agency(api, region="350300")
@@ -78,6 +80,7 @@ async def test_a_city_registers_its_own_pool(api_on) -> None:  # type: ignore[no
         assert registered not in await _pool(api, city(api, "350200"))
 
 
+@pytest.mark.article(20)
 async def test_agencies_and_the_public_do_not_register(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)

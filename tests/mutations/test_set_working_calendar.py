@@ -20,6 +20,7 @@ from tests.support.documents import SET_WORKING_CALENDAR
 from tests.support.snapshot import unchanged
 
 
+@pytest.mark.article(15)
 async def test_the_province_enters_and_replaces_a_years_calendar(api) -> None:  # type: ignore[no-untyped-def]
     province = api.token(Role.PROVINCE)
     first = await mutate(api, SET_WORKING_CALENDAR, {
@@ -52,6 +53,7 @@ async def test_the_province_enters_and_replaces_a_years_calendar(api) -> None:  
     assert replaced.after == {"holidays": ["2099-01-01"], "makeupWorkingDays": []}
 
 
+@pytest.mark.article(15)
 @pytest.mark.parametrize("actor", ["city", "pingtan", "agency", "public"])
 async def test_only_the_province_enters_calendars(api, actor: str) -> None:  # type: ignore[no-untyped-def]
     if actor == "agency":

@@ -57,6 +57,7 @@ def scope_in(items: list[dict[str, str]]) -> list[tuple[str, str, str]]:
 # Each kind accepted
 
 
+@pytest.mark.article(11)
 async def test_initial_filing_is_submitted_with_its_items_and_an_audit_event(api: Api) -> None:
     org = await make_agency(api, active=False, sites=2)
     items = [item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[0], "电工", "LEVEL_3"),
@@ -84,6 +85,7 @@ async def test_initial_filing_is_submitted_with_its_items_and_an_audit_event(api
     assert (await agency_view(api, org))["status"] == "PENDING"
 
 
+@pytest.mark.article(16)
 async def test_renewal_in_its_window_without_items_carries_the_scope_over(api: Api) -> None:
     # Valid until about 30 days from now: inside the 90-day window (Art. 16).
     org = await make_agency(api, valid_from=years_later(today(), -3) + days(30), sites=2,
@@ -100,6 +102,7 @@ async def test_renewal_in_its_window_without_items_carries_the_scope_over(api: A
     ])
 
 
+@pytest.mark.article(13)
 async def test_scope_change_after_a_year_may_add_a_site_and_an_occupation(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(400))
     new_site = await add_site(api, org)
@@ -112,6 +115,7 @@ async def test_scope_change_after_a_year_may_add_a_site_and_an_occupation(api: A
     assert scope_of(result["filing"]) == scope_in(items)
 
 
+@pytest.mark.article(13)
 async def test_info_change_names_the_new_name_and_legal_representative(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(100))
     old_name = (await agency_view(api, org))["name"]
@@ -128,6 +132,7 @@ async def test_info_change_names_the_new_name_and_legal_representative(api: Api)
     assert (await agency_view(api, org))["name"] == old_name
 
 
+@pytest.mark.article(17)
 async def test_voluntary_termination_is_submitted(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(100))
 
@@ -142,6 +147,7 @@ async def test_voluntary_termination_is_submitted(api: Api) -> None:
 # Art. 12: the venues
 
 
+@pytest.mark.article(12)
 async def test_a_temporary_rental_is_refused(api: Api) -> None:
     org = await make_agency(api, active=False)
     # Arrange: addSite refuses temporary rentals and no mutation changes a venue's tenure yet,
@@ -153,6 +159,7 @@ async def test_a_temporary_rental_is_refused(api: Api) -> None:
     assert_refused(result, "TEMPORARY_SITE", 12)
 
 
+@pytest.mark.article(12)
 async def test_a_college_campus_serves_an_employer_but_not_a_non_college_social_org(
         api: Api) -> None:
     college = await make_agency(api, valid_from=today() - days(100), kind="SOCIAL_ORG", is_college=True,
@@ -171,6 +178,7 @@ async def test_a_college_campus_serves_an_employer_but_not_a_non_college_social_
     assert_refused(by_training_org, "COLLEGE_SITE_FOR_NON_COLLEGE", 12)
 
 
+@pytest.mark.article(12)
 async def test_a_pair_in_force_for_another_agency_is_refused_at_submission(api: Api) -> None:
     holder = await make_agency(api, valid_from=today() - days(100))
     venue = holder.site_ids[0]  # 电工 there is the holder's
@@ -208,6 +216,7 @@ async def test_a_malformed_occupation_code_is_invalid_input(api: Api, code: str)
 # Art. 16, 23: INITIAL and RENEWAL
 
 
+@pytest.mark.article(23)
 @pytest.mark.parametrize(("ban", "accepted"), [
     ("revoked today", False), ("ends today", False), ("ended yesterday", True),
 ])
@@ -232,6 +241,7 @@ async def test_an_initial_filing_waits_for_the_end_of_a_ban(api: Api, api_on: Ap
         assert await snapshot(org) == before
 
 
+@pytest.mark.article(16)
 async def test_an_initial_filing_while_one_is_in_force_is_refused(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(100))
     async with unchanged(org):
@@ -240,6 +250,7 @@ async def test_an_initial_filing_while_one_is_in_force_is_refused(api: Api) -> N
     assert_refused(result, "ALREADY_FILED", 16)
 
 
+@pytest.mark.article(16)
 @pytest.mark.parametrize(("valid_until", "code"), [
     (DAY + days(90), None),  # the window's first day as the registry counts it
     (DAY + days(89), None),
@@ -265,6 +276,7 @@ async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_un
         assert await snapshot(org) == before
 
 
+@pytest.mark.article(13)
 @pytest.mark.parametrize(("first_approved", "accepted"), [
     (DAY - days(100), False),
     (years_later(DAY, -1) + days(1), False),  # one day short of a year
@@ -296,6 +308,7 @@ def _two_items(sites: list[str]) -> list[dict[str, str]]:
     return [item(sites[0], "电工", "LEVEL_4"), item(sites[0], "焊工", "LEVEL_4")]
 
 
+@pytest.mark.article(22, 24)
 @pytest.mark.parametrize("addition", ["site", "occupation", "level"])
 async def test_after_a_rectification_a_scope_change_adds_nothing(api: Api,
                                                                  addition: str) -> None:
@@ -312,6 +325,7 @@ async def test_after_a_rectification_a_scope_change_adds_nothing(api: Api,
     assert_refused(result, "SANCTIONED_PERIOD", 24)
 
 
+@pytest.mark.article(24)
 async def test_after_a_rectification_a_scope_change_may_drop_items(api: Api) -> None:
     org = await make_agency(api, valid_from=today() - days(400), scope=_two_items)
     await issued(api, org, 22, 3)
@@ -321,6 +335,7 @@ async def test_after_a_rectification_a_scope_change_may_drop_items(api: Api) -> 
     assert result["__typename"] == "SubmitFilingSuccess", result
 
 
+@pytest.mark.article(24)
 async def test_a_rectification_in_the_previous_period_does_not_restrict(
         api: Api, api_on: ApiOn) -> None:
     first_until = today() - days(100)  # the first period ended 100 days ago
@@ -342,6 +357,7 @@ async def test_a_rectification_in_the_previous_period_does_not_restrict(
 # One open filing per kind; malformed requests
 
 
+@pytest.mark.article(13, 17)
 @pytest.mark.parametrize(("kind", "extra", "article"), [
     ("INFO_CHANGE", {"newName": "新名称技能评价中心"}, 13),
     ("SCOPE_CHANGE", {"with_items": True}, 13),
@@ -387,6 +403,7 @@ async def test_malformed_applications_are_invalid_input(api: Api, kind: str,
     assert result["field"] == field, result
 
 
+@pytest.mark.article(13)
 async def test_a_change_for_an_agency_never_filed_is_refused(api: Api) -> None:
     org = await make_agency(api, active=False)
     async with unchanged(org):

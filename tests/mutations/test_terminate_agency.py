@@ -63,6 +63,7 @@ async def _status(api: Any, agency: Fresh, token: str | None) -> str | None:
 # The effect
 
 
+@pytest.mark.article(11, 15, 17)
 @pytest.mark.parametrize("reason", ["UNAPPROVED_SITE_CHANGE", "VOLUNTARY", "OTHER"])
 async def test_termination_is_published_and_reported(api_on, reason: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
@@ -109,6 +110,7 @@ async def test_termination_is_published_and_reported(api_on, reason: str) -> Non
     assert all(e.actor_role == "CITY" for e in events)
 
 
+@pytest.mark.article(3)
 async def test_a_provincial_agency_is_terminated_by_the_province(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100", "350500"))
@@ -118,6 +120,7 @@ async def test_a_provincial_agency_is_terminated_by_the_province(api_on) -> None
         assert await _status(api, agency, None) == "TERMINATED"
 
 
+@pytest.mark.article(15, 17)
 async def test_the_province_center_publishes_every_termination(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
@@ -127,6 +130,7 @@ async def test_the_province_center_publishes_every_termination(api_on) -> None: 
     assert result["announcement"]["authority"] == {"code": "350000"}
 
 
+@pytest.mark.article(17)
 async def test_open_applications_are_withdrawn(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -154,6 +158,7 @@ async def test_open_applications_are_withdrawn(api_on) -> None:  # type: ignore[
     assert late["__typename"] == "RuleViolation", late
 
 
+@pytest.mark.article(12)
 async def test_its_site_and_occupation_claims_are_released(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         first = await make_agency(api)
@@ -197,6 +202,7 @@ async def test_a_note_is_published_and_bounded(api_on) -> None:  # type: ignore[
 # Who may, and what a refusal leaves behind
 
 
+@pytest.mark.article(3)
 @pytest.mark.parametrize(("case", "expected"), [
     ("city-other", "RuleViolation"),          # 厦门: the agency is public, not theirs
     ("city-pingtan", "RuleViolation"),        # 350128 is a peer, not part of 福州
@@ -257,6 +263,7 @@ async def test_a_revoked_agency_cannot_be_terminated(api_on) -> None:  # type: i
     assert (await Agency.get(id=revoked.id)).state is AgencyState.REVOKED
 
 
+@pytest.mark.article(17)
 async def test_a_pending_agency_has_nothing_to_terminate(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, active=False)
@@ -271,6 +278,7 @@ async def test_a_pending_agency_has_nothing_to_terminate(api_on) -> None:  # typ
     assert not await Filing.exists(agency_id=agency.pk)
 
 
+@pytest.mark.article(17)
 async def test_concurrent_terminations_publish_one_notice(api_on) -> None:  # type: ignore[no-untyped-def]
     """Racing requests: exactly one terminates, the others get ALREADY_CLOSED (one 公示, one
     report to the ministry)."""

@@ -124,6 +124,7 @@ async def test_credit_codes_are_valid_and_unique(sql: asyncpg.Connection) -> Non
     assert all(validate_credit_code(c) == c for c in codes)
 
 
+@pytest.mark.article(12)
 async def test_art12_claims_are_the_scopes_in_force(sql: asyncpg.Connection) -> None:
     in_force = await sql.fetch("""
         SELECT agency_id, site_id, occupation_code FROM item_claim WHERE released_at IS NULL""")

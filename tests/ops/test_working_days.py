@@ -61,6 +61,7 @@ WORKDAY_FACTS = {
 }
 
 
+@pytest.mark.article(15)
 def test_the_calendar_facts_the_expectations_rest_on() -> None:
     for day, working in WORKDAY_FACTS.items():
         assert chinese_calendar.is_workday(day) is working, day
@@ -73,6 +74,7 @@ def test_the_calendar_facts_the_expectations_rest_on() -> None:
 # Unit level: WorkingDays.span
 
 
+@pytest.mark.article(15)
 def test_span_uses_the_packaged_holidays_and_make_up_days() -> None:
     calendar = WorkingDays({})
     assert calendar.span(date(2026, 9, 30), 5) == (date(2026, 9, 30), date(2026, 10, 12))
@@ -82,6 +84,7 @@ def test_span_uses_the_packaged_holidays_and_make_up_days() -> None:
     assert calendar.span(date(2026, 2, 13), 5) == (date(2026, 2, 13), date(2026, 2, 26))
 
 
+@pytest.mark.article(15)
 def test_span_with_a_hand_built_calendar() -> None:
     # 2099: Thu 01-01 and Fri 01-02 off, Sunday 01-04 worked.
     calendar = WorkingDays({2099: {date(2099, 1, 1): False, date(2099, 1, 2): False,
@@ -95,6 +98,7 @@ def test_span_with_a_hand_built_calendar() -> None:
     assert corrected.span(date(2026, 10, 10), 5) == (date(2026, 10, 12), date(2026, 10, 16))
 
 
+@pytest.mark.article(15)
 def test_span_into_a_year_nobody_covers_fails_loudly() -> None:
     calendar = WorkingDays({2099: {}})
     with pytest.raises(CalendarMissing) as exc:
@@ -113,6 +117,7 @@ def test_span_into_a_year_nobody_covers_fails_loudly() -> None:
 # Through the API: terminateAgency stores the computed period
 
 
+@pytest.mark.article(15)
 @pytest.mark.parametrize(("today", "start", "end"), [
     # Across National Day: 09-30, 10-08, 10-09, Saturday 10-10 (make-up), 10-12.
     (date(2026, 9, 30), "2026-09-30", "2026-10-12"),
@@ -158,6 +163,7 @@ async def without_2027_calendar() -> AsyncIterator[None]:
     await clear()
 
 
+@pytest.mark.article(15)
 @pytest.mark.skipif(_covered(2027), reason="chinesecalendar now knows 2027")
 async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
         api_on, without_2027_calendar) -> None:  # type: ignore[no-untyped-def]

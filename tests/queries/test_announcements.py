@@ -42,6 +42,7 @@ async def _info_change(api: Any, agency: Fresh, new_name: str,
                           token)
 
 
+@pytest.mark.article(13)
 async def test_an_approved_info_change_is_published(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350500")
@@ -60,6 +61,7 @@ async def test_an_approved_info_change_is_published(api_on) -> None:  # type: ig
     assert (row.start_date.isoformat(), row.end_date.isoformat()) == DAY_PERIOD
 
 
+@pytest.mark.article(13)
 async def test_a_rejected_info_change_publishes_nothing(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -70,6 +72,7 @@ async def test_a_rejected_info_change_publishes_nothing(api_on) -> None:  # type
         assert await _all(api, None, agencyId=agency.id) == []
 
 
+@pytest.mark.article(15)
 @pytest.mark.parametrize(("today", "current"), [
     (date(2026, 3, 9), False),   # not yet started
     (date(2026, 3, 10), True),   # first day

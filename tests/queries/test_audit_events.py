@@ -66,6 +66,7 @@ def _one(events: list[dict[str, Any]], action: str) -> dict[str, Any]:
 # What each mutation writes
 
 
+@pytest.mark.article(11)
 async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[no-untyped-def]
     tag = secrets.token_hex(4)
     async with api_on(DAY) as api:
@@ -161,6 +162,7 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
 # Who reads the trail
 
 
+@pytest.mark.article(11)
 async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         fuzhou_agency = await make_agency(api, region="350100")
@@ -200,6 +202,7 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
             assert await _events(api, token, agencyId=fuzhou_agency.id) == []
 
 
+@pytest.mark.article(11)
 async def test_a_city_sees_no_events_about_records_it_cannot_read(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",),
@@ -218,6 +221,7 @@ async def test_a_city_sees_no_events_about_records_it_cannot_read(api_on) -> Non
 # Refusals leave no trail; a failed trail leaves no change
 
 
+@pytest.mark.article(11)
 async def test_refused_mutations_leave_no_event(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350100")
@@ -345,6 +349,7 @@ async def _setup_acknowledge(api: Any) -> tuple[Callable[[], Any], Callable[[], 
     return run, state
 
 
+@pytest.mark.article(11)
 @pytest.mark.parametrize("setup", [_setup_register, _setup_add_site, _setup_submit,
                                    _setup_decide, _setup_terminate, _setup_acknowledge],
                          ids=lambda f: f.__name__.removeprefix("_setup_"))
@@ -369,6 +374,7 @@ async def test_no_change_without_its_audit_event(api_on, monkeypatch, setup) -> 
         assert await state() != before_state
 
 
+@pytest.mark.article(11)
 async def test_a_terminated_agencys_history_is_kept(api_on) -> None:  # type: ignore[no-untyped-def]
     """Art. 11: nothing is deleted; the trail of a terminated agency stays readable."""
     async with api_on(DAY) as api:

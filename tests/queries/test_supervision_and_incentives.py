@@ -46,6 +46,7 @@ async def _mode_and_incentives(api: Any, agency: Fresh,
     return view["supervisionMode"], _incentive_articles(view)
 
 
+@pytest.mark.article(25)
 async def test_a_clean_first_period(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         for kind, college in (("EMPLOYER", False), ("SOCIAL_ORG", False), ("SOCIAL_ORG", True)):
@@ -55,6 +56,7 @@ async def test_a_clean_first_period(api_on) -> None:  # type: ignore[no-untyped-
                        for i in (await agency_view(api, agency))["incentives"])
 
 
+@pytest.mark.article(25)
 @pytest.mark.parametrize(("article", "clause"), [(21, 1), (22, 2), (23, 3)])
 async def test_any_sanction_in_the_period_ends_the_incentives(api_on, article: int,  # type: ignore[no-untyped-def]
                                                               clause: int) -> None:
@@ -64,6 +66,7 @@ async def test_any_sanction_in_the_period_ends_the_incentives(api_on, article: i
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", [])
 
 
+@pytest.mark.article(25)
 async def test_an_accepted_rectification_still_counts(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -73,6 +76,7 @@ async def test_an_accepted_rectification_still_counts(api_on) -> None:  # type: 
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", [])
 
 
+@pytest.mark.article(25)
 async def test_a_proposed_sanction_has_no_effect(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -86,6 +90,7 @@ async def test_a_proposed_sanction_has_no_effect(api_on) -> None:  # type: ignor
 # Art. 25(4): the second filing period
 
 
+@pytest.mark.article(25)
 @pytest.mark.parametrize(("kind", "college", "mode"), [
     ("SOCIAL_ORG", False, "RANDOM"), ("SOCIAL_ORG", True, "RANDOM"),
     ("EMPLOYER", False, "EVERY_EXAM"),
@@ -99,6 +104,7 @@ async def test_the_second_period_of_a_clean_agency(api_on, kind: str, college: b
         assert await _mode_and_incentives(api, agency) == (mode, ARTICLES)
 
 
+@pytest.mark.article(25)
 async def test_a_sanction_of_the_first_period_keeps_every_exam_supervision(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY - timedelta(days=10)) as api:
         agency = await make_agency(api, kind="SOCIAL_ORG", valid_from=renewable_from(DAY))
@@ -110,6 +116,7 @@ async def test_a_sanction_of_the_first_period_keeps_every_exam_supervision(api_o
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", ARTICLES)
 
 
+@pytest.mark.article(25)
 async def test_a_sanction_in_the_second_period_ends_random_supervision(api_on) -> None:  # type: ignore[no-untyped-def]
     agency = await renewed_agency(api_on, kind="SOCIAL_ORG")
     async with api_on(LATER) as api:
@@ -118,6 +125,7 @@ async def test_a_sanction_in_the_second_period_ends_random_supervision(api_on) -
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", [])
 
 
+@pytest.mark.article(25)
 async def test_a_sanction_before_an_early_renewal_still_counts(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY - timedelta(days=10)) as api:
         agency = await make_agency(api, valid_from=renewable_from(DAY))  # period ends DAY + 30
@@ -133,6 +141,7 @@ async def test_a_sanction_before_an_early_renewal_still_counts(api_on) -> None: 
 # Who sees them
 
 
+@pytest.mark.article(25)
 async def test_shown_only_to_the_agency_its_cities_and_the_province(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350100", kind="SOCIAL_ORG",

@@ -88,6 +88,7 @@ async def _one_round(api: Api) -> bool:
     return RACED in refusal["message"]
 
 
+@pytest.mark.article(12)
 async def test_two_approvals_racing_for_one_pair(api: Api) -> None:
     raced = [await _one_round(api) for _ in range(ROUNDS)]
 

@@ -220,6 +220,7 @@ async def _fields(api: Any, load: Load, n: int) -> Callable[[], Awaitable[None]]
     return check
 
 
+@pytest.mark.article(12, 22, 23)
 async def test_fifty_conflicting_writes_keep_every_invariant(
         api_on: Any, db_url: Any, database: str) -> None:
     url = db_url[3]
