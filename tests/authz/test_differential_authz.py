@@ -250,9 +250,9 @@ def _rows(oracle: DifferentialOracle, type_name: str, ids: set[int]) -> str:
             out.append(f"Filing {i} ({f.kind} {f.status} of agency {f.agency_id}, authority "
                        f"{f.authority}, item sites in {regions})")
         elif type_name == "Sanction":
-            s = snap.sanctions[i]
-            out.append(f"Sanction {i} (of agency {s.agency_id}, authority {s.authority}, "
-                       f"published {s.published})")
+            sn = snap.sanctions[i]
+            out.append(f"Sanction {i} (of agency {sn.agency_id}, authority {sn.authority}, "
+                       f"published {sn.published})")
         else:
             n = oracle.snap.inspections[i]
             out.append(f"Inspection {i} (of agency {n.agency_id}, site {n.site_id}, authority "
@@ -379,15 +379,15 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
         _ref(oracle, actor, node["agency"], "Agency", s.agency_id, f"{who} Site({s.id}).agency")
     for edge in got.get("filings", {"edges": []})["edges"]:
         node = edge["node"]
-        f = snap.filings[pk_of(node["id"], "Filing") or 0]
-        _ref(oracle, actor, node["agency"], "Agency", f.agency_id,
-             f"{who} Filing({f.id}).agency")
+        fi = snap.filings[pk_of(node["id"], "Filing") or 0]
+        _ref(oracle, actor, node["agency"], "Agency", fi.agency_id,
+             f"{who} Filing({fi.id}).agency")
         got_sites = sorted((pk_of((i["site"] or {}).get("id"), "Site") or 0)
                            for i in node["items"])
         want_sites = sorted(i.site_id if i.site_id in visible["Site"] else 0
-                            for i in snap.items_of_filing.get(f.id, []))
+                            for i in snap.items_of_filing.get(fi.id, []))
         assert got_sites == want_sites, (
-            f"{who} Filing({f.id}).items[].site: {got_sites}, expected {want_sites} (0: null)")
+            f"{who} Filing({fi.id}).items[].site: {got_sites}, expected {want_sites} (0: null)")
     for edge in got.get("sanctions", {"edges": []})["edges"]:
         node = edge["node"]
         sn = snap.sanctions[pk_of(node["id"], "Sanction") or 0]
@@ -402,16 +402,16 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
              f"{who} Inspection({row.id}).agency")
         _ref(oracle, actor, node["site"], "Site", row.site_id, f"{who} Inspection({row.id}).site")
 
-    for n, (field, t, key) in enumerate(lookups):
-        node = got[f"l{n}"]
-        where = f"{who} {field}(id: {t}:{key})"
-        want_node = oracle.visible(actor, t, key)
+    for k, (field, t, looked_up) in enumerate(lookups):
+        node = got[f"l{k}"]
+        where = f"{who} {field}(id: {t}:{looked_up})"
+        want_node = oracle.visible(actor, t, looked_up)
         assert (node is not None) == want_node, (
             f"{where}: {'an object' if node else 'null'}, expected "
-            f"{'the object' if want_node else 'null'}: {_rows(oracle, t, {key})}")
+            f"{'the object' if want_node else 'null'}: {_rows(oracle, t, {looked_up})}")
         if node is None:
             continue
-        assert node["id"] == gid(t, key), where
+        assert node["id"] == gid(t, looked_up), where
         if field == "node":
             assert node["__typename"] == t, where
         else:
@@ -619,7 +619,7 @@ async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: lis
     else:
         assert expected == ALLOWED
         assert outcome != "NotFound", f"{where}: {result}, but the target is in scope"
-    succeeded = outcome.endswith("Success")
+    succeeded = str(outcome).endswith("Success")
     event(f"{attempt.mutation} {expected}: {'ok' if succeeded else outcome}")
     if not succeeded:
         assert await snapshot(above=marks) == before, f"{where}: refused ({result}) but wrote"

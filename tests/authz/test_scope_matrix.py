@@ -627,6 +627,7 @@ async def test_nested_connections_of_every_visible_agency(case: Case, api: Any, 
     snap, exp = case.snap, case.exp
     for node in case.view.agencies.nodes:
         a = pk("Agency", node["id"])
+        want: frozenset[int] | set[int]
         if field == "sites":
             want = exp.sites & case.oracle.sites_of_agency(a)
         elif field == "filings":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from tortoise.expressions import Q
@@ -56,7 +56,7 @@ def _around(days: Iterable[date | None]) -> list[date]:
 
 
 async def _ids(model: type[Model], q: Q) -> set[int]:
-    return set(await model.filter(q).values_list("id", flat=True))
+    return set(cast("list[int]", await model.filter(q).values_list("id", flat=True)))
 
 
 class _Both:

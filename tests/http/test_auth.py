@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -17,6 +18,7 @@ from models.enums import Role
 from server.app import create_app
 from server.auth import mint_token
 from server.settings import DEVELOPMENT_SECRET, Settings
+from tests.support.http_api import Api
 
 ME = "{ me { role region { code } agency { creditCode } } }"
 
@@ -26,7 +28,7 @@ def _claims(**extra: object) -> dict[str, object]:
     return {"sub": "t", "iat": now, "exp": now + timedelta(minutes=5), **extra}
 
 
-async def _status(api, token: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+async def _status(api: Api, token: str) -> tuple[int, dict[str, Any]]:
     response = await api.client.post("/graphql", json={"query": ME},
                                      headers={"Authorization": f"Bearer {token}"})
     return response.status_code, response.json()
@@ -38,7 +40,9 @@ async def test_no_header_is_public(api) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_valid_tokens_establish_the_viewer(api) -> None:  # type: ignore[no-untyped-def]
-    code = (await Agency.filter(level="CITY").order_by("id").first()).credit_code
+    agency_row = await Agency.filter(level="CITY").order_by("id").first()
+    assert agency_row is not None
+    code = agency_row.credit_code
     assert (await api.query(ME, token=api.token(Role.PROVINCE)))["me"]["role"] == "PROVINCE"
     city = (await api.query(ME, token=api.token(Role.CITY, region="350128")))["me"]
     assert city == {"role": "CITY", "region": {"code": "350128"}, "agency": None}
@@ -53,12 +57,14 @@ async def test_valid_tokens_establish_the_viewer(api) -> None:  # type: ignore[n
 )
 async def test_bad_tokens_are_refused_with_401(api, case: str) -> None:  # type: ignore[no-untyped-def]
     secret = api.settings.jwt_secret
+    assert secret is not None
     tokens = {
         "expired": jwt.encode(_claims(role="PROVINCE", exp=datetime.now(UTC) - timedelta(seconds=5)),
                               secret, algorithm="HS256"),
         "bad_signature": jwt.encode(_claims(role="PROVINCE"), "another-secret-" * 3,
                                     algorithm="HS256"),
-        "alg_none": jwt.encode(_claims(role="PROVINCE"), None, algorithm="none"),
+        # PyJWT signs "none" with no key; its stubs want one.
+        "alg_none": jwt.encode(_claims(role="PROVINCE"), None, algorithm="none"),  # type: ignore[arg-type]
         "unknown_role": jwt.encode(_claims(role="ADMIN"), secret, algorithm="HS256"),
         "city_without_region": jwt.encode(_claims(role="CITY"), secret, algorithm="HS256"),
         "city_unknown_region": jwt.encode(_claims(role="CITY", region="350000"), secret,
@@ -89,22 +95,24 @@ async def test_non_bearer_scheme_is_refused(api) -> None:  # type: ignore[no-unt
 
 
 def _asymmetric_app(tmp_path: Path, kind: str) -> tuple[object, str]:
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     if kind == "RS256":
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo)
         path = tmp_path / "idp.pem"
         path.write_bytes(pem)
-        settings = Settings(REGISTRY_JWT_PUBLIC_KEY_FILE=str(path),
+        settings = Settings(REGISTRY_JWT_PUBLIC_KEY_FILE=path,
                             REGISTRY_JWT_ISSUER="https://idp.example",
                             REGISTRY_JWT_AUDIENCE="registry")
     else:
-        key = ec.generate_private_key(ec.SECP256R1())
-        jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+        ec_key = ec.generate_private_key(ec.SECP256R1())
+        jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(ec_key.public_key()))
+        key = ec_key
         jwk.update({"kid": "k1", "use": "sig", "alg": "ES256"})
         path = tmp_path / "jwks.json"
         path.write_text(json.dumps({"keys": [jwk]}))
-        settings = Settings(REGISTRY_JWKS_FILE=str(path), REGISTRY_JWT_ISSUER="https://idp.example",
+        settings = Settings(REGISTRY_JWKS_FILE=path, REGISTRY_JWT_ISSUER="https://idp.example",
                             REGISTRY_JWT_AUDIENCE="registry")
     token = jwt.encode(_claims(role="CITY", region="350500", iss="https://idp.example",
                                aud="registry"), key, algorithm=kind, headers={"kid": "k1"})
@@ -144,5 +152,6 @@ def test_production_refuses_the_development_secret() -> None:
 
 def test_cli_mints_tokens_the_server_accepts(settings: Settings) -> None:
     token = mint_token(settings, Role.CITY, region="350200")
+    assert settings.jwt_secret is not None
     claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"])
     assert claims["role"] == "CITY" and claims["region"] == "350200"

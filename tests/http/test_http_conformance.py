@@ -36,8 +36,9 @@ from tests.support.snapshot import Snapshot, snapshot
 GR = "application/graphql-response+json"
 JSON = "application/json"
 REQUEST_ID = re.compile(r"[0-9a-f]{32}")
-PRODUCTION = {"REGISTRY_ENV": "production",
-              "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789"}
+PRODUCTION: dict[str, Any] = {
+    "REGISTRY_ENV": "production",
+    "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789"}
 
 TYPENAME = {"query": "{ __typename }"}
 PARSE_ERROR = {"query": "{ agencies { totalCount }"}
@@ -441,10 +442,10 @@ async def test_refusals_are_never_cached(client) -> None:  # type: ignore[no-unt
 
 @pytest.mark.parametrize("size", [1, 2, 10])
 async def test_a_batch_answers_an_array(client, size) -> None:  # type: ignore[no-untyped-def]
-    batch = [{"query": "query ($n: String!) { __type(name: $n) { name } }",
-              "variables": {"n": name}} for name in ["Agency", "Site", "Filing", "Sanction",
-                                                     "Inspection", "Inspector", "Draw",
-                                                     "Announcement", "AuditEvent", "Region"]]
+    batch: list[dict[str, Any]] = [
+        {"query": "query ($n: String!) { __type(name: $n) { name } }", "variables": {"n": name}}
+        for name in ["Agency", "Site", "Filing", "Sanction", "Inspection", "Inspector", "Draw",
+                     "Announcement", "AuditEvent", "Region"]]
     response = await client.post("/graphql", json=batch[:size], headers={"Accept": GR})
     assert response.status_code == 200, response.text
     assert media_type(response) == GR
@@ -490,8 +491,9 @@ INTROSPECTION = {
 def token_for(settings: Settings, role: str | None) -> dict[str, str]:
     if role is None:
         return {}
-    extra = {"CITY": {"region": "350200"},
-             "AGENCY": {"agency_credit_code": DEMO_CREDIT_CODES["fuzhou_active"]}}.get(role, {})
+    extra: dict[str, Any] = {"CITY": {"region": "350200"},
+                             "AGENCY": {"agency_credit_code": DEMO_CREDIT_CODES["fuzhou_active"]},
+                             }.get(role, {})
     token = mint_token(settings, Role(role), subject=f"http-{uuid.uuid4().hex[:8]}", **extra)
     return {"Authorization": f"Bearer {token}"}
 

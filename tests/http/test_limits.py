@@ -52,7 +52,7 @@ async def refused(api: Any, query: str, code: str,
     with sql_statements() as statements:
         response = await api.post(query, variables)
     assert response.status_code == 200, response.text
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert "data" not in body, body
     codes = [e["extensions"]["code"] for e in body["errors"]]
     assert code in codes, body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from models.site import Site
 from schema.core.ids import to_global_id
 from tests.support.builders import mutate
 from tests.support.documents import ADD_SITE
+from tests.support.http_api import Api
 from tests.support.snapshot import unchanged
 
 _serial = itertools.count(1)
@@ -35,7 +37,8 @@ def _input(agency: Agency, **overrides: object) -> dict[str, object]:
     return base
 
 
-async def _add(api, token, agency, **overrides):  # type: ignore[no-untyped-def]
+async def _add(api: Api, token: str | None, agency: Agency,
+               **overrides: object) -> dict[str, Any]:
     return await mutate(api, ADD_SITE, _input(agency, **overrides), token)
 
 
@@ -60,7 +63,9 @@ async def test_agency_adds_its_own_site_with_an_audit_event(api) -> None:  # typ
 @pytest.mark.article(12)
 async def test_the_same_venue_is_never_registered_twice(api) -> None:  # type: ignore[no-untyped-def]
     first = await _agency(state=AgencyState.ACTIVE, level=AgencyLevel.CITY)
-    second = await Agency.filter(state=AgencyState.ACTIVE).exclude(id=first.id).order_by("id").first()
+    second = await Agency.filter(state=AgencyState.ACTIVE).exclude(id=first.id).order_by(
+        "id").first()
+    assert second is not None
     ok = await _add(api, api.token(Role.AGENCY, agency=first.credit_code), first,
                     address="厦门市湖里区 金尚路 88 号（实训楼）")
     assert ok["__typename"] == "AddSiteSuccess", ok
@@ -106,6 +111,7 @@ async def test_invalid_input(api, overrides, field) -> None:  # type: ignore[no-
 async def test_other_actors_cannot_add_sites(api) -> None:  # type: ignore[no-untyped-def]
     target = await _agency(state=AgencyState.ACTIVE, filing_region_id="350100")
     other = await Agency.filter(state=AgencyState.ACTIVE).exclude(id=target.id).first()
+    assert other is not None
     pending = await _agency(state=AgencyState.PENDING)
     async with unchanged(target, other, pending):
         # Visible to them but not theirs: a typed refusal.

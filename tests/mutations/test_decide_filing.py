@@ -438,7 +438,8 @@ async def test_two_decisions_at_once_decide_a_filing_once(api: Api, database: st
         if decisions == "approve_and_reject":
             org = await make_agency(api, active=False)
             filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
-            inputs = [{"approve": True}, {"approve": False, "reason": "材料不全"}]
+            inputs: list[dict[str, Any]] = [{"approve": True},
+                                            {"approve": False, "reason": "材料不全"}]
         else:
             org = await make_agency(api, valid_from=today() - days(100))
             filing_id = await submitted(api, org, "INFO_CHANGE", newName="同时审批的新名称")

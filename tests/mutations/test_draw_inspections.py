@@ -70,8 +70,8 @@ async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignor
     async with api_on(DAY) as api:
         mine = [await make_agency(api, region="350600") for _ in range(3)]
         pool = await _pool(api, 4)
-        args = {"seed": "闽-2026-第1批", "ratio": 0.5, "regionCode": "350600",
-                "inspectorsPerAgency": 2}
+        args: dict[str, Any] = {"seed": "闽-2026-第1批", "ratio": 0.5, "regionCode": "350600",
+                                "inspectorsPerAgency": 2}
         first = _succeeded(await draw(api, pool, **args))
         second = _succeeded(await draw(api, pool, **args))
         assert first["id"] != second["id"]
@@ -246,7 +246,8 @@ async def test_only_active_agencies_of_the_narrowed_scope_are_drawn(api_on) -> N
                                            expired)}
         rows = await Agency.filter(id__in=list(drawn))
         assert all(r.kind is AgencyKind.SOCIAL_ORG and r.filing_region_id == "350900"
-                   and r.state is AgencyState.ACTIVE and r.valid_until >= DAY for r in rows)
+                   and r.state is AgencyState.ACTIVE and r.valid_until is not None
+                   and r.valid_until >= DAY for r in rows)
         assert set((await Draw.get(id=pk(made["id"]))).population) == drawn
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from models.credit_code import with_check_character
 from models.enums import Role
 from tests.support.builders import mutate
 from tests.support.documents import AGENCY, REGISTER_AGENCY
+from tests.support.http_api import Api
 from tests.support.snapshot import unchanged
 
 _serial = itertools.count(1)
@@ -31,7 +33,7 @@ def payload(**overrides: object) -> dict[str, object]:
     return base
 
 
-async def _register(api, token, **overrides):  # type: ignore[no-untyped-def]
+async def _register(api: Api, token: str | None, **overrides: object) -> dict[str, Any]:
     return await mutate(api, REGISTER_AGENCY, payload(**overrides), token)
 
 
@@ -66,6 +68,7 @@ async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: i
 @pytest.mark.parametrize("case", ["other_city", "provincial", "agency_actor", "public"])
 async def test_refused_registrations_change_nothing(api, case: str) -> None:  # type: ignore[no-untyped-def]
     some_agency = await Agency.filter(state="ACTIVE").order_by("id").first()
+    assert some_agency is not None
     token, overrides = {
         "other_city": (api.token(Role.CITY, region="350200"), {"filingRegionCode": "350100"}),
         "provincial": (api.token(Role.CITY, region="350100"),
@@ -101,6 +104,7 @@ async def test_invalid_input_is_typed_and_changes_nothing(api, overrides, field)
 
 async def test_credit_code_is_unique_and_checked_case_insensitively(api) -> None:  # type: ignore[no-untyped-def]
     existing = await Agency.all().order_by("id").first()
+    assert existing is not None
     async with unchanged(existing):
         result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
                                  filingRegionCode="350000",

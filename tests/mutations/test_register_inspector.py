@@ -5,7 +5,7 @@ the public do not; refusals change nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -32,8 +32,8 @@ async def _pool(api: Any, token: str | None) -> dict[str, str]:
 
 
 async def _conflicts(inspector_id: str) -> list[int]:
-    return sorted(await InspectorConflict.filter(inspector_id=pk(inspector_id)).values_list(
-        "agency_id", flat=True))
+    return sorted(cast("list[int]", await InspectorConflict.filter(
+        inspector_id=pk(inspector_id)).values_list("agency_id", flat=True)))
 
 
 @pytest.mark.article(20)

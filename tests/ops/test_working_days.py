@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 import chinese_calendar
 import pytest
@@ -166,7 +167,7 @@ async def without_2027_calendar() -> AsyncIterator[None]:
 @pytest.mark.article(15)
 @pytest.mark.skipif(_covered(2027), reason="chinesecalendar now knows 2027")
 async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
-        api_on, without_2027_calendar) -> None:  # type: ignore[no-untyped-def]
+        api_on: Any, without_2027_calendar: None) -> None:
     async with api_on(date(2026, 12, 28)) as api:
         agency = await make_agency(api)
         events_before = len(await events_of(agency))

@@ -227,7 +227,7 @@ async def test_refused_mutations_leave_no_event(api_on) -> None:  # type: ignore
         agency = await make_agency(api, region="350100")
         pending = await make_agency(api, region="350100", active=False)
         xiamen = api.token(Role.CITY, region="350200")
-        attempts = [
+        attempts: list[tuple[str, dict[str, Any], str | None]] = [
             (REGISTER_AGENCY, {"name": "越权登记", "creditCode": credit_code("350100"),
                                "kind": "EMPLOYER", "isCollege": False, "level": "CITY",
                                "filingRegionCode": "350100"}, xiamen),

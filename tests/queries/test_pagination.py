@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from models.agency import Agency
 from models.credit_code import with_check_character
 from models.enums import AgencyKind, AgencyLevel, Role
+from tests.support.http_api import Api
 
 PAGE = """
 query ($first: Int, $after: String) {
@@ -15,8 +18,11 @@ query ($first: Int, $after: String) {
 """
 
 
-async def _page(api, token, first, after=None):  # type: ignore[no-untyped-def]
-    return (await api.query(PAGE, {"first": first, "after": after}, token))["agencies"]
+async def _page(api: Api, token: str | None, first: int,
+                after: str | None = None) -> dict[str, Any]:
+    page: dict[str, Any] = (await api.query(PAGE, {"first": first, "after": after},
+                                            token))["agencies"]
+    return page
 
 
 async def test_pages_cover_everything_once_even_when_rows_arrive_between_pages(api) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ not raced the check-then-insert path at all.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -76,9 +76,9 @@ async def _one_round(api: Api) -> bool:
     refusal = results[loser]
     assert (refusal["code"], refusal["article"]) == ("SITE_OCCUPATION_TAKEN", 12), refusal
     # One claim in force for the pair: the winner's.
-    in_force = await ItemClaim.filter(site_id=pk(venue), occupation_code=OCCUPATIONS["电工"],
-                                      released_at__isnull=True).values_list("agency_id",
-                                                                            flat=True)
+    in_force = cast("list[int]", await ItemClaim.filter(
+        site_id=pk(venue), occupation_code=OCCUPATIONS["电工"],
+        released_at__isnull=True).values_list("agency_id", flat=True))
     assert list(in_force) == [agencies[winner].pk]
     # The loser's approval left nothing behind.
     assert (await Filing.get(id=pk(filings[loser]))).status == "SUBMITTED"

@@ -231,11 +231,13 @@ Base = Callable[[Hostile], Awaitable[tuple[str | None, dict[str, Any]]]]
 
 
 async def _pending(h: Hostile) -> Fresh:
-    return await h.target("pending", lambda: make_agency(h.api, active=False))
+    made: Fresh = await h.target("pending", lambda: make_agency(h.api, active=False))
+    return made
 
 
 async def _active(h: Hostile) -> Fresh:
-    return await h.target("active", lambda: make_agency(h.api))
+    made: Fresh = await h.target("active", lambda: make_agency(h.api))
+    return made
 
 
 async def _submitted(h: Hostile) -> str:
@@ -393,7 +395,7 @@ STRING_FIELDS = [
 
 
 def with_value(base: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    out = json.loads(json.dumps(base))
+    out: dict[str, Any] = json.loads(json.dumps(base))
     *parents, last = path.split(".")
     node: Any = out
     for p in parents:
@@ -523,7 +525,7 @@ async def test_deep_nesting_is_refused_with_a_code(hostile: Hostile) -> None:
         nested_list = "{ node(id: %s) { id } }" % ("[" * 400 + '"x"' + "]" * 400)
         outcome = await hostile.send("public", nested_list)
         assert outcome.status >= 400 or outcome.error_codes, outcome.body
-        deep_input = {"input": {"agencyId": "x"}}
+        deep_input: dict[str, Any] = {"input": {"agencyId": "x"}}
         cur = deep_input["input"]
         for _ in range(300):
             cur["x"] = {}

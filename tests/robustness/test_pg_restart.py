@@ -45,6 +45,7 @@ from tests.support.documents import (
     REGISTER_AGENCY,
     SUBMIT_FILING,
 )
+from tests.support.http_api import Api
 
 pytestmark = pytest.mark.long
 
@@ -89,7 +90,7 @@ class Attempt:
 
 @dataclass
 class Load:
-    api: HttpApi
+    api: Api
     agencies: list[Fresh]
     attempts: list[Attempt] = field(default_factory=list)
 
@@ -161,7 +162,7 @@ class Load:
                     then=approve)
 
     async def reader(self, n: int, running: asyncio.Event) -> None:
-        tokens = [self.api.token(Role.PROVINCE), None, self.agencies[n].token(self.api)]
+        tokens = [self.api.token(Role.PROVINCE), None, self.agencies[n].token]
         for i in itertools.count():
             if not running.is_set():
                 return

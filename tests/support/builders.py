@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from models.audit import AuditEvent
 from models.claim import ItemClaim
@@ -449,7 +449,7 @@ async def nodes(api: Api, document: str, token: str | None,
 
 async def holders(site: str, occupation: str = "电工") -> list[int]:
     """Agencies (pks) holding the (site, occupation) pair in force (Art. 12 claims)."""
-    return list(await ItemClaim.filter(
+    return cast("list[int]", await ItemClaim.filter(
         site_id=pk(site), occupation_code=OCCUPATIONS[occupation], released_at__isnull=True,
     ).order_by("id").values_list("agency_id", flat=True))
 

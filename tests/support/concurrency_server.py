@@ -23,9 +23,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from tests.support.http_api import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +40,7 @@ def free_port() -> int:
         return port
 
 
-def HttpApi(client: httpx.AsyncClient) -> Any:  # noqa: N802 - used like the class it was
+def HttpApi(client: httpx.AsyncClient) -> Api:  # noqa: N802 - used like the class it was
     """The `api` fixture's client, speaking to a server process instead of the app in process,
     so the builders of the other tests work unchanged."""
     from server.settings import Settings

@@ -81,9 +81,10 @@ class DifferentialOracle(Oracle):
         return a.state
 
     def table(self, type_name: str) -> dict[int, Any]:
-        return {"Agency": self.snap.agencies, "Site": self.snap.sites,
-                "Filing": self.snap.filings, "Sanction": self.snap.sanctions,
-                "Inspection": self.snap.inspections}[type_name]
+        tables: dict[str, dict[int, Any]] = {
+            "Agency": self.snap.agencies, "Site": self.snap.sites, "Filing": self.snap.filings,
+            "Sanction": self.snap.sanctions, "Inspection": self.snap.inspections}
+        return tables[type_name]
 
     def exists(self, type_name: str, pk: int) -> bool:
         return pk in self.table(type_name)

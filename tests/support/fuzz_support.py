@@ -45,8 +45,8 @@ from schema.core.ids import from_global_id
 from server.app import create_app
 from server.demo import seed_demo
 from server.settings import Settings
-from tests.conftest import Api
 from tests.support.actors import ACTOR_SPECS, resolve, token_for
+from tests.support.http_api import Api
 from tests.support.oracle import Actor, Snapshot, expected, load_snapshot
 
 # ============================================================================================
@@ -406,7 +406,7 @@ def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
             elif isinstance(s, graphql.InlineFragmentNode):
                 on = schema.get_type(s.type_condition.name.value) if s.type_condition else type_
                 assert on is not None
-                out.append(dataclasses.replace(s, selection_set=walk(s.selection_set, on)))
+                out.append(dataclasses.replace(s, selection_set=walk_all(s.selection_set, on)))
             else:
                 out.append(s)
         if "id" in fields and not selects(out, "id"):
@@ -417,11 +417,17 @@ def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
             out.append(field("node", field("id")))
         return dataclasses.replace(selection_set, selections=tuple(out))
 
+    def walk_all(selection_set: graphql.SelectionSetNode,
+                 type_: graphql.GraphQLNamedType) -> graphql.SelectionSetNode:
+        walked = walk(selection_set, type_)
+        assert walked is not None
+        return walked
+
     definitions = []
     for d in document.definitions:
         if isinstance(d, graphql.OperationDefinitionNode):
             root = schema.get_root_type(d.operation)
             assert root is not None
-            d = dataclasses.replace(d, selection_set=walk(d.selection_set, root))
+            d = dataclasses.replace(d, selection_set=walk_all(d.selection_set, root))
         definitions.append(d)
     return graphql.print_ast(dataclasses.replace(document, definitions=tuple(definitions)))

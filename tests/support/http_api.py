@@ -15,7 +15,8 @@ from server.app import create_app
 from server.auth import mint_token
 from server.settings import Settings
 
-NO_RATE_LIMITS = {"REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
+NO_RATE_LIMITS: dict[str, Any] = {"REGISTRY_RATE_LIMIT_ANONYMOUS": "",
+                                  "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
 
 
 @asynccontextmanager
