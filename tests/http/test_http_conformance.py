@@ -619,7 +619,7 @@ async def test_an_unexpected_error_is_masked_and_logged(client, monkeypatch, cap
 
 async def test_a_database_outage_while_authenticating_is_503(client, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     """An agency token is checked against its agency's row; with the database away the
-    answer says so and when to retry (tests/test_pg_restart.py stops a real server)."""
+    answer says so and when to retry (tests/robustness/test_pg_restart.py stops a real server)."""
     from tortoise.exceptions import DBConnectionError
 
     import server.endpoint

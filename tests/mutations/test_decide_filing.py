@@ -1,6 +1,6 @@
 """decideFiling (Art. 3, 4, 12, 13, 16, 17): the filing authority approves or rejects.
 
-Each test builds its own agencies through the API (tests/builders.py). Dates follow the
+Each test builds its own agencies through the API (tests/support/builders.py). Dates follow the
 registry's convention: an INITIAL approval is valid from the decision day through the same
 calendar date three years on (29 February -> 28 February); a renewal runs from the day after the
 old expiry through the same date three years after it.

@@ -1,7 +1,7 @@
 """importFiling (Art. 3, 12, 16, 23): the province records a filing approved before the registry
 existed, with its original validFrom, under the same checks as an approval.
 
-Each test builds its own agencies through the API (tests/builders.py).
+Each test builds its own agencies through the API (tests/support/builders.py).
 """
 
 from __future__ import annotations

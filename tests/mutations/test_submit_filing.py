@@ -1,6 +1,6 @@
 """submitFiling (Art. 12, 13, 16, 17, 22, 23, 24): the agency applies for its own records.
 
-Each test builds its own agencies through the API (tests/builders.py). A refusal is typed,
+Each test builds its own agencies through the API (tests/support/builders.py). A refusal is typed,
 cites its article and changes nothing (`snapshot()` before and after).
 """
 

@@ -1,5 +1,5 @@
 """Several stateless replicas on one PostgreSQL database, as real server processes over TCP
-(tests/concurrency_server.py, and `registry serve --workers 2`):
+(tests/support/concurrency_server.py, and `registry serve --workers 2`):
 
 - a write through one replica is read, counted and decided upon through the other right after,
   in both directions: no replica keeps state of its own between requests;

@@ -11,7 +11,7 @@ server process (uvicorn, its own pool of 20 connections), each group aimed at th
   succeeded, and the audit trail must chain from one change to the next.
 
 Every response is a typed answer (never an internal error); afterwards the invariants of
-`tests/concurrency_invariants.py` are checked with raw SQL.
+`tests/support/concurrency_invariants.py` are checked with raw SQL.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 surrogates, megabyte strings, deep nesting, cyclic fragments, ids of the wrong type or of no
 type at all, impossible page sizes.
 
-Every response must be an acceptable outcome (tests/fuzz_support.py: below 500, no internal
+Every response must be an acceptable outcome (tests/support/fuzz_support.py: below 500, no internal
 error, every error coded, nothing leaked, nothing outside the actor's scope), and:
 
 - a string filter takes the text literally: `%` and `_` are not wildcards, a quote ends
@@ -15,7 +15,7 @@ error, every error coded, nothing leaked, nothing outside the actor's scope), an
 
 The mutations run against a registry of their own (`fuzz_support.scratch_registry`): accepted
 hostile text stays out of the demo data the other modules read. Agencies, sites and filings
-the mutations act on are made fresh (tests/fresh_agencies.py), and made again only after a
+the mutations act on are made fresh (tests/support/builders.py), and made again only after a
 mutation succeeded on them.
 """
 

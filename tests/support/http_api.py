@@ -1,5 +1,5 @@
 """GraphQL over HTTP as the SPA sends it: to the app in process (the `api` fixture) or to a
-server process (tests/concurrency_server.py)."""
+server process (tests/support/concurrency_server.py)."""
 
 from __future__ import annotations
 
