@@ -81,7 +81,8 @@ async def database(db_url: Any) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """The shipped defaults, except the per-actor rate limits: the suite sends thousands of
-    requests a minute from one address. tests/http/test_rate_limits.py runs them at their defaults."""
+    requests a minute from one address. tests/http/test_rate_limits.py runs them at their
+    defaults."""
     return Settings(REGISTRY_RATE_LIMIT_ANONYMOUS="", REGISTRY_RATE_LIMIT_SIGNED_IN="")
 
 

@@ -1,7 +1,7 @@
 """Differential authorization test: random registries, random actors, random reads and writes
-through HTTP, compared with an oracle written from DESIGN §6 (tests/support/differential_oracle.py on
-top of tests/support/oracle.py: raw SQL rows, plain Python rules, no code shared with `policies` or
-`models`). Any difference fails with the actor, the query and the rows involved.
+through HTTP, compared with an oracle written from DESIGN §6 (tests/support/differential_oracle.py
+on top of tests/support/oracle.py: raw SQL rows, plain Python rules, no code shared with `policies`
+or `models`). Any difference fails with the actor, the query and the rows involved.
 
 Each example inserts a small hypothesis-drawn registry (tests/support/differential_data.py: agencies
 across cities and levels, sites in other cities, venues on several agencies' filings, filings

@@ -64,7 +64,8 @@ async def test_bad_tokens_are_refused_with_401(api, case: str) -> None:  # type:
         "bad_signature": jwt.encode(_claims(role="PROVINCE"), "another-secret-" * 3,
                                     algorithm="HS256"),
         # PyJWT signs "none" with no key; its stubs want one.
-        "alg_none": jwt.encode(_claims(role="PROVINCE"), None, algorithm="none"),  # type: ignore[arg-type]
+        "alg_none": jwt.encode(_claims(role="PROVINCE"), None,  # type: ignore[arg-type]
+                               algorithm="none"),
         "unknown_role": jwt.encode(_claims(role="ADMIN"), secret, algorithm="HS256"),
         "city_without_region": jwt.encode(_claims(role="CITY"), secret, algorithm="HS256"),
         "city_unknown_region": jwt.encode(_claims(role="CITY", region="350000"), secret,

@@ -90,7 +90,8 @@ async def test_a_revoked_agency_is_not_upgraded(api_on) -> None:  # type: ignore
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350600")
         zhangzhou = city(api, "350600")
-        assert (await recommend_upgrade(api, agency, zhangzhou, [4]))["__typename"] == "UpgradeSuccess"
+        recommended = await recommend_upgrade(api, agency, zhangzhou, [4])
+        assert recommended["__typename"] == "UpgradeSuccess", recommended
         await issued(api, agency, 23, 4, zhangzhou)
         refused = await approve_upgrade(api, agency)
         assert refused["__typename"] == "RuleViolation", refused

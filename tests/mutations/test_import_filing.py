@@ -83,7 +83,8 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
     ("public", "NotFound"),
 ])
 async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> None:
-    org = await make_agency(api, active=False, region="350100")  # PENDING: seen by itself, 福州, the province
+    # PENDING: seen by itself, 福州, the province
+    org = await make_agency(api, active=False, region="350100")
     other = await make_agency(api, active=False, region="350200")
     token = {
         "filing_city": api.token(Role.CITY, region="350100"),

@@ -132,7 +132,8 @@ async def test_input_is_checked(api_on) -> None:  # type: ignore[no-untyped-def]
             ]
             for extra, field in cases:
                 refused = await record(api, agency, DAY, **extra)
-                assert refused["__typename"] == "InvalidInput" and refused["field"] == field, refused
+                assert refused["__typename"] == "InvalidInput", refused
+                assert refused["field"] == field, refused
         # Today is fine.
         await recorded(api, agency, DAY, "QUALIFIED")
 

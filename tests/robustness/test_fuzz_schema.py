@@ -1,9 +1,9 @@
-"""Generated operations: every query and mutation hypothesis-graphql can build from the
-exported schema, sent by every kind of actor (PUBLIC, a city-level and a provincial AGENCY,
-two CITY departments, PROVINCE), must come back as an acceptable outcome
-(tests/support/fuzz_support.py): no 5xx, no masked or unmasked internal error, every error coded, and
-nothing outside the actor's read scope. `id` is added to every selection that has one, so the
-scope check sees which rows a response names.
+"""Generated operations: every query and mutation hypothesis-graphql can build from the exported
+schema, sent by every kind of actor (PUBLIC, a city-level and a provincial AGENCY, two CITY
+departments, PROVINCE), must come back as an acceptable outcome (tests/support/fuzz_support.py): no
+5xx, no masked or unmasked internal error, every error coded, and nothing outside the actor's read
+scope. `id` is added to every selection that has one, so the scope check sees which rows a response
+names.
 
 The operations run against a registry of their own: a second database, migrated and seeded with
 the demo data like the session's, behind its own app (`fuzz_support.scratch_registry`). Generated
@@ -14,15 +14,15 @@ at the end of the module. The read scope a response is checked against is recomp
 database whenever a mutation changed it (a new audit event), so what a mutation's payload shows
 is held to the scope as it stands once the mutation is done.
 
-Argument values come from tests/support/fuzz_values.py: global ids of real rows of every type mixed with
-junk, region and credit codes, cursors, pages 0..100 and hostile strings.
+Argument values come from tests/support/fuzz_values.py: global ids of real rows of every type mixed
+with junk, region and credit codes, cursors, pages 0..100 and hostile strings.
 
 Limits other parts of the registry enforce (depth, aliases, tokens, directives, cost, `first`)
 are acceptable outcomes: a GraphQL error with an `extensions.code`, or a 4xx.
 
-A masked error whose logged cause is a known bug (fuzz_support.KNOWN_BUGS, each shown by an
-xfail in tests/robustness/test_hostile_inputs.py) is tolerated here, so the generator keeps looking for
-new ones; any other masked error fails with the logged stack in the message.
+A masked error whose logged cause is a known bug (fuzz_support.KNOWN_BUGS, each shown by an xfail in
+tests/robustness/test_hostile_inputs.py) is tolerated here, so the generator keeps looking for new
+ones; any other masked error fails with the logged stack in the message.
 
 Example counts per actor follow the hypothesis profile with a cap (below): under a minute on
 SQLite with the default profile, a few minutes with the CI one. For a long hunt:

@@ -1,11 +1,11 @@
 """PostgreSQL restarted under load: the server recovers by itself, and no acknowledged write is
 lost or half applied.
 
-The test owns a private PostgreSQL server (`tests/support/concurrency_pg.py`; the suite's own cluster is
-never stopped) and a real registry server process on it (`tests/support/concurrency_server.py`). Writers
-and readers keep it busy; in the middle, PostgreSQL is stopped (`pg_ctl stop -m fast`: every
-session is cut, open transactions roll back), left down for a moment and started again. The
-registry process is not touched.
+The test owns a private PostgreSQL server (`tests/support/concurrency_pg.py`; the suite's own
+cluster is never stopped) and a real registry server process on it
+(`tests/support/concurrency_server.py`). Writers and readers keep it busy; in the middle, PostgreSQL
+is stopped (`pg_ctl stop -m fast`: every session is cut, open transactions roll back), left down for
+a moment and started again. The registry process is not touched.
 
 - While the database is away a request fails promptly, never hangs: every request is bounded
   by the client's timeout and none reaches it. It fails as a masked GraphQL error, or as a plain
@@ -15,8 +15,8 @@ registry process is not touched.
   succeeds, on the same registry process: the asyncpg pool drops the connections the restart
   closed and opens new ones on demand.
 - Every mutation that answered Success is in the database afterwards with its audit event, and
-  the invariants of `tests/support/concurrency_invariants.py` hold (no state change without its event,
-  no event without its change).
+  the invariants of `tests/support/concurrency_invariants.py` hold (no state change without its
+  event, no event without its change).
 """
 
 from __future__ import annotations

@@ -85,8 +85,9 @@ ISSUE_SANCTION = _mutation("issueSanction", "IssueSanctionInput",
                            f"... on IssueSanctionSuccess {{ escalated sanction {{ "
                            f"{SANCTION_FIELDS} }} }}")
 
-CONFIRM_SANCTION = _mutation("confirmSanction", "ConfirmSanctionInput",
-                             f"... on ConfirmSanctionSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}")
+CONFIRM_SANCTION = _mutation(
+    "confirmSanction", "ConfirmSanctionInput",
+    f"... on ConfirmSanctionSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}")
 
 ACCEPT_RECTIFICATION = _mutation(
     "acceptRectification", "AcceptRectificationInput",
