@@ -5,9 +5,10 @@ failure (`RuleViolation`, `InvalidInput`, `NotFound`), so a test can assert the 
 article of a refusal. `MUTATIONS` names them by root field; tests/authz/test_write_matrix.py
 checks that it names every mutation of the schema.
 
-Documents a single module needs for what it tests (the scope matrix's generated lists, the
-limits' deep queries, the SPA's page of tests/queries/test_sql_statements.py, hostile filters)
-stay in that module.
+Documents a single module needs for what it tests stay in that module: the scope matrix's
+generated lists, the limits' deep queries, the SPA's page of tests/queries/test_sql_statements.py,
+the hostile filters, and the HTTP probes of tests/http/ that carry their arguments inline
+(a GET or a form body has no variables).
 """
 
 from __future__ import annotations
