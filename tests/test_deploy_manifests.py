@@ -508,7 +508,7 @@ def test_shutdown_fits_in_the_grace_period(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def secret_example() -> dict[str, Any]:
-    (secret,) = [d for d in of_kind("Secret", include_example=True)]
+    (secret,) = of_kind("Secret", include_example=True)
     return secret
 
 

@@ -467,10 +467,8 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
         return missing if not keys or c.below(6) == 0 else c.pick(keys)
 
     def item_sites() -> list[int]:
-        keys = []
-        for _ in range(c.below(3)):
-            keys.append(c.pick(ins.sites) if ins.sites and c.below(3) else
-                        c.pick(oracle.keys("Site")))
+        keys = [c.pick(ins.sites) if ins.sites and c.below(3) else c.pick(oracle.keys("Site"))
+                for _ in range(c.below(3))]
         return list(dict.fromkeys(keys))
 
     def items(keys: list[int]) -> list[dict[str, Any]]:
