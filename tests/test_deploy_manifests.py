@@ -28,6 +28,10 @@ from server.cli import parser as cli_parser
 from server.observability import metrics as observability_metrics  # before any env is set
 from server.settings import Settings
 
+# Backend-independent (it reads the files in deploy/ and touches no database): .ci/run runs it on
+# PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"

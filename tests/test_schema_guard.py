@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from policies.guard import policy_rules
 from schema.core.authz import Authorize, Public
 from schema.root import Mutation, Query
+
+# Backend-independent (it inspects the schema and the policy, no database): .ci/run runs it on
+# PostgreSQL only.
+pytestmark = pytest.mark.any_backend
 
 PUBLIC_BY_DESIGN = {"me", "regions"}
 
