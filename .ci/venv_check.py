@@ -1,0 +1,59 @@
+"""Exit 0 when this interpreter's environment is the one a lock file describes: every pinned
+distribution (whose markers apply here) installed at its pinned version, and the libraries
+with compiled parts importable. .ci/run runs it on its cached environment and rebuilds the
+environment on any other exit status.
+
+Usage: python .ci/venv_check.py requirements/ci.txt
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import sys
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+# Imported, not only looked up: a half-written or foreign-built extension fails here.
+IMPORTS = ("asyncpg", "aiosqlite", "orjson", "pydantic_core", "cryptography.hazmat.bindings._rust",
+           "uvloop", "httptools", "watchfiles", "yaml", "websockets", "strawberry", "tortoise",
+           "casbin", "jwt", "limits", "prometheus_client", "chinese_calendar", "stdnum",
+           "pytest", "pytest_asyncio", "pytest_timeout", "hypothesis", "hypothesis_graphql",
+           "httpx", "playwright.async_api", "mypy", "importlinter", "setuptools")
+
+
+def pinned(lock: Path) -> list[Requirement]:
+    found = []
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line[:1].isalnum():
+            requirement = Requirement(line.rstrip(" \\"))
+            if requirement.marker is None or requirement.marker.evaluate():
+                found.append(requirement)
+    return found
+
+
+def problems(lock: Path) -> list[str]:
+    found = []
+    for requirement in pinned(lock):
+        (spec,) = requirement.specifier
+        try:
+            installed = importlib.metadata.version(requirement.name)
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{requirement.name} is not installed")
+            continue
+        if installed != spec.version:
+            found.append(f"{requirement.name} {installed} installed, {spec.version} locked")
+    for module in IMPORTS:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # any failure means "rebuild"
+            found.append(f"import {module}: {exc!r}")
+    return found
+
+
+if __name__ == "__main__":
+    wrong = problems(Path(sys.argv[1]))
+    for problem in wrong:
+        print(f"  {problem}", file=sys.stderr)
+    sys.exit(1 if wrong else 0)
