@@ -1,7 +1,7 @@
 """Exit 0 when this interpreter's environment is the one a lock file describes: every pinned
-distribution (whose markers apply here) installed at its pinned version, and the libraries
-with compiled parts importable. .ci/run runs it on its cached environment and rebuilds the
-environment on any other exit status.
+distribution (whose markers apply here) installed at its pinned version, nothing else but pip,
+and the libraries with compiled parts importable. .ci/run runs it on its cached environment
+and rebuilds the environment on any other exit status.
 
 Usage: python .ci/venv_check.py requirements/ci.txt
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from packaging.requirements import Requirement
 IMPORTS = ("asyncpg", "orjson", "pydantic_core", "cryptography.hazmat.bindings._rust",
            "_cffi_backend", "uvloop", "httptools", "watchfiles", "yaml", "websockets",
            "pytest", "hypothesis", "mypy.version")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def pinned(lock: Path) -> list[Requirement]:
@@ -43,6 +48,12 @@ def problems(lock: Path) -> list[str]:
             continue
         if installed != spec.version:
             found.append(f"{requirement.name} {installed} installed, {spec.version} locked")
+    # Nothing else, above all not the project: the environment is shared by every clone, each
+    # of which installs itself into a virtualenv of its own on top of it.
+    locked = {canonical(r.name) for r in pinned(lock)} | {"pip"}
+    found.extend(f"{dist.metadata['Name']} is installed but not locked"
+                 for dist in importlib.metadata.distributions()
+                 if canonical(dist.metadata["Name"]) not in locked)
     for module in IMPORTS:
         try:
             importlib.import_module(module)
