@@ -41,12 +41,9 @@ class Server:
         return sorted(children) or [self.process.pid]
 
     def rss_mib(self) -> list[float]:
-        sizes = []
-        for pid in self.workers():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes
+        return [int(line.split()[1]) / 1024 for pid in self.workers()
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")]
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -1,4 +1,4 @@
-"""`registry`: serve, migrate, seed and mint local tokens (DESIGN §7)."""
+"""`registry`: serve, migrate, seed, mint local tokens (DESIGN §7) and export the schema."""
 
 from __future__ import annotations
 
@@ -110,6 +110,33 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
                      agency_credit_code=args.agency if role is Role.AGENCY else None))
 
 
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> None:
+    """Write the GraphQL schema the code defines to schema/schema.graphql (the contract the SPA
+    is written against; tests/ops/test_schema_drift.py fails while it is stale), or with --check
+    only compare: exit status 1 when the file differs from the code."""
+    from pathlib import Path
+
+    from schema.root import SDL_PATH, sdl
+
+    target = Path(args.output) if args.output else SDL_PATH
+    current = sdl()
+    try:
+        exported = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        exported = None
+    if args.check:
+        if exported != current:
+            sys.exit(f"{target} differs from the schema the code defines; "
+                     "run `registry export-schema` to regenerate it")
+        print(f"{target} matches the code")
+        return
+    if exported == current:
+        print(f"{target} already matches the code")
+        return
+    target.write_text(current, encoding="utf-8")
+    print(f"Schema written to {target}")
+
+
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -139,6 +166,13 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--region", help="city region code, for --role city")
     token.add_argument("--agency", help="agency credit code, for --role agency")
     token.set_defaults(run=cmd_token)
+    export = sub.add_parser("export-schema",
+                            help="write the GraphQL schema to schema/schema.graphql")
+    export.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the file differs from the code")
+    export.add_argument("--output", metavar="PATH",
+                        help="write (or check) this file instead of schema/schema.graphql")
+    export.set_defaults(run=cmd_export_schema)
     return p
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -26,16 +26,47 @@ from server.clock import TIMEZONE
 from server.demo import seed_demo
 from server.settings import Settings
 from tests.support.http_api import Api
+from tests.support.property_budget import Budget, budget_seconds
 
 # Property tests run through HTTP against a database, so examples are slow and timing varies:
-# no per-example deadline. `HYPOTHESIS_PROFILE=ci` (set by .ci/run) raises the example counts.
+# no per-example deadline. Profiles (HYPOTHESIS_PROFILE):
+#   default  100 examples, a developer's run;
+#   ci       CI_EXAMPLES, moderate: .ci/run's SQLite leg;
+#   long     2,000 examples: .ci/run's PostgreSQL leg, where REGISTRY_TEST_PROPERTY_BUDGET also
+#            bounds each `long` property test's wall-clock time (tests/support/property_budget.py).
+# `HYPOTHESIS_PROFILE=long` without a budget runs all 2,000 examples (minutes per test).
+CI_EXAMPLES = 100
 _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                HealthCheck.data_too_large]
-hypothesis_settings.register_profile("default", max_examples=100, deadline=None,
-                                     suppress_health_check=_SUPPRESSED)
-hypothesis_settings.register_profile("ci", max_examples=2000, deadline=None,
-                                     suppress_health_check=_SUPPRESSED)
+for _name, _examples in (("default", 100), ("ci", CI_EXAMPLES), ("long", 2000)):
+    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None,
+                                         suppress_health_check=_SUPPRESSED)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+_BUDGETS: list[Budget] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A `long` hypothesis test runs within REGISTRY_TEST_PROPERTY_BUDGET, when it is set."""
+    given = getattr(getattr(item, "obj", None), "hypothesis", None)
+    if given is None or not budget_seconds() or item.get_closest_marker("long") is None:
+        return (yield)
+    inner = given.inner_test
+    budget = Budget(item.nodeid, budget_seconds())
+    _BUDGETS.append(budget)
+    given.inner_test = budget.wrap(inner)
+    try:
+        return (yield)
+    finally:
+        given.inner_test = inner
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _BUDGETS:
+        terminalreporter.section("long property tests and their time budget")
+        for budget in _BUDGETS:
+            terminalreporter.write_line(budget.summary())
 
 
 def _scratch_postgres(url: str) -> tuple[str, str, str]:

@@ -28,7 +28,8 @@ of every kind and status, sanctions published or not, inspections) next to the d
 
 The example's rows, and everything its mutation wrote, are deleted before the next example;
 the demo rows are never written to. The example count is the hypothesis profile's
-(`HYPOTHESIS_PROFILE=ci`: 2,000).
+(tests/conftest.py; `HYPOTHESIS_PROFILE=long`: 2,000, which .ci/run bounds by a time budget on
+PostgreSQL, tests/support/property_budget.py).
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ from tests.support.documents import MUTATIONS
 from tests.support.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor, Snapshot
 from tests.support.snapshot import snapshot
 
-# The ci profile's 2,000 examples take minutes; the suite's per-test timeout is for hangs of
-# ordinary tests.
+# The long profile's 2,000 examples take minutes without a time budget; the suite's per-test
+# timeout is for hangs of ordinary tests.
 pytestmark = [pytest.mark.long, pytest.mark.timeout(1800)]
 
 PAGE = 30
@@ -462,10 +463,8 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
         return missing if not keys or c.below(6) == 0 else c.pick(keys)
 
     def item_sites() -> list[int]:
-        keys = []
-        for _ in range(c.below(3)):
-            keys.append(c.pick(ins.sites) if ins.sites and c.below(3) else
-                        c.pick(oracle.keys("Site")))
+        keys = [c.pick(ins.sites) if ins.sites and c.below(3) else c.pick(oracle.keys("Site"))
+                for _ in range(c.below(3))]
         return list(dict.fromkeys(keys))
 
     def items(keys: list[int]) -> list[dict[str, Any]]:

@@ -5,6 +5,9 @@ import pytest
 from models.address import address_key
 from models.credit_code import CreditCodeError, validate_credit_code, with_check_character
 
+# Backend-independent (pure functions, no database): .ci/run runs it on PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 
 def test_credit_code_examples_from_the_design() -> None:
     assert validate_credit_code("91350100M000100Y43") == "91350100M000100Y43"

@@ -27,6 +27,9 @@ from server.auth import mint_token
 from server.settings import Settings
 from tests.support.concurrency_server import Server, serving
 
+# Backend-independent (the GraphiQL page in a browser): .ci/run runs it on PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 if TYPE_CHECKING:
     from playwright.async_api import Browser, ConsoleMessage, Page, Request, Route
 

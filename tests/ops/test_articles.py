@@ -8,6 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Backend-independent (it collects the tests, touching no database): .ci/run runs it on
+# PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -28,6 +28,10 @@ from server.cli import parser as cli_parser
 from server.observability import metrics as observability_metrics  # before any env is set
 from server.settings import Settings
 
+# Backend-independent (it reads the files in deploy/ and touches no database): .ci/run runs it on
+# PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -235,6 +239,43 @@ def test_dockerfile_copies_every_package_and_the_ignore_file_keeps_them() -> Non
     assert ignore[[i for i, line in enumerate(ignore) if not line.startswith("#")][0]] == "*"
     reincluded = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
     assert sources <= reincluded, f"excluded from the build context: {sources - reincluded}"
+
+
+def locked(lock: Path) -> dict[str, str]:
+    """name -> pinned version of every requirement in a lock file (requirements/compile)."""
+    pins: dict[str, str] = {}
+    entries = re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)[^\n]*\\\n((?:\s+--hash=\S+.*\n?)+)",
+                         lock.read_text(), re.MULTILINE)
+    for name, version, hashes in entries:
+        assert "--hash=sha256:" in hashes, f"{lock.name}: {name} has no hash"
+        pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_dockerfile_installs_the_locked_dependencies_then_the_package_alone() -> None:
+    """The image's dependencies are requirements/runtime.txt, hash-checked, and the package is
+    installed after them without resolving anything (the versions CI tested, no others)."""
+    _, stages = dockerfile()
+    build = stages[0]
+    installs = [rest for rest in build.all("RUN") if "pip install" in rest]
+    assert len(installs) == 2, installs
+    dependencies, package = installs
+    assert re.search(r"pip install --require-hashes --no-deps -r requirements/runtime\.txt\b",
+                     dependencies), dependencies
+    assert any(rest.split()[0] == "requirements/runtime.txt" for rest in build.all("COPY"))
+    command = re.search(r"pip install ([^&;]*)", package).group(1).split()  # type: ignore[union-attr]
+    assert command[-1] == "." and {"--no-deps", "--no-build-isolation", "--no-index"} <= set(
+        command), f"the package is installed alone, from the source tree: {package}"
+    # The lock is in the build context (the ignore file keeps it) and is the runtime half of
+    # CI's lock: every pin the image gets is the one CI ran with.
+    runtime, ci = locked(ROOT / "requirements/runtime.txt"), locked(ROOT / "requirements/ci.txt")
+    assert {"strawberry-graphql", "tortoise-orm", "pycasbin", "uvicorn", "setuptools"} <= set(runtime)
+    assert not {"pytest", "hypothesis", "mypy", "ruff"} & set(runtime), "test tools in the image"
+    assert {name: ci.get(name) for name in runtime} == runtime, "runtime.txt disagrees with ci.txt"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for requirement in project["dependencies"]:
+        name = re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", requirement).group(0)).lower()  # type: ignore[union-attr]
+        assert name in runtime, f"{name} (pyproject.toml) is not in requirements/runtime.txt"
 
 
 # --- compose ----------------------------------------------------------------------------------
@@ -508,7 +549,7 @@ def test_shutdown_fits_in_the_grace_period(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def secret_example() -> dict[str, Any]:
-    (secret,) = [d for d in of_kind("Secret", include_example=True)]
+    (secret,) = of_kind("Secret", include_example=True)
     return secret
 
 

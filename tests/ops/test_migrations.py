@@ -9,6 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Backend-independent (it compares models and migrations on an in-memory SQLite, whatever the
+# backend under test): .ci/run runs it on PostgreSQL only.
+pytestmark = pytest.mark.any_backend
+
 # Loading the models into a second tortoise context rebinds them process-wide, so the check
 # runs in a process of its own.
 CHECK = """

@@ -327,11 +327,7 @@ def json_logs(database: str, settings: Settings) -> Iterator[Settings]:
 
 
 def lines_of(output: str) -> list[dict[str, Any]]:
-    parsed = []
-    for line in output.splitlines():
-        if line.startswith("{"):
-            parsed.append(json.loads(line))
-    return parsed
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
 async def test_one_json_access_line_per_request(json_logs: Settings,

@@ -25,8 +25,8 @@ tests/robustness/test_hostile_inputs.py) is tolerated here, so the generator kee
 ones; any other masked error fails with the logged stack in the message.
 
 Example counts per actor follow the hypothesis profile with a cap (below): under a minute on
-SQLite with the default profile, a few minutes with the CI one. For a long hunt:
-`FUZZ_EXAMPLES=2000 pytest tests/robustness/test_fuzz_schema.py`.
+SQLite with the default profile, a few minutes with the long one (tests/conftest.py). For a
+long hunt: `FUZZ_EXAMPLES=2000 pytest tests/robustness/test_fuzz_schema.py`.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ SDL = sdl()
 SCHEMA = graphql.build_schema(SDL)
 
 # Examples per actor: half (queries) and 40% (mutations) of the profile's count, capped so the
-# CI profile's 2000 stays within a few minutes; FUZZ_EXAMPLES=n asks for n of each, for a long
+# long profile's 2000 stays within a few minutes; FUZZ_EXAMPLES=n asks for n of each, for a long
 # hunt by hand.
 _PROFILE = hypothesis_settings().max_examples
 _ASKED = int(os.environ.get("FUZZ_EXAMPLES", "0"))

@@ -153,10 +153,9 @@ async def audit_trail(conn: asyncpg.Connection, agencies: list[int]) -> list[str
                 problems.append(f"{table} {r['id']} has {r['made']} creating events")
                 continue
             last = _json(r["last"])
-            for c in columns:
-                if _norm(last.get(c)) != _norm(r[c]):
-                    problems.append(f"{table} {r['id']}: {c} is {r[c]!r}, its last audit "
-                                    f"event says {last.get(c)!r}")
+            problems.extend(f"{table} {r['id']}: {c} is {r[c]!r}, its last audit event says "
+                            f"{last.get(c)!r}" for c in columns
+                            if _norm(last.get(c)) != _norm(r[c]))
         orphans = await conn.fetch(
             f"SELECT e.id, e.action, e.object_id FROM audit_event e "
             f"WHERE e.object_type = $1 AND e.agency_id = ANY($2) AND NOT EXISTS "
