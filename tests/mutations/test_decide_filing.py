@@ -300,13 +300,22 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
 # Art. 12 at approval: one agency per (site, occupation) in force
 
 
-@pytest.mark.article(12)
-async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api: Api) -> None:
+async def _two_applications(api: Api, occupation: str,
+                            level: str) -> tuple[str, Fresh, str, Fresh, str]:
+    """Two new agencies apply for a venue every agency sees: the first for 电工, the second for
+    `occupation` at `level`. (venue, first, its filing, second, its filing)"""
     venue = await public_venue(api)
     first = await make_agency(api, active=False, sites=0)
     second = await make_agency(api, active=False, sites=0)
     first_filing = await submitted(api, first, "INITIAL", [item(venue, "电工")])
-    second_filing = await submitted(api, second, "INITIAL", [item(venue, "电工", "LEVEL_3")])
+    second_filing = await submitted(api, second, "INITIAL", [item(venue, occupation, level)])
+    return venue, first, first_filing, second, second_filing
+
+
+@pytest.mark.article(12)
+async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api: Api) -> None:
+    venue, first, first_filing, second, second_filing = await _two_applications(
+        api, "电工", "LEVEL_3")
 
     assert (await approved(api, first_filing))["status"] == "APPROVED"
     async with unchanged(first, second):
@@ -318,11 +327,8 @@ async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api
 
 @pytest.mark.article(12)
 async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
-    venue = await public_venue(api)
-    first = await make_agency(api, active=False, sites=0)
-    second = await make_agency(api, active=False, sites=0)
-    first_filing = await submitted(api, first, "INITIAL", [item(venue, "电工")])
-    second_filing = await submitted(api, second, "INITIAL", [item(venue, "焊工")])
+    venue, first, first_filing, second, second_filing = await _two_applications(
+        api, "焊工", "LEVEL_4")
 
     await approved(api, first_filing)
     result = await decide(api, second_filing)

@@ -33,8 +33,6 @@ from tests.support.builders import (
     make_agency,
     mutate,
     pk,
-    renew,
-    renewable_from,
     renewed_agency,
     submit,
 )
@@ -222,11 +220,9 @@ async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-d
 
 @pytest.mark.article(22)
 async def test_an_interview_of_the_previous_period_does_not_escalate(api_on) -> None:  # type: ignore[no-untyped-def]
-    async with api_on(DAY - timedelta(days=5)) as api:  # period 1 ends 2026-04-09
-        agency = await make_agency(api, valid_from=renewable_from(DAY))
-        await issued(api, agency, 21, 1)
-    async with api_on(DAY) as api:
-        await renew(api, agency)
+    # Period 1 ends 2026-04-09; the interview on 2026-03-05, the renewal on DAY.
+    agency = await renewed_agency(api_on, sanctioned=(21, 1),
+                                  sanctioned_on=DAY - timedelta(days=5))
     async with api_on(DAY + timedelta(days=40)) as api:
         result = await issued(api, agency, 21, 2)
         assert result["escalated"] is False

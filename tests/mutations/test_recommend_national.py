@@ -18,8 +18,7 @@ from tests.support.builders import (
     make_agency,
     recommend_national,
     recommend_upgrade,
-    renew,
-    renewable_from,
+    renewed_agency,
 )
 from tests.support.snapshot import unchanged
 
@@ -65,11 +64,7 @@ async def test_only_the_province_recommends_for_national_level(api_on) -> None: 
 
 @pytest.mark.article(28)
 async def test_a_sanction_of_the_previous_period_does_not_count(api_on) -> None:  # type: ignore[no-untyped-def]
-    async with api_on(DAY - timedelta(days=10)) as api:
-        agency = await make_agency(api, level="PROVINCIAL", valid_from=renewable_from(DAY))
-        await issued(api, agency, 21, 3)
-    async with api_on(DAY) as api:
-        await renew(api, agency)
+    agency = await renewed_agency(api_on, level="PROVINCIAL", sanctioned=(21, 3))
     async with api_on(DAY + timedelta(days=40)) as api:  # in the second period
         result = await recommend_national(api, agency)
         assert result["__typename"] == "UpgradeSuccess", result

@@ -106,11 +106,7 @@ async def test_the_second_period_of_a_clean_agency(api_on, kind: str, college: b
 
 @pytest.mark.article(25)
 async def test_a_sanction_of_the_first_period_keeps_every_exam_supervision(api_on) -> None:  # type: ignore[no-untyped-def]
-    async with api_on(DAY - timedelta(days=10)) as api:
-        agency = await make_agency(api, kind="SOCIAL_ORG", valid_from=renewable_from(DAY))
-        await issued(api, agency, 21, 6)
-    async with api_on(DAY) as api:
-        await renew(api, agency)
+    agency = await renewed_agency(api_on, kind="SOCIAL_ORG", sanctioned=(21, 6))
     async with api_on(LATER) as api:
         # Not a clean record: still every exam; the second period itself is clean so far.
         assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", ARTICLES)

@@ -305,12 +305,22 @@ def renewable_from(day: date) -> date:
     return date(day.year - 3, day.month, day.day) + timedelta(days=30)
 
 
-async def renewed_agency(api_on: Any, *, renewed_on: date = DAY, **make: Any) -> Fresh:
+async def renewed_agency(api_on: Any, *, renewed_on: date = DAY,
+                         sanctioned: tuple[int, int] | None = None,
+                         sanctioned_on: date | None = None, **make: Any) -> Fresh:
     """An agency in its second filing period: imported with a first period ending 30 days
     after `renewed_on`, renewed and approved on `renewed_on`. Its second period starts on
-    `renewed_on + 30 days`."""
-    async with api_on(renewed_on) as api:
+    `renewed_on + 30 days`. With `sanctioned` (article, clause), it is made on `sanctioned_on`
+    (10 days before the renewal unless given) and the province issues that sanction then, in
+    its first period."""
+    made_on = renewed_on
+    if sanctioned is not None:
+        made_on = sanctioned_on or renewed_on - timedelta(days=10)
+    async with api_on(made_on) as api:
         agency = await make_agency(api, valid_from=renewable_from(renewed_on), **make)
+        if sanctioned is not None:
+            await issued(api, agency, *sanctioned)
+    async with api_on(renewed_on) as api:
         await renew(api, agency)
     return agency
 
