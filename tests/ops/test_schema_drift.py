@@ -16,7 +16,7 @@ from server.cli import main as registry
 
 pytestmark = pytest.mark.any_backend
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_exported_schema_matches_code() -> None:
