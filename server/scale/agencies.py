@@ -37,7 +37,7 @@ from models.periods import PERIOD_YEARS, add_years
 from models.region import PROVINCE_CODE
 from models.working_days import CalendarMissing, WorkingDays
 from server.clock import TIMEZONE
-from server.demo import MEASURES_IN_FORCE, OCCUPATIONS
+from server.demo.tables import MEASURES_IN_FORCE, OCCUPATIONS
 from server.scale.identity import (
     CITIES,
     CITY_WEIGHTS,
