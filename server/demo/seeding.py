@@ -49,6 +49,7 @@ from models.site import Site
 from models.working_days import CalendarMissing, working_day_span
 from server.clock import TIMEZONE
 from server.clock import today as current_day
+from server.demo.calendar import stand_in_holidays
 from server.demo.story import AgencyPlan, FilingPlan, ItemPlan, SanctionPlan, plan, workday
 from server.demo.tables import (
     COLLEGE,
@@ -263,24 +264,17 @@ class _Run:
                     today=self.today)
 
 
-# Statutory holidays on fixed dates (全国年节及纪念日放假办法): 元旦, 劳动节, 国庆节.
-FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
-
-
 async def ensure_calendar(day: dt.date) -> None:
-    """A notice starting on `day` needs the working-day calendar of its weeks. For a year the
-    packaged holiday data does not cover yet, the province enters one (setWorkingCalendar) as
-    it would have to before deciding; the demo can only know the fixed-date holidays, so its
-    stand-in leaves out the lunar ones and the make-up days."""
+    """A notice starting on `day` needs the working-day calendar of its weeks: for a year the
+    packaged holiday data does not cover, the province enters one first (server/demo/calendar.py)
+    as it would have to before deciding."""
     while True:
         try:
             await working_day_span(day, 5)
             return
         except CalendarMissing as missing:
-            year = missing.year
-            holidays = [d for d in (dt.date(year, m, n) for m, n in FIXED_HOLIDAYS)
-                        if d.weekday() < 5]
-            await set_working_calendar(authority(PROVINCE_CODE), year, holidays, [])
+            await set_working_calendar(authority(PROVINCE_CODE), missing.year,
+                                       stand_in_holidays(missing.year), [])
 
 
 async def seed_demo(today: dt.date | None = None) -> None:
