@@ -25,6 +25,7 @@ from typing import Any
 
 from tortoise import connections
 
+from server.demo.seeding import REQUEST_ID as DEMO_REQUEST_ID
 from tests.oracle import AGENCY, CITY, PROVINCE, PUBLIC, Actor, Oracle, Snapshot, _bool, _date
 
 # --------------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ class DrawRow:
     published: bool
     authority: str
     assignments: tuple[tuple[int, tuple[int, ...]], ...]  # (agency, inspectors) in stored order
-    audited: bool  # made through the API (an audit event names it), not seeded directly
+    seeded: bool  # made by `registry seed --demo` (the request id its audit event names)
 
 
 @dataclass(frozen=True)
@@ -123,19 +124,21 @@ async def load_supervision(base: Snapshot) -> SupervisionSnapshot:
         for r in await rows("select id, name, region_id from inspector")
     }
     audit_rows = await rows(
-        "select id, action, agency_id, region_id, object_type, object_id from audit_event")
+        "select id, action, agency_id, region_id, object_type, object_id, request_id"
+        " from audit_event")
     audit = {
         int(r["id"]): AuditRow(id=int(r["id"]), action=r["action"], agency_id=r["agency_id"],
                                region=r["region_id"])
         for r in audit_rows
     }
-    audited_draws = {str(r["object_id"]) for r in audit_rows if r["object_type"] == "Draw"}
+    seeded_draws = {str(r["object_id"]) for r in audit_rows
+                    if r["object_type"] == "Draw" and r["request_id"] == DEMO_REQUEST_ID}
     draws = {
         r["id"]: DrawRow(
             id=r["id"], published=_bool(r["published"]), authority=r["authority_id"],
             assignments=tuple((int(a["agency"]), tuple(int(i) for i in a["inspectors"]))
                               for a in _json(r["assignments"])),
-            audited=str(r["id"]) in audited_draws)
+            seeded=str(r["id"]) in seeded_draws)
         for r in await rows("select id, published, authority_id, assignments from draw")
     }
     return SupervisionSnapshot(base=base, announcements=announcements, inspections=inspections,

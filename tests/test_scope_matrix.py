@@ -288,10 +288,10 @@ PROBE_ACTION = "scope_matrix_probe"
 
 @pytest.fixture(scope="module")
 async def audit_probe(database: str) -> AsyncIterator[list[tuple[int, str]]]:
-    """The demo data writes no audit trail, so "PUBLIC and AGENCY see no audit events" would
-    hold vacuously: insert a few events (about each agency actor's own agency, and about each
-    city actor's region), shaped as models.audit.record writes them (object_id is the raw
-    primary key), for this module, and remove them afterwards."""
+    """So that "PUBLIC and AGENCY see no audit events" never holds vacuously, whatever trail
+    the demo's operations left: insert a few events (about each agency actor's own agency, and
+    about each city actor's region), shaped as models.audit.record writes them (object_id is
+    the raw primary key), for this module, and remove them afterwards."""
     conn = connections.get("default")
     ids: list[int] = []
     probes: list[tuple[int, str]] = []

@@ -461,11 +461,11 @@ async def test_verify_draw_of_every_draw(case: Case, api: Any) -> None:
     parts += [("wrongType", f'verifyDraw(id: "{an_agency}")'),
               ("garbage", 'verifyDraw(id: "not-an-id")')]
     data = await batched(api, case.token, parts)
-    # The demo's draws are seeded directly: no audit event names them. Draws other test
-    # modules made through the API (some tampered with on purpose) and the probe draw (whose
-    # hashes are not real) may or may not verify, but never when out of scope.
+    # The demo's draws (made by `registry seed --demo`) verify. Draws other test modules made
+    # through the API (some tampered with on purpose) and the probe draw (whose hashes are not
+    # real) may or may not verify, but never when out of scope.
     demo_draws = {d.id for d in case.snap.draws.values()
-                  if not d.audited and d.id not in case.probes.ids("draw")}
+                  if d.seeded and d.id not in case.probes.ids("draw")}
     assert demo_draws, "no demo draw"
     for i in ids:
         visible = i in case.exp.draws
