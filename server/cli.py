@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 
 from models.enums import Role
 from server.settings import Settings, get_settings
@@ -98,6 +99,47 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
     _with_database(settings, seed)
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings) -> None:
+    """Run the invariant suite (models/invariants) against the database; exit 1 on any
+    violation, printing one line per violating row."""
+    from pathlib import Path
+
+    from server.clock import today
+
+    if settings.embedded and not Path(settings.db_url.removeprefix("sqlite://")).exists():
+        sys.exit(f"registry check: no database at {settings.db_url} (set DATABASE_URL, or run "
+                 "registry serve / registry seed --demo first)")
+    day = args.today or today()
+    found: list[str] = []
+
+    async def check() -> None:
+        from models.invariants import INVARIANTS, check_invariants
+
+        unknown = sorted(set(args.only or ()) - {i.name for i in INVARIANTS})
+        if unknown:
+            sys.exit(f"registry check: unknown invariant {', '.join(unknown)}; one of "
+                     + ", ".join(i.name for i in INVARIANTS))
+        violations = await check_invariants(day, agencies=args.agency, only=args.only)
+        found.extend(v.line() for v in violations)
+        count = len(args.only) if args.only else len(INVARIANTS)
+        scope = f"{len(set(args.agency))} 家机构" if args.agency else "全部数据"
+        for line in found:
+            print(line)
+        verdict = f"发现 {len(found)} 处违反。" if found else "全部成立。"
+        print(f"检查 {count} 项不变式（{scope}，截至 {day.isoformat()}）：{verdict}")
+
+    _with_database(settings, check, migrate_first=False)
+    if found:
+        sys.exit(1)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a date as YYYY-MM-DD") from None
+
+
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     from server.auth import mint_token
 
@@ -161,6 +203,14 @@ def parser() -> argparse.ArgumentParser:
     what.add_argument("--demo", action="store_true", help="the demo dataset")
     what.add_argument("--scale", type=int, metavar="N", help="N generated agencies")
     seed.set_defaults(run=cmd_seed)
+    check = sub.add_parser("check", help="check the database against the measures' "
+                           "invariants (DATABASE_URL); exit 1 on any violation")
+    check.add_argument("--today", type=_date, help="the day to check as of (default: today)")
+    check.add_argument("--agency", type=int, action="append", metavar="ID",
+                       help="only the rows of this agency (repeatable)")
+    check.add_argument("--only", action="append", metavar="NAME",
+                       help="only this invariant (repeatable)")
+    check.set_defaults(run=cmd_check)
     token = sub.add_parser("token", help="print a signed token for local use")
     token.add_argument("--role", required=True, choices=["province", "city", "agency"])
     token.add_argument("--region", help="city region code, for --role city")

@@ -77,12 +77,17 @@ def check_items(agency: Agency, items: list[NewItem]) -> None:
 
 async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) -> None:
     """Early, friendly Art. 12 answer; the unique index is what actually guarantees it."""
+    if not items:
+        return
     lapsed = Subquery(Agency.filter(lapsed_q(today=today)).values("id"))
+    # One query for the whole filing: the pairs others hold among its sites and occupations.
+    held = set(await ItemClaim.filter(
+        in_force(), site_id__in={i.site.id for i in items},
+        occupation_code__in={i.occupation_code for i in items},
+    ).exclude(agency_id=agency.id).exclude(agency_id__in=lapsed).values_list(
+        "site_id", "occupation_code"))
     for item in items:
-        taken = await ItemClaim.filter(
-            in_force(), site_id=item.site.id, occupation_code=item.occupation_code
-        ).exclude(agency_id=agency.id).exclude(agency_id__in=lapsed).exists()
-        if taken:
+        if (item.site.id, item.occupation_code) in held:
             raise pair_taken(item.site, item.occupation_code)
 
 

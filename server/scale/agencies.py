@@ -37,7 +37,8 @@ from models.periods import PERIOD_YEARS, add_years
 from models.region import PROVINCE_CODE
 from models.working_days import CalendarMissing, WorkingDays
 from server.clock import TIMEZONE
-from server.demo import MEASURES_IN_FORCE, OCCUPATIONS
+from server.demo.calendar import stand_in_holidays
+from server.demo.tables import MEASURES_IN_FORCE, OCCUPATIONS
 from server.scale.identity import (
     CITIES,
     CITY_WEIGHTS,
@@ -107,6 +108,20 @@ class World:
 
     def days_ago(self, days: int) -> dt.date:
         return workday(self.today - dt.timedelta(days=days))
+
+    def enter_calendar(self, year: int, at: dt.datetime) -> None:
+        """The province enters the stand-in calendar of a year the packaged data lacks
+        (setWorkingCalendar)."""
+        holidays = stand_in_holidays(year)
+        self.calendar.entered[year] = dict.fromkeys(holidays, False)
+        entry = self.tables.add("working_calendar_year", year=year, entered_at=at,
+                                entered_by="province:350000")
+        for day in holidays:
+            self.tables.add("working_calendar_day", day=day, is_working_day=False)
+        self.tables.audit(at, ("PROVINCE", "province:350000"), "setWorkingCalendar",
+                          "working_calendar_year", entry, agency_id=None, region_id=None,
+                          after={"holidays": [d.isoformat() for d in holidays],
+                                 "makeupWorkingDays": []})
 
     def lag(self, day: dt.date, low: int, high: int) -> dt.date:
         return workday(day + dt.timedelta(days=self.rng.randint(low, high)))
@@ -600,12 +615,15 @@ class Life:
 
     def announce(self, kind: AnnouncementKind, filing: Row, day: dt.date, at: dt.datetime,
                  body: str) -> None:
-        """Published for 5 working days (Art. 13, 15, 17); left out, as by the demo, where no
-        holiday calendar covers the day."""
-        try:
-            start, end = self.w.calendar.span(day, 5)
-        except CalendarMissing:
-            return
+        """Published for 5 working days (Art. 13, 15, 17). Where the packaged holiday data ends,
+        the province has entered the year's calendar first, as the demo does
+        (server/demo/calendar.py)."""
+        while True:
+            try:
+                start, end = self.w.calendar.span(day, 5)
+                break
+            except CalendarMissing as missing:
+                self.w.enter_calendar(missing.year, at)
         termination = kind is AnnouncementKind.TERMINATION
         authority = PROVINCE_CODE if termination else filing["authority_id"]
         notice = self.t.add(

@@ -15,7 +15,7 @@ from models.address import address_key
 from models.credit_code import ALPHABET, with_check_character
 from models.enums import AgencyKind, RegionLevel, SiteTenure
 from models.region import JURISDICTIONS, PROVINCE_CODE
-from server.demo import AREA_CODES, GIVEN, STREETS, SURNAMES
+from server.demo.tables import AREA_CODES, GIVEN, STREETS, SURNAMES
 
 CITIES = [code for code, _, level in JURISDICTIONS if level is RegionLevel.CITY]
 CITY_NAMES = {code: name for code, name, _ in JURISDICTIONS}

@@ -44,6 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                    "published", "authority_id", "created_at"),
     "draw": ("id", "seed", "algorithm", "population_hash", "pool_hash", "population", "pool",
              "parameters", "assignments", "published", "authority_id", "created_at"),
+    "working_calendar_year": ("id", "year", "entered_at", "entered_by"),
+    "working_calendar_day": ("day", "is_working_day"),  # keyed by the day, no id
     "audit_event": ("id", "at", "actor_role", "actor_id", "action", "object_type",
                     "object_id", "agency_id", "region_id", "before", "after", "request_id"),
 }
@@ -52,7 +54,8 @@ JSON_COLUMNS = {"population", "pool", "parameters", "assignments", "before", "af
 # The model name the audit trail records for each table (AuditEvent.object_type).
 OBJECT_TYPES = {"agency": "Agency", "site": "Site", "filing": "Filing",
                 "sanction": "Sanction", "announcement": "Announcement",
-                "inspector": "Inspector", "inspection": "Inspection", "draw": "Draw"}
+                "inspector": "Inspector", "inspection": "Inspection", "draw": "Draw",
+                "working_calendar_year": "WorkingCalendarYear"}
 
 
 class CopyConnection(Protocol):
@@ -132,6 +135,8 @@ async def write(conn: CopyConnection, tables: Tables) -> None:
         if rows:
             await conn.copy_records_to_table(table, records=_records(table, rows),
                                              columns=list(columns))
+        if "id" not in columns:
+            continue
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")

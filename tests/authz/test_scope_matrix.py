@@ -21,9 +21,10 @@ oracle of tests/support/oracle.py (raw SQL rows + the §6 table rewritten in pla
 7. filters never widen the scope;
 plus sanity checks that the data makes each of these distinctions actually matter.
 
-Probe rows. The demo data (server/demo.py) writes no audit trail and leaves several branches of
-the supervision rules undecided (see `test_sanity_demo_*`, which check the demo rows alone and
-fail while the demo lacks a case). So that the API is still checked on those branches, the
+Probe rows. The demo data (server/demo/) leaves several branches of the supervision rules
+undecided (see `test_sanity_demo_*`, which check the demo rows alone and fail while the demo
+lacks a case). So that the API is still checked on those branches, and so that "PUBLIC and
+AGENCY see no audit events" never holds vacuously whatever trail the demo's operations left, the
 module fixture `probes` inserts a few rows, each named after the branch it adds, and deletes
 them afterwards. They are written with raw SQL, shaped as the product writes them; once the
 demo has each case they can go.
@@ -763,11 +764,11 @@ async def test_verify_draw_of_every_draw(case: Case, api: Any) -> None:
     parts += [("wrongType", f'verifyDraw(id: "{an_agency}")'),
               ("garbage", 'verifyDraw(id: "not-an-id")')]
     data = await batched(api, case.token, parts)
-    # The demo's draws are seeded directly: no audit event names them. Draws other test
-    # modules made through the API (some tampered with on purpose) and the probe draw (whose
-    # hashes are not real) may or may not verify, but never when out of scope.
+    # The demo's draws (made by `registry seed --demo`) verify. Draws other test modules made
+    # through the API (some tampered with on purpose) and the probe draw (whose hashes are not
+    # real) may or may not verify, but never when out of scope.
     demo_draws = {d.id for d in case.snap.draws.values()
-                  if not d.audited and d.id not in case.probes.ids("draw")}
+                  if d.seeded and d.id not in case.probes.ids("draw")}
     assert demo_draws, "no demo draw"
     for i in ids:
         visible = i in case.exp.draws

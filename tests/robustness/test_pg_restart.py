@@ -15,8 +15,8 @@ a moment and started again. The registry process is not touched.
   succeeds, on the same registry process: the asyncpg pool drops the connections the restart
   closed and opens new ones on demand.
 - Every mutation that answered Success is in the database afterwards with its audit event, and
-  the invariants of `tests/support/concurrency_invariants.py` hold (no state change without its
-  event, no event without its change).
+  the registry's invariants (`models/invariants`, `registry check`) hold (no state change
+  without its event, no event without its change).
 """
 
 from __future__ import annotations
@@ -263,5 +263,5 @@ async def test_the_server_recovers_from_a_postgres_restart_without_losing_writes
     finally:
         await conn.close()
     assert not missing, missing
-    problems = await all_invariants(pg.url, [a.pk for a in agencies] + registered)
+    problems = await all_invariants(pg.url, [a.pk for a in agencies] + registered, DAY)
     assert not problems, "\n".join(problems)

@@ -35,6 +35,8 @@ from typing import Any
 
 from tortoise import connections
 
+from server.demo.seeding import REQUEST_ID as DEMO_REQUEST_ID
+
 PUBLIC = "PUBLIC"
 AGENCY = "AGENCY"
 CITY = "CITY"
@@ -133,7 +135,7 @@ class DrawRow:
     published: bool
     authority: str
     assignments: tuple[tuple[int, tuple[int, ...]], ...]  # (agency, inspectors) in stored order
-    audited: bool  # made through the API (an audit event names it), not seeded directly
+    seeded: bool  # made by `registry seed --demo` (the request id its audit event names)
 
 
 @dataclass(frozen=True)
@@ -278,14 +280,15 @@ async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
                                region=r["region_id"])
         for r in await rows("select id, action, agency_id, region_id from audit_event")
     }
-    audited_draws = {str(r["object_id"]) for r in await conn.execute_query_dict(
-        "select object_id from audit_event where object_type = 'Draw'")}
+    seeded_draws = {str(r["object_id"]) for r in await conn.execute_query_dict(
+        "select object_id, request_id from audit_event where object_type = 'Draw'")
+        if r["request_id"] == DEMO_REQUEST_ID}
     draws = {
         r["id"]: DrawRow(
             id=r["id"], published=_bool(r["published"]), authority=r["authority_id"],
             assignments=tuple((int(a["agency"]), tuple(int(i) for i in a["inspectors"]))
                               for a in _json(r["assignments"])),
-            audited=str(r["id"]) in audited_draws)
+            seeded=str(r["id"]) in seeded_draws)
         for r in await rows("select id, published, authority_id, assignments from draw")
     }
     regions = {r["code"]: r["level"]

@@ -1,12 +1,7 @@
-"""The demo dataset: 48 agencies in the 11 jurisdictions, in every lifecycle state (DESIGN §3-6).
+"""The demo's cast: 48 agencies in the 11 jurisdictions and what happens to them (DESIGN §3-6).
 
-Rows are written directly, exactly as the domain operations would leave them: the agency's
-stored state, validity and ban dates agree with its filings and sanctions, every approved filing
-carries the filing period it belongs to, and Art. 12 holds (no site + occupation on the approved
-filings of two agencies; college campuses only for colleges and employers). The data is
-deterministic: the same `today` always gives the same rows (one `random.Random(2023)` drives
-names, phone numbers, addresses and times). All dates are relative to `today`, so the EXPIRED
-agencies stay expired and the renewal-window agency stays within its 90 days whenever it runs.
+Everything here is plain data. `server/demo/story.py` turns it into dated events and
+`server/demo/seeding.py` runs them through the domain operations.
 
 Stable handles for tests and the README: `DEMO_CREDIT_CODES` (key -> 统一社会信用代码; the keys
 are explained next to `AGENCIES`) and `SHARED_VENUE`.
@@ -15,49 +10,17 @@ are explained next to `AGENCIES`) and `SHARED_VENUE`.
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections.abc import Sequence
 from typing import NamedTuple
 
-from tortoise.transactions import in_transaction
-
-from models.address import address_key
-from models.agency import Agency, status_q
-from models.announcement import Announcement
-from models.audit import AuditEvent
-from models.claim import claim_items
-from models.draw import ALGORITHM, Draw, PoolMember, digest, run_draw
 from models.enums import (
-    AgencyKind,
-    AgencyLevel,
-    AgencyState,
-    AgencyStatus,
-    AnnouncementKind,
     CertificateInvalidation,
     FilingKind,
     FilingStatus,
-    InspectionKind,
-    InspectionMode,
-    InspectionResult,
     SanctionGrade,
     SanctionStatus,
-    SiteTenure,
     SkillLevel,
-    TerminationReason,
 )
-from models.filing import Filing, FilingItem
-from models.inspection import Inspection, Inspector, InspectorConflict
-from models.periods import PERIOD_YEARS, add_years
-from models.region import JURISDICTIONS, PROVINCE_CODE, ensure_jurisdictions
-from models.sanction import Sanction
-from models.site import Site
-from models.snapshot import snapshot
-from models.working_days import CalendarMissing, working_day_span
-from server.clock import TIMEZONE
-from server.clock import today as current_day
-
-# ============================================================================================
-# Tables
+from models.region import JURISDICTIONS, PROVINCE_CODE
 
 PROVINCE = PROVINCE_CODE
 FUZHOU, XIAMEN, PUTIAN, SANMING, QUANZHOU = "350100", "350200", "350300", "350400", "350500"
@@ -297,6 +260,15 @@ EXTRA_FILINGS: list[ExtraFiling] = [
 
 
 class SanctionSeed(NamedTuple):
+    """A sanction as it ends up. It is issued under its own article, except:
+
+    - `escalates`: issued as a repeat of the agency's earlier Art. 21 violation (same clause),
+      which the ladder turns into 22(一) with the link to the interview;
+    - PROPOSED: never issued; the system raises an Art. 23(十一) proposal on the third
+      UNQUALIFIED external result of a calendar year, so the demo records those three results
+      (`facts` are their findings) and the proposal follows.
+    """
+
     key: str
     article: int
     clause: int
@@ -351,7 +323,7 @@ SANCTIONS: list[SanctionSeed] = [
     SanctionSeed("sanming_revoked", 23, 2, REVOCATION, 300, True,
                  "备案时提交的专职考务人员劳动合同系伪造。"),
     SanctionSeed("longyan_employer", 23, 11, REVOCATION, 5, False,
-                 "本自然年度外部督导总体评价结果三次“不合格”，系统提出撤销备案建议，待备案部门确认。",
+                 "外部督导：焊工四级实操考场视频监控存在盲区，考评人员未按规定核验考生身份。",
                  status=SanctionStatus.PROPOSED),
 ]
 
@@ -427,438 +399,36 @@ MAX_ITEMS = 8
 MEASURES_IN_FORCE = dt.date(2023, 6, 15)  # 闽劳鉴〔2023〕10号: older approvals were imported
 CITY_NAMES = {code: name for code, name, _ in JURISDICTIONS}
 
-# ============================================================================================
-# Seeding
+# Days before the proposal day of the first two of the three UNQUALIFIED external results that
+# raise a PROPOSED Art. 23(十一) revocation (the third is on the proposal day).
+UNQUALIFIED_RUN = (60, 30)
 
-Item = tuple[Site, str, SkillLevel]  # (site, occupation name, level)
-Period = tuple[dt.date, dt.date]
-
-
-def _workday(day: dt.date) -> dt.date:
-    """Back to the Friday before if `day` falls on a weekend (offices decide on weekdays)."""
-    return day - dt.timedelta(days=max(0, day.weekday() - 4))
-
-
-def _scope(sites: Sequence[Site], occupations: Sequence[str]) -> list[Item]:
-    """Every site and every occupation at least once, then a second level, at most 8 items."""
-    n = max(len(sites), len(occupations))
-    pairs = [(sites[i % len(sites)], occupations[i % len(occupations)]) for i in range(n)]
-    items = [(site, occ, OCCUPATIONS[occ][1][0]) for site, occ in pairs]
-    items += [(site, occ, level) for site, occ in pairs for level in OCCUPATIONS[occ][1][1:2]]
-    return items[:MAX_ITEMS]
-
-
-def _period_of(day: dt.date, periods: Sequence[Period], what: str) -> Period:
-    for start, end in periods:
-        if start <= day <= end:
-            return start, end
-    raise ValueError(f"demo data: {what} on {day} lies outside every filing period")
-
-
-def _short(district: str) -> str:
-    for suffix in ("片区", "区", "县", "市", "镇"):
-        if district.endswith(suffix) and len(district) > len(suffix) + 1:
-            return district[: -len(suffix)]
-    return district
-
-
-class _Seeder:
-    def __init__(self, today: dt.date) -> None:
-        self.today = today
-        self.rng = random.Random(2023)
-        self.sites: dict[str, list[Site]] = {}
-        # (region, address key) of every venue so far; the fixed ones are reserved up front.
-        self.addresses: set[tuple[str, str]] = set()
-        for seed in AGENCIES:
-            for index, region in enumerate(seed.sites):
-                if (seed.key, index) in SPECIAL_SITES:
-                    address = SPECIAL_SITES[seed.key, index].address
-                    self.addresses.add((region, address_key(address)))
-
-    def days_ago(self, days: int) -> dt.date:
-        return _workday(self.today - dt.timedelta(days=days))
-
-    def lag(self, day: dt.date, low: int, high: int) -> dt.date:
-        return _workday(day + dt.timedelta(days=self.rng.randint(low, high)))
-
-    def at(self, day: dt.date) -> dt.datetime:
-        """A time during office hours on `day`, in Fujian."""
-        clock = dt.time(self.rng.randint(9, 16), self.rng.choice((0, 10, 15, 20, 30, 40, 45)))
-        return dt.datetime.combine(day, clock, tzinfo=TIMEZONE)
-
-    def person(self) -> str:
-        given = "".join(self.rng.sample(GIVEN, self.rng.choice((1, 2, 2))))
-        return self.rng.choice(SURNAMES) + given
-
-    def phone(self, region: str) -> str:
-        if self.rng.random() < 0.5:
-            return "1" + self.rng.choice("3589") + "".join(self.rng.choices("0123456789", k=9))
-        digits = "".join(self.rng.choices("0123456789", k=7))
-        return f"{AREA_CODES[region]}-{self.rng.randint(2, 8)}{digits}"
-
-    # --- sites ----------------------------------------------------------------------------
-
-    def tenure(self, seed: AgencySeed, index: int) -> SiteTenure:
-        if seed.kind == COLLEGE and index < 2:
-            return SiteTenure.COLLEGE_CAMPUS
-        owned_share = 0.75 if seed.kind == EMPLOYER else 0.35
-        if self.rng.random() < owned_share:
-            return SiteTenure.OWNED
-        return SiteTenure.LONG_TERM_LEASE
-
-    def address(self, region: str) -> tuple[str, str]:
-        """(district, address), unique in the region by its normalized key."""
-        while True:
-            district, road = self.rng.choice(STREETS[region])
-            address = f"{CITY_NAMES[region]}{district}{road}{self.rng.randint(1, 999)}号"
-            if (region, address_key(address)) not in self.addresses:
-                self.addresses.add((region, address_key(address)))
-                return district, address
-
-    def site_name(self, agency: Agency, tenure: SiteTenure, index: int, district: str) -> str:
-        place = _short(district)
-        if tenure is SiteTenure.COLLEGE_CAMPUS:
-            base = f"{agency.name}（{'主校区' if index == 0 else place + '校区'}）"
-        elif agency.kind is AgencyKind.EMPLOYER:
-            base = f"{agency.name}{place}实训基地"
-        else:
-            base = f"{agency.name}{place}教学点"
-        taken = {s.name for s in self.sites[agency.credit_code]}
-        for suffix in ("", *SUFFIXES):
-            name = f"{base}{suffix}部" if suffix else base
-            if name not in taken:
-                return name
-        raise ValueError(f"demo data: too many sites named {base}")
-
-    async def add_site(self, agency: Agency, seed: AgencySeed, index: int,
-                       day: dt.date) -> Site:
-        region = seed.sites[index]
-        tenure = self.tenure(seed, index)
-        video = self.rng.random() < 0.9
-        special = SPECIAL_SITES.get((seed.key, index))
-        if special is not None:
-            name, address, video = special
-        else:
-            district, address = self.address(region)
-            name = self.site_name(agency, tenure, index, district)
-        created = self.at(day)
-        acknowledged = None
-        if seed.filing_region == PROVINCE and seed.story not in ("new", "submitted"):
-            ack_day = self.lag(day, 3, 12)
-            if self.rng.random() < 0.65 and ack_day <= self.today:
-                acknowledged = self.at(ack_day)
-        site = await Site.create(agency_id=agency.id, name=name, address=address,
-                                 address_key=address_key(address), region_id=region,
-                                 tenure=tenure, has_video_surveillance=video,
-                                 acknowledged_at=acknowledged, created_at=created)
-        self.sites[agency.credit_code].append(site)
-        return site
-
-    # --- filings --------------------------------------------------------------------------
-
-    async def filing(self, agency: Agency, kind: FilingKind, status: FilingStatus,
-                     submitted: dt.date, decided: dt.date | None = None,
-                     period: Period | None = None, items: Sequence[Item] = (),
-                     reason: str | None = None, new_name: str | None = None,
-                     new_legal_representative: str | None = None) -> Filing:
-        imported = (kind is FilingKind.INITIAL and decided is not None
-                    and status is FilingStatus.APPROVED and decided < MEASURES_IN_FORCE)
-        filing = await Filing.create(
-            agency_id=agency.id, kind=kind, status=status, authority_id=agency.filing_region_id,
-            submitted_at=self.at(submitted), decided_at=self.at(decided) if decided else None,
-            valid_from=period[0] if period else None, valid_until=period[1] if period else None,
-            reason=reason, new_name=new_name, new_legal_representative=new_legal_representative,
-            imported=imported)
-        for site, occupation, level in items:
-            code = OCCUPATIONS[occupation][0]
-            await FilingItem.create(filing_id=filing.id, occupation_code=code,
-                                    occupation_name=occupation, level=level, site_id=site.id)
-        return filing
-
-    def timeline(self, seed: AgencySeed) -> tuple[dt.date, dt.date | None, dt.date | None]:
-        """(registered, INITIAL submitted, INITIAL decided) for the agency's story."""
-        if seed.story == "new":
-            return self.days_ago(seed.age), None, None
-        decided = None if seed.story == "submitted" else self.days_ago(seed.age)
-        submitted = self.lag(decided, -20, -7) if decided else self.days_ago(seed.age)
-        return self.lag(submitted, -12, -5), submitted, decided
-
-    async def first_filings(self, agency: Agency, seed: AgencySeed, submitted: dt.date,
-                            decided: dt.date | None) -> list[Period]:
-        """The INITIAL filing (and RENEWAL); the filing periods approved."""
-        items = _scope(self.sites[agency.credit_code], seed.occupations)
-        if seed.key == SHARED_VENUE.user:
-            shared = self.sites[DEMO_CREDIT_CODES[SHARED_VENUE.owner]][SHARED_VENUE.site_index]
-            items = [*items[: MAX_ITEMS - 1], (shared, SHARED_VENUE.occupation, SHARED_VENUE.level)]
-        if decided is None:
-            await self.filing(agency, FilingKind.INITIAL, FilingStatus.SUBMITTED, submitted,
-                              items=items)
-            return []
-        if seed.story == "rejected":
-            await self.filing(agency, FilingKind.INITIAL, FilingStatus.REJECTED, submitted,
-                              decided, items=items, reason=REJECTION_REASONS[seed.key])
-            return []
-        periods = [(decided, add_years(decided, PERIOD_YEARS))]
-        await self.filing(agency, FilingKind.INITIAL, FilingStatus.APPROVED, submitted, decided,
-                          periods[0], items)
-        expiry = periods[0][1]
-        if seed.story == "renewed":  # applied for in the 90 days before expiry (Art. 16)
-            renewal_decided = _workday(expiry - dt.timedelta(days=30))
-            periods.append((expiry, add_years(expiry, PERIOD_YEARS)))
-            await self.filing(agency, FilingKind.RENEWAL, FilingStatus.APPROVED,
-                              self.lag(renewal_decided, -20, -7), renewal_decided, periods[1],
-                              items)
-        elif seed.story == "renewing":
-            await self.filing(agency, FilingKind.RENEWAL, FilingStatus.SUBMITTED,
-                              self.days_ago(10), items=items)
-        return periods
-
-    async def extra(self, agency: Agency, seed: AgencySeed, extra: ExtraFiling,
-                    periods: Sequence[Period]) -> None:
-        submitted = self.days_ago(extra.days_ago)
-        decided = None
-        if extra.status is not FilingStatus.SUBMITTED:
-            decided = self.lag(submitted, 7, 20)
-        period = None
-        if extra.status is FilingStatus.APPROVED:
-            assert decided is not None
-            period = _period_of(decided, periods, f"{extra.kind} of {seed.key}")
-        items: list[Item] = []
-        if extra.kind is FilingKind.SCOPE_CHANGE:  # a new venue for its occupations
-            site = await self.add_site(agency, seed, len(seed.sites) - 1,
-                                       self.lag(submitted, -10, -3))
-            items = [(site, occ, OCCUPATIONS[occ][1][0]) for occ in seed.occupations]
-        await self.filing(agency, extra.kind, extra.status, submitted, decided, period, items,
-                          reason=extra.reason, new_name=extra.new_name,
-                          new_legal_representative=extra.new_legal_representative)
-        if extra.status is FilingStatus.APPROVED:
-            agency.name = extra.new_name or agency.name
-            agency.legal_representative = (extra.new_legal_representative
-                                           or agency.legal_representative)
-            if extra.kind is FilingKind.TERMINATION:  # Art. 17
-                agency.state = AgencyState.TERMINATED
-
-    async def sanction(self, agency: Agency, seed: SanctionSeed,
-                       previous: Sanction | None) -> Sanction:
-        day = self.days_ago(seed.days_ago)
-        effective = seed.status is SanctionStatus.EFFECTIVE
-        decided = day if effective else None
-        sanction = await Sanction.create(
-            agency_id=agency.id, article=seed.article, clause=seed.clause, grade=seed.grade,
-            status=seed.status, facts=seed.facts, certificates_invalidated=seed.certificates,
-            authority_id=agency.filing_region_id, decided_at=decided, published=seed.published,
-            escalated_from_id=previous.id if seed.escalates and previous else None,
-            rectification_deadline=(day + dt.timedelta(days=seed.deadline_days)
-                                     if seed.deadline_days else None),
-            rectified_at=(_workday(day + dt.timedelta(days=seed.rectified_days))
-                          if seed.rectified_days else None),
-            created_at=self.at(day))
-        if effective and seed.grade is REVOCATION:  # Art. 23: 3-year ban
-            agency.state = AgencyState.REVOKED
-            agency.banned_until = add_years(day, 3)
-        elif effective and seed.grade is RECTIFICATION:  # Art. 22: suspended until accepted
-            agency.state = (AgencyState.ACTIVE if sanction.rectified_at
-                            else AgencyState.SUSPENDED)
-        return sanction
-
-    async def agency(self, seed: AgencySeed) -> None:
-        registered, submitted, decided = self.timeline(seed)
-        provincial = seed.filing_region == PROVINCE
-        agency = await Agency.create(
-            name=seed.name, credit_code=seed.credit_code,
-            kind=AgencyKind.EMPLOYER if seed.kind == EMPLOYER else AgencyKind.SOCIAL_ORG,
-            is_college=seed.kind == COLLEGE,
-            level=AgencyLevel.PROVINCIAL if provincial else AgencyLevel.CITY,
-            filing_region_id=seed.filing_region, legal_representative=self.person(),
-            contact_name=self.person(), contact_phone=self.phone(seed.filing_region),
-            created_at=self.at(registered))
-        self.sites[agency.credit_code] = []
-        extras = sorted((e for e in EXTRA_FILINGS if e.key == seed.key),
-                        key=lambda e: -e.days_ago)
-        # A SCOPE_CHANGE registers the agency's last site shortly before it is submitted.
-        later_site = any(e.kind is FilingKind.SCOPE_CHANGE for e in extras)
-        for i in range(len(seed.sites) - later_site):
-            await self.add_site(agency, seed, i, self.lag(registered, 1, 3))
-        periods = []
-        if submitted is not None:
-            periods = await self.first_filings(agency, seed, submitted, decided)
-        if periods:
-            agency.state = AgencyState.ACTIVE
-            agency.first_approved_on = periods[0][0]
-            agency.valid_until = periods[-1][1]
-        for extra in extras:
-            await self.extra(agency, seed, extra, periods)
-        previous: Sanction | None = None
-        for s in sorted((s for s in SANCTIONS if s.key == seed.key), key=lambda s: -s.days_ago):
-            previous = await self.sanction(agency, s, previous)
-        await agency.save()
-
-
-async def seed_demo(today: dt.date | None = None) -> None:
-    """Fill an empty, migrated database with the demo dataset (tortoise already initialised)."""
-    await ensure_jurisdictions()
-    seeder = _Seeder(today or current_day())
-    async with in_transaction():
-        for seed in AGENCIES:
-            await seeder.agency(seed)
-        await _borrowed_venues()
-        await _claim_items_in_force()
-        await _announce_decisions()
-        await _supervision(seeder.today)
-        # The trail records where the demo rows came from, as it would for an import.
-        await AuditEvent.bulk_create([
-            AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
-                       object_type="Agency", object_id=str(a.id), agency_id=a.id,
-                       region_id=a.filing_region_id, before=None, after=snapshot(a))
-            for a in await Agency.all().order_by("id")
-        ] + [
-            AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
-                       object_type="Site", object_id=str(s.id), agency_id=s.agency_id,
-                       region_id=s.region_id, before=None, after=snapshot(s))
-            for s in await Site.all().order_by("id")
-        ] + [
-            AuditEvent(actor_role="SYSTEM", actor_id="registry seed --demo", action="seedDemo",
-                       object_type="Inspector", object_id=str(i.id), agency_id=None,
-                       region_id=i.region_id, before=None, after=snapshot(i))
-            for i in await Inspector.all().order_by("id")
-        ])
-
-
-async def _claim_items_in_force() -> None:
-    """Art. 12 claims for the items of each filed agency's latest approved scope."""
-    filed = await Agency.filter(state__in=[AgencyState.ACTIVE, AgencyState.SUSPENDED])
-    scoped = (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE)
-    for agency in filed:
-        latest = await Filing.filter(agency_id=agency.id, status=FilingStatus.APPROVED,
-                                     kind__in=scoped).order_by("-decided_at", "-id").first()
-        if latest is not None:
-            items = await FilingItem.filter(filing_id=latest.id)
-            await claim_items(None, agency.id, items)
-
-
-async def _announce_decisions() -> None:
-    """The notices the approved name changes and terminations published (Art. 13, 17)."""
-    decided = await Filing.filter(
-        status=FilingStatus.APPROVED, kind__in=[FilingKind.INFO_CHANGE, FilingKind.TERMINATION]
-    ).order_by("id")
-    for filing in decided:
-        assert filing.decided_at is not None
-        try:
-            start, end = await working_day_span(filing.decided_at.date(), 5)
-        except CalendarMissing:
-            continue  # no holiday data for that year here: the demo leaves the notice out
-        agency = await Agency.get(id=filing.agency_id)
-        termination = filing.kind is FilingKind.TERMINATION
-        await Announcement.create(
-            kind=AnnouncementKind.TERMINATION if termination else AnnouncementKind.INFO_CHANGE,
-            agency_id=agency.id, filing_id=filing.id,
-            authority_id=PROVINCE_CODE if termination else filing.authority_id,
-            termination_reason=TerminationReason.VOLUNTARY if termination else None,
-            start_date=start, end_date=end,
-            body=(f"{agency.name}（{agency.credit_code}）自愿终止评价工作，终止备案（第十七条）。"
-                  if termination else
-                  f"{agency.credit_code}：备案信息变更经审核同意（第十三条）。"),
-            reported_to_ministry_at=filing.decided_at if termination else None,
-        )
-
-
-async def _borrowed_venues() -> None:
-    """Venues put on a filing by an agency that did not register them, where nothing about
-    them is public: a 泉州 school's rejected INITIAL filing planned to use a 平潭 school's
-    classroom (so it operates in 平潭 only through that item), and 厦门鹭翔航空食品's rejected
-    scope change proposed the 集美 centre's still unfiled venue."""
-    rejected_school = await Agency.get(credit_code=DEMO_CREDIT_CODES["quanzhou_rejected"])
-    pending = await Agency.get(credit_code=DEMO_CREDIT_CODES["xiamen_pending"])
-    catering = await Agency.get(credit_code=DEMO_CREDIT_CODES["xiamen_catering"])
-    pingtan = await Agency.get(credit_code=DEMO_CREDIT_CODES["pingtan_active"])
-    classroom = await Site.filter(
-        agency_id=pingtan.id, tenure__not=SiteTenure.COLLEGE_CAMPUS).order_by("id").first()
-    pending_site = await Site.filter(agency_id=pending.id).order_by("id").first()
-    rejected_initial = await Filing.get(agency_id=rejected_school.id, kind=FilingKind.INITIAL,
-                                        status=FilingStatus.REJECTED)
-    rejected = await Filing.get(agency_id=catering.id, kind=FilingKind.SCOPE_CHANGE,
-                                status=FilingStatus.REJECTED)
-    assert classroom is not None and pending_site is not None
-    await FilingItem.create(filing_id=rejected_initial.id, occupation_code="4-01-06-02",
-                            occupation_name="互联网营销师", level=SkillLevel.LEVEL_4,
-                            site_id=classroom.id)
-    await FilingItem.create(filing_id=rejected.id, occupation_code="4-03-02-01",
-                            occupation_name="中式烹调师", level=SkillLevel.LEVEL_4,
-                            site_id=pending_site.id)
-
+# Venues put on a filing by an agency that did not register them, where nothing about them is
+# public: a 泉州 school's rejected INITIAL filing planned to use a 平潭 school's classroom (so it
+# operates in 平潭 only through that item), and 厦门鹭翔航空食品's rejected scope change proposed
+# the 集美 centre's still unfiled venue. (filing agency, filing kind, venue owner, occupation,
+# level); the venue is the owner's first one that is not a college campus.
+BORROWED_VENUES: list[tuple[str, FilingKind, str, str, SkillLevel]] = [
+    ("quanzhou_rejected", FilingKind.INITIAL, "pingtan_active", "互联网营销师", L4),
+    ("xiamen_catering", FilingKind.SCOPE_CHANGE, "xiamen_pending", "中式烹调师", L4),
+]
 
 INSPECTORS = [  # name, region; the first names conflicts with the agency they used to work for
     ("郑明华", PROVINCE_CODE), ("黄秀英", PROVINCE_CODE), ("吴建平", PROVINCE_CODE),
     ("林志强", PROVINCE_CODE), ("陈丽娟", "350200"), ("许文斌", "350200"), ("蔡雅琴", "350200"),
     ("王海燕", "350128"), ("翁国栋", "350128"), ("刘晓东", "350100"),
 ]
+CONFLICTED_INSPECTOR = (0, "fuzhou_college")  # (index in INSPECTORS, agency key)
 
+# Unpublished inspections whose visibility rests on one rule each: the province at a
+# provincial agency's sites in the cities (Art. 4: the city sees them as its territory), the
+# province at a 厦门 agency's venue in 漳州 (厦门 sees it as the filing city), and 平潭 at its own
+# agency. (agency key, region of its sites inspected or None for any, inspecting authority)
+CROSS_JURISDICTION_INSPECTIONS: list[tuple[str, str | None, str]] = [
+    ("provincial_multi_city", None, PROVINCE_CODE),
+    ("xiamen_cross_city", "350600", PROVINCE_CODE),
+    ("pingtan_active", None, "350128"),
+]
 
-async def _supervision(today: dt.date) -> None:
-    """Inspectors, a year of inspection results, and one published province-wide draw."""
-    inspectors = [await Inspector.create(name=n, region_id=r) for n, r in INSPECTORS]
-    college = await Agency.get(credit_code=DEMO_CREDIT_CODES["fuzhou_college"])
-    await InspectorConflict.create(inspector_id=inspectors[0].id, agency_id=college.id)
-    active = await Agency.filter(status_q(AgencyStatus.ACTIVE, today=today)).order_by("id")
-    for n, agency in enumerate(active[:24]):
-        site = await Site.filter(agency_id=agency.id).order_by("id").first()
-        unqualified = n % 5 == 3
-        authority = agency.filing_region_id if n % 2 else (site.region_id if site else
-                                                            agency.filing_region_id)
-        await Inspection.create(
-            agency_id=agency.id, site_id=site.id if site else None,
-            kind=InspectionKind.EXTERNAL if n % 3 else InspectionKind.INTERNAL,
-            mode=InspectionMode.EVERY_EXAM if n % 4 else InspectionMode.RANDOM,
-            date=_workday(today - dt.timedelta(days=20 + 9 * n)),
-            result=InspectionResult.UNQUALIFIED if unqualified else InspectionResult.QUALIFIED,
-            findings="考场视频监控存在盲区，监考人员配备不足。" if unqualified else "考务规范。",
-            published=n % 3 == 0, authority_id=authority)
-    await _cross_jurisdiction_inspections(today)
-    province_pool = [i for i in inspectors if i.region_id == PROVINCE_CODE]
-    conflicts = {college.id} if province_pool else set()
-    pool = [PoolMember(i.id, frozenset(conflicts if i.id == inspectors[0].id else ()))
-            for i in province_pool]
-    population = [a.id for a in active]
-    seed = "demo-2026-q4"
-    assignments = run_draw(seed, population, pool, 6, 2)
-    pool_json = [m.as_json() for m in pool]
-    await Draw.create(seed=seed, algorithm=ALGORITHM, population=population,
-                      population_hash=digest(population), pool=pool_json,
-                      pool_hash=digest(pool_json),
-                      parameters={"count": 6, "ratio": None, "perAgency": 2,
-                                  "regionCode": None, "kind": None},
-                      assignments=assignments, published=True, authority_id=PROVINCE_CODE)
-    xiamen_pool = [PoolMember(i.id, frozenset()) for i in inspectors if i.region_id == "350200"]
-    xiamen = [a.id for a in active if a.filing_region_id == "350200"]
-    if len(xiamen) >= 2:
-        xiamen_json = [m.as_json() for m in xiamen_pool]
-        await Draw.create(seed="xiamen-internal", algorithm=ALGORITHM, population=xiamen,
-                          population_hash=digest(xiamen), pool=xiamen_json,
-                          pool_hash=digest(xiamen_json),
-                          parameters={"count": 2, "ratio": None, "perAgency": 2,
-                                      "regionCode": "350200", "kind": None},
-                          assignments=run_draw("xiamen-internal", xiamen, xiamen_pool, 2, 2),
-                          published=False, authority_id="350200")
-
-
-async def _cross_jurisdiction_inspections(today: dt.date) -> None:
-    """Unpublished inspections whose visibility rests on one rule each: the province at a
-    provincial agency's sites in the cities (Art. 4: the city sees them as its territory), the
-    province at a 厦门 agency's venue in 漳州 (厦门 sees it as the filing city), and 平潭 at its
-    own agency."""
-    day = _workday(today - dt.timedelta(days=45))
-    cases: list[tuple[str, str | None, str]] = [
-        ("provincial_multi_city", None, PROVINCE_CODE),
-        ("xiamen_cross_city", "350600", PROVINCE_CODE),
-        ("pingtan_active", None, "350128"),
-    ]
-    for key, region, authority in cases:
-        agency = await Agency.get(credit_code=DEMO_CREDIT_CODES[key])
-        sites = Site.filter(agency_id=agency.id).order_by("id")
-        if region is not None:
-            sites = sites.filter(region_id=region)
-        for site in await sites.limit(3):
-            await Inspection.create(
-                agency_id=agency.id, site_id=site.id, kind=InspectionKind.EXTERNAL,
-                mode=InspectionMode.RANDOM, date=day, result=InspectionResult.QUALIFIED,
-                findings="双随机抽查：考务组织规范。", published=False, authority_id=authority)
+PROVINCE_DRAW_SEED = "demo-2026-q4"
+XIAMEN_DRAW_SEED = "xiamen-internal"
