@@ -43,7 +43,7 @@ for _name, _examples in (("default", 100), ("ci", CI_EXAMPLES), ("long", 2000)):
                                          suppress_health_check=_SUPPRESSED)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-_BUDGETS: list[Budget] = []
+_BUDGET_PROPERTY = "property_budget"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -54,19 +54,23 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         return (yield)
     inner = given.inner_test
     budget = Budget(item.nodeid, budget_seconds())
-    _BUDGETS.append(budget)
     given.inner_test = budget.wrap(inner)
     try:
         return (yield)
     finally:
         given.inner_test = inner
+        # On the test's report, so the summary has it under pytest-xdist too.
+        item.user_properties.append((_BUDGET_PROPERTY, budget.summary()))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _BUDGETS:
+    lines = [value for reports in terminalreporter.stats.values() for report in reports
+             if getattr(report, "when", None) == "call"
+             for name, value in getattr(report, "user_properties", ()) if name == _BUDGET_PROPERTY]
+    if lines:
         terminalreporter.section("long property tests and their time budget")
-        for budget in _BUDGETS:
-            terminalreporter.write_line(budget.summary())
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
 
 
 def _scratch_postgres(url: str) -> tuple[str, str, str]:
