@@ -18,9 +18,21 @@ from packaging.requirements import Requirement
 
 # Imported, not only looked up: the libraries with compiled parts (a half-written or foreign-built
 # extension fails here). Every other distribution is checked by its installed version.
-IMPORTS = ("asyncpg", "orjson", "pydantic_core", "cryptography.hazmat.bindings._rust",
-           "_cffi_backend", "uvloop", "httptools", "watchfiles", "yaml", "websockets",
-           "pytest", "hypothesis", "mypy.version")
+IMPORTS = (
+    "asyncpg",
+    "orjson",
+    "pydantic_core",
+    "cryptography.hazmat.bindings._rust",
+    "_cffi_backend",
+    "uvloop",
+    "httptools",
+    "watchfiles",
+    "yaml",
+    "websockets",
+    "pytest",
+    "hypothesis",
+    "mypy.version",
+)
 
 
 def canonical(name: str) -> str:
@@ -51,9 +63,11 @@ def problems(lock: Path) -> list[str]:
     # Nothing else, above all not the project: the environment is shared by every clone, each
     # of which installs itself into a virtualenv of its own on top of it.
     locked = {canonical(r.name) for r in pinned(lock)} | {"pip"}
-    found.extend(f"{dist.metadata['Name']} is installed but not locked"
-                 for dist in importlib.metadata.distributions()
-                 if canonical(dist.metadata["Name"]) not in locked)
+    found.extend(
+        f"{dist.metadata['Name']} is installed but not locked"
+        for dist in importlib.metadata.distributions()
+        if canonical(dist.metadata["Name"]) not in locked
+    )
     for module in IMPORTS:
         try:
             importlib.import_module(module)

@@ -78,11 +78,14 @@ def status(state: str, valid_until: date | None, today: date) -> str:
 
 def node(row: asyncpg.Record, sites: int, today: date) -> dict[str, Any]:
     valid_until = row["valid_until"]
-    return {"id": global_id("Agency", row["id"]), "name": row["name"],
-            "status": status(row["state"], valid_until, today),
-            "validUntil": valid_until.isoformat() if valid_until else None,
-            "filingRegion": {"code": row["filing_region_id"], "name": row["region_name"]},
-            "sites": {"totalCount": sites}}
+    return {
+        "id": global_id("Agency", row["id"]),
+        "name": row["name"],
+        "status": status(row["state"], valid_until, today),
+        "validUntil": valid_until.isoformat() if valid_until else None,
+        "filingRegion": {"code": row["filing_region_id"], "name": row["region_name"]},
+        "sites": {"totalCount": sites},
+    }
 
 
 async def agencies(request: Request) -> JSONResponse:
@@ -105,8 +108,9 @@ async def agencies(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    app.state.pool = await asyncpg.create_pool(os.environ["BENCH_DSN"], min_size=1,
-                                               max_size=POOL_SIZE)
+    app.state.pool = await asyncpg.create_pool(
+        os.environ["BENCH_DSN"], min_size=1, max_size=POOL_SIZE
+    )
     yield
     await app.state.pool.close()
 
@@ -115,5 +119,10 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-app = Starlette(routes=[Route("/graphql", agencies, methods=["POST"]),
-                        Route("/healthz", healthz, methods=["GET"])], lifespan=lifespan)
+app = Starlette(
+    routes=[
+        Route("/graphql", agencies, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ],
+    lifespan=lifespan,
+)

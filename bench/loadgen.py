@@ -39,14 +39,33 @@ class Measured:
 
 
 def run(url: str, requests: Path, load: Load, seconds: int, expect: str) -> Measured:
-    env = {**os.environ, "BENCH_REQUESTS": str(requests), "BENCH_THREADS": str(load.threads),
-           "BENCH_EXPECT": expect}
-    command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
-               "--timeout", "60s", "-s", str(LUA), url]
+    env = {
+        **os.environ,
+        "BENCH_REQUESTS": str(requests),
+        "BENCH_THREADS": str(load.threads),
+        "BENCH_EXPECT": expect,
+    }
+    command = [
+        "wrk",
+        f"-t{load.threads}",
+        f"-c{load.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "60s",
+        "-s",
+        str(LUA),
+        url,
+    ]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("BENCH_RESULT "))
     r = json.loads(line.removeprefix("BENCH_RESULT "))
-    return Measured(requests=r["requests"], seconds=r["duration_us"] / 1e6,
-                    p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000, not_ok=r["not_ok"],
-                    graphql_errors=r["graphql_errors"], expected=r["expected"],
-                    socket_errors=r["socket_errors"])
+    return Measured(
+        requests=r["requests"],
+        seconds=r["duration_us"] / 1e6,
+        p50_ms=r["p50_us"] / 1000,
+        p99_ms=r["p99_us"] / 1000,
+        not_ok=r["not_ok"],
+        graphql_errors=r["graphql_errors"],
+        expected=r["expected"],
+        socket_errors=r["socket_errors"],
+    )

@@ -34,12 +34,19 @@ CASES: dict[str, tuple[str, dict[str, Any], Role, str | None]] = {
 }
 
 
-LIBRARIES = (("/graphql/", "graphql-core (execution, validation)"),
-             ("/strawberry/", "strawberry"), ("/tortoise/", "tortoise-orm + pypika"),
-             ("pypika", "tortoise-orm + pypika"), ("/asyncpg/", "asyncpg"),
-             ("/starlette/", "starlette"), ("/httpx/", "httpx (the profiling client)"),
-             ("/httpcore/", "httpx (the profiling client)"), ("/casbin/", "pycasbin"),
-             ("/jwt/", "pyjwt"), ("/asyncio/", "asyncio"))
+LIBRARIES = (
+    ("/graphql/", "graphql-core (execution, validation)"),
+    ("/strawberry/", "strawberry"),
+    ("/tortoise/", "tortoise-orm + pypika"),
+    ("pypika", "tortoise-orm + pypika"),
+    ("/asyncpg/", "asyncpg"),
+    ("/starlette/", "starlette"),
+    ("/httpx/", "httpx (the profiling client)"),
+    ("/httpcore/", "httpx (the profiling client)"),
+    ("/casbin/", "pycasbin"),
+    ("/jwt/", "pyjwt"),
+    ("/asyncio/", "asyncio"),
+)
 
 
 def by_library(stats: pstats.Stats) -> list[tuple[str, float]]:
@@ -48,9 +55,13 @@ def by_library(stats: pstats.Stats) -> list[tuple[str, float]]:
     for (filename, _, name), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
         if "poll" in name and "select" in name:
             continue  # idle: waiting for PostgreSQL
-        library = next((label for marker, label in LIBRARIES if marker in filename),
-                       "registry" if "/.venv/" not in filename and filename.startswith(
-                           str(Path(__file__).resolve().parents[1])) else "Python and the rest")
+        library = next(
+            (label for marker, label in LIBRARIES if marker in filename),
+            "registry"
+            if "/.venv/" not in filename
+            and filename.startswith(str(Path(__file__).resolve().parents[1]))
+            else "Python and the rest",
+        )
         totals[library] = totals.get(library, 0.0) + own
     whole = sum(totals.values()) or 1.0
     return sorted(((k, v / whole) for k, v in totals.items()), key=lambda kv: -kv[1])
@@ -62,9 +73,13 @@ async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
     from server.app import create_app
     from server.db import close_database, open_database
 
-    settings = Settings(REGISTRY_ENV="production",
-                        REGISTRY_JWT_SECRET="x" * 40, REGISTRY_RATE_LIMIT_ANONYMOUS="",
-                        REGISTRY_RATE_LIMIT_SIGNED_IN="", REGISTRY_METRICS=False)
+    settings = Settings(
+        REGISTRY_ENV="production",
+        REGISTRY_JWT_SECRET="x" * 40,
+        REGISTRY_RATE_LIMIT_ANONYMOUS="",
+        REGISTRY_RATE_LIMIT_SIGNED_IN="",
+        REGISTRY_METRICS=False,
+    )
     query, variables, role, region = CASES[case]
     token = mint_token(settings, role, region=region)
     app = create_app(settings, manage_database=False)
@@ -77,13 +92,16 @@ async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
             for _ in range(5):  # warm caches and the connection pool
                 (await client.post("/graphql", json=body, headers=headers)).raise_for_status()
+
             async def one_round() -> tuple[float, float]:
                 started, cpu = time.perf_counter(), time.process_time()
                 for _ in range(repeat):
                     response = await client.post("/graphql", json=body, headers=headers)
                     assert "errors" not in response.json(), response.text
-                return ((time.perf_counter() - started) / repeat,
-                        (time.process_time() - cpu) / repeat)
+                return (
+                    (time.perf_counter() - started) / repeat,
+                    (time.process_time() - cpu) / repeat,
+                )
 
             # The best of several rounds: on a shared machine the others only add noise.
             wall, cpu = map(min, zip(*[await one_round() for _ in range(rounds)], strict=True))
@@ -96,8 +114,10 @@ async def run(case: str, repeat: int, rounds: int, html: str | None) -> None:
     finally:
         await close_database()
     # CPU time is the steadier figure on a shared machine.
-    print(f"{case}: best of {rounds} rounds of {repeat} requests in process: {1000 * wall:.1f} ms "
-          f"wall, {1000 * cpu:.1f} ms CPU each (this process; PostgreSQL's is apart)")
+    print(
+        f"{case}: best of {rounds} rounds of {repeat} requests in process: {1000 * wall:.1f} ms "
+        f"wall, {1000 * cpu:.1f} ms CPU each (this process; PostgreSQL's is apart)"
+    )
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     print("Own time by library (cProfile, waiting in the event loop left out):")
     for library, share in by_library(pstats.Stats(calls)):

@@ -35,8 +35,10 @@ def _row(row: Row, floor: Row | None) -> str:
     rps = _ratio(m.rps, floor.measured.rps) if floor else "–"
     p50 = _ratio(m.p50_ms, floor.measured.p50_ms) if floor else "–"
     p99 = _ratio(m.p99_ms, floor.measured.p99_ms) if floor else "–"
-    return (f"| {row.n:,} | {row.case.label} | {row.case.actor} | {m.rps:,.1f} | "
-            f"{m.p50_ms:,.1f} | {m.p99_ms:,.1f} | {rps} | {p50} | {p99} | {m.failures} |")
+    return (
+        f"| {row.n:,} | {row.case.label} | {row.case.actor} | {m.rps:,.1f} | "
+        f"{m.p50_ms:,.1f} | {m.p99_ms:,.1f} | {rps} | {p50} | {p99} | {m.failures} |"
+    )
 
 
 def markdown(context: Context, datasets: list[Dataset]) -> str:
@@ -58,23 +60,35 @@ def markdown(context: Context, datasets: list[Dataset]) -> str:
     for dataset in datasets:
         floor = next((r for r in dataset.rows if r.case.key == "floor"), None)
         lines += [_row(r, floor) for r in dataset.rows]
-    lines += ["", "Price of the city's authorization (Q2 city req/s ÷ Q2 province req/s): "
-              + ", ".join(f"N = {d.n:,}: {_q2_ratio(d)}" for d in datasets) + "."]
+    lines += [
+        "",
+        "Price of the city's authorization (Q2 city req/s ÷ Q2 province req/s): "
+        + ", ".join(f"N = {d.n:,}: {_q2_ratio(d)}" for d in datasets)
+        + ".",
+    ]
     lines += ["", "Resident memory per worker after the load (MiB):"]
     for d in datasets:
-        sizes = "; ".join(f"{name} " + ", ".join(f"{m:.0f}" for m in mib)
-                          for name, mib in d.rss.items())
+        sizes = "; ".join(
+            f"{name} " + ", ".join(f"{m:.0f}" for m in mib) for name, mib in d.rss.items()
+        )
         lines.append(f"- N = {d.n:,}: {sizes}")
-    lines += ["", "Seeding (create, migrate, `registry seed --scale N`): "
-              + ", ".join(f"N = {d.n:,} in {d.seed_seconds:.0f} s" if d.seed_seconds
-                          else f"N = {d.n:,} reused" for d in datasets)
-              + f". Whole benchmark: {c.total_seconds / 60:.1f} min."]
+    lines += [
+        "",
+        "Seeding (create, migrate, `registry seed --scale N`): "
+        + ", ".join(
+            f"N = {d.n:,} in {d.seed_seconds:.0f} s" if d.seed_seconds else f"N = {d.n:,} reused"
+            for d in datasets
+        )
+        + f". Whole benchmark: {c.total_seconds / 60:.1f} min.",
+    ]
     writes = [d for d in datasets if any(r.case.key == "q4_agency" for r in d.rows)]
     for d in writes:
         q4 = next(r for r in d.rows if r.case.key == "q4_agency")
-        lines.append(f"Q4 at N = {d.n:,}: {q4.measured.expected:,} of "
-                     f"{q4.measured.requests:,} measured requests were accepted "
-                     "(SubmitFilingSuccess); everything Q4 wrote was deleted afterwards.")
+        lines.append(
+            f"Q4 at N = {d.n:,}: {q4.measured.expected:,} of "
+            f"{q4.measured.requests:,} measured requests were accepted "
+            "(SubmitFilingSuccess); everything Q4 wrote was deleted afterwards."
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -55,22 +55,38 @@ class Dataset:
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--sizes", default="1000,10000", help="agencies per dataset")
-    p.add_argument("--postgres", default=os.environ.get(
-        "BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="server to create the registry_bench_* databases on")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 2,
-                   help="uvicorn workers, for the registry and the floor alike")
+    p.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="server to create the registry_bench_* databases on",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="uvicorn workers, for the registry and the floor alike",
+    )
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--threads", type=int, default=1, help="wrk threads")
     p.add_argument("--seconds", type=int, default=10, help="measured seconds per query")
     p.add_argument("--warmup", type=int, default=3, help="warm-up seconds per query")
-    p.add_argument("--rounds", type=int, default=3,
-                   help="measure the queries of a dataset this many times, interleaved, and "
-                   "report each one's median round (Q4 writes: one round)")
-    p.add_argument("--revision", help="serve this git revision (exported to a temporary "
-                   "directory) instead of the working tree")
-    p.add_argument("--reuse", action="store_true",
-                   help="keep a database that already holds the dataset instead of reseeding")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure the queries of a dataset this many times, interleaved, and "
+        "report each one's median round (Q4 writes: one round)",
+    )
+    p.add_argument(
+        "--revision",
+        help="serve this git revision (exported to a temporary "
+        "directory) instead of the working tree",
+    )
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database that already holds the dataset instead of reseeding",
+    )
     return p.parse_args(argv)
 
 
@@ -91,24 +107,41 @@ def product_tree(revision: str | None) -> Iterator[Path]:
         yield REPO
         return
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision],
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", revision],
+            capture_output=True,
+            check=True,
+        ).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         yield Path(tmp)
 
 
 def product_env(tree: Path, url: str, secret: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("REGISTRY_") and k not in ("DATABASE_URL", "REDIS_URL")}
-    return {**env, "PYTHONPATH": str(tree), "DATABASE_URL": url, "REGISTRY_ENV": "production",
-            "REGISTRY_JWT_SECRET": secret, "REGISTRY_RATE_LIMIT_ANONYMOUS": "",
-            "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("REGISTRY_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    return {
+        **env,
+        "PYTHONPATH": str(tree),
+        "DATABASE_URL": url,
+        "REGISTRY_ENV": "production",
+        "REGISTRY_JWT_SECRET": secret,
+        "REGISTRY_RATE_LIMIT_ANONYMOUS": "",
+        "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
+    }
 
 
 def registry(tree: Path, env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", "from server.cli import main; main()", *args],
-                          cwd=tree, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "from server.cli import main; main()", *args],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"registry {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout.strip()
@@ -128,8 +161,9 @@ async def agencies_in(url: str) -> int | None:
 
 
 async def recreate(server: str, url: str) -> None:
-    conn = await asyncpg.connect(dsn(urlunsplit(("postgres", urlsplit(server).netloc,
-                                                 "/postgres", "", ""))))
+    conn = await asyncpg.connect(
+        dsn(urlunsplit(("postgres", urlsplit(server).netloc, "/postgres", "", "")))
+    )
     name = urlsplit(url).path.lstrip("/")
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -171,32 +205,39 @@ def check(case: Case, url: str) -> dict[str, Any]:
     return answer
 
 
-def measure(case: Case, server: servers.Server, args: argparse.Namespace,
-            warm: bool = True) -> loadgen.Measured:
+def measure(
+    case: Case, server: servers.Server, args: argparse.Namespace, warm: bool = True
+) -> loadgen.Measured:
     load = loadgen.Load(args.threads, args.connections, args.seconds)
     if warm and args.warmup:
         loadgen.run(server.url, case.warmup, load, args.warmup, case.expect)
         servers.settle(server)
     measured = loadgen.run(server.url, case.requests, load, args.seconds, case.expect)
     servers.settle(server)
-    print(f"  {case.key:12} {measured.rps:8.1f} req/s  p50 {measured.p50_ms:7.1f} ms  "
-          f"p99 {measured.p99_ms:7.1f} ms  failures {measured.failures}", file=sys.stderr)
+    print(
+        f"  {case.key:12} {measured.rps:8.1f} req/s  p50 {measured.p50_ms:7.1f} ms  "
+        f"p99 {measured.p99_ms:7.1f} ms  failures {measured.failures}",
+        file=sys.stderr,
+    )
     return measured
 
 
-def run_dataset(args: argparse.Namespace, tree: Path, n: int, secret: str,
-                folder: Path, largest: bool) -> Dataset:
+def run_dataset(
+    args: argparse.Namespace, tree: Path, n: int, secret: str, folder: Path, largest: bool
+) -> Dataset:
     url = database_url(args.postgres, n)
     env = product_env(tree, url, secret)
     dataset = Dataset(n, prepare(args, tree, n, env))
     settings = Settings(REGISTRY_ENV="production", REGISTRY_JWT_SECRET=secret)
     work = Workload(dsn(url), settings, today(), folder)
     floor_env = {**os.environ, "BENCH_DSN": dsn(url), "REGISTRY_JWT_SECRET": secret}
-    product = servers.start("registry", "server.asgi:app", PRODUCT_PORT, args.workers, env,
-                            tree, folder)
+    product = servers.start(
+        "registry", "server.asgi:app", PRODUCT_PORT, args.workers, env, tree, folder
+    )
     try:
-        floor = servers.start("floor", "bench.floor:app", FLOOR_PORT, args.workers,
-                              floor_env, REPO, folder)
+        floor = servers.start(
+            "floor", "bench.floor:app", FLOOR_PORT, args.workers, floor_env, REPO, folder
+        )
         try:
             # Interleaved rounds, so a slow spell of a shared machine lands on every query
             # rather than on one; each query is reported by its median round.
@@ -206,7 +247,8 @@ def run_dataset(args: argparse.Namespace, tree: Path, n: int, secret: str,
                     if key == "q4_agency" and number:
                         continue
                     rounds.setdefault(key, []).append(
-                        run_case(key, work, product, floor, args, warm=number == 0))
+                        run_case(key, work, product, floor, args, warm=number == 0)
+                    )
             for measured in rounds.values():
                 ranked = sorted(measured, key=lambda pair: pair[1].rps)
                 dataset.rows.append(Row(n, *ranked[(len(ranked) - 1) // 2]))
@@ -218,8 +260,14 @@ def run_dataset(args: argparse.Namespace, tree: Path, n: int, secret: str,
     return dataset
 
 
-def run_case(key: str, work: Workload, product: servers.Server, floor: servers.Server,
-             args: argparse.Namespace, warm: bool = True) -> tuple[Case, loadgen.Measured]:
+def run_case(
+    key: str,
+    work: Workload,
+    product: servers.Server,
+    floor: servers.Server,
+    args: argparse.Namespace,
+    warm: bool = True,
+) -> tuple[Case, loadgen.Measured]:
     case: Case = getattr(work, key)()
     if key == "floor":
         if check(work.q2_city(), product.url) != check(case, floor.url):
@@ -246,8 +294,9 @@ def cpu_model() -> str:
 
 def postgres_version(server: str) -> str:
     async def ask() -> str:
-        conn = await asyncpg.connect(dsn(urlunsplit(("postgres", urlsplit(server).netloc,
-                                                     "/postgres", "", ""))))
+        conn = await asyncpg.connect(
+            dsn(urlunsplit(("postgres", urlsplit(server).netloc, "/postgres", "", "")))
+        )
         try:
             return str(await conn.fetchval("SHOW server_version"))
         finally:
@@ -264,8 +313,11 @@ def main(argv: list[str] | None = None) -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     load_before = os.getloadavg()
     secret = secrets.token_urlsafe(48)
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short",
-                             args.revision or "HEAD"], capture_output=True, text=True).stdout
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", args.revision or "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout
     datasets = []
     with product_tree(args.revision) as tree, tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -273,12 +325,19 @@ def main(argv: list[str] | None = None) -> None:
             datasets.append(run_dataset(args, tree, n, secret, Path(tmp), n == sizes[-1]))
     context = report.Context(
         commit=commit.strip() + ("" if args.revision else " (working tree)"),
-        cpus=os.cpu_count() or 0, cpu=cpu_model(),
-        postgres=postgres_version(args.postgres), workers=args.workers, threads=args.threads,
+        cpus=os.cpu_count() or 0,
+        cpu=cpu_model(),
+        postgres=postgres_version(args.postgres),
+        workers=args.workers,
+        threads=args.threads,
         connections=args.connections,
-        seconds=args.seconds, warmup=args.warmup, rounds=max(1, args.rounds),
+        seconds=args.seconds,
+        warmup=args.warmup,
+        rounds=max(1, args.rounds),
         load_before=load_before,
-        load_after=os.getloadavg(), total_seconds=time.perf_counter() - started)
+        load_after=os.getloadavg(),
+        total_seconds=time.perf_counter() - started,
+    )
     text = report.markdown(context, datasets)
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -41,9 +41,12 @@ class Server:
         return sorted(children) or [self.process.pid]
 
     def rss_mib(self) -> list[float]:
-        return [int(line.split()[1]) / 1024 for pid in self.workers()
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                if line.startswith("VmRSS:")]
+        return [
+            int(line.split()[1]) / 1024
+            for pid in self.workers()
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if line.startswith("VmRSS:")
+        ]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -70,14 +73,29 @@ def settle(server: Server, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def start(name: str, app: str, port: int, workers: int, env: dict[str, str], cwd: Path,
-          logs: Path) -> Server:
+def start(
+    name: str, app: str, port: int, workers: int, env: dict[str, str], cwd: Path, logs: Path
+) -> Server:
     log = logs / f"{name}.log"
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(name, process, port, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

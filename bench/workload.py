@@ -69,8 +69,11 @@ ORDER BY a.id, i.id
 
 
 def line(token: str | None, query: str, variables: dict[str, Any] | None = None) -> str:
-    return (token or "") + "\t" + json.dumps({"query": query, "variables": variables or {}},
-                                             ensure_ascii=False)
+    return (
+        (token or "")
+        + "\t"
+        + json.dumps({"query": query, "variables": variables or {}}, ensure_ascii=False)
+    )
 
 
 def write(path: Path, lines: list[str]) -> Path:
@@ -100,28 +103,53 @@ class Workload:
         self.city = mint_token(settings, Role.CITY, region="350200", subject="bench:city")
         self.province = mint_token(settings, Role.PROVINCE, subject="bench:province")
 
-    def _case(self, key: str, label: str, actor: str, lines: list[str],
-              expect: str = '"data"', warmup: list[str] | None = None) -> Case:
+    def _case(
+        self,
+        key: str,
+        label: str,
+        actor: str,
+        lines: list[str],
+        expect: str = '"data"',
+        warmup: list[str] | None = None,
+    ) -> Case:
         requests = write(self.folder / f"{key}.txt", lines)
-        return Case(key, label, actor, requests,
-                    write(self.folder / f"{key}-warmup.txt", warmup) if warmup else requests,
-                    expect)
+        return Case(
+            key,
+            label,
+            actor,
+            requests,
+            write(self.folder / f"{key}-warmup.txt", warmup) if warmup else requests,
+            expect,
+        )
 
     def floor(self) -> Case:
-        return self._case("floor", "floor: Q2 in SQL (bench/floor.py)", "city 350200",
-                          [line(self.city, Q2, {"first": 50})])
+        return self._case(
+            "floor",
+            "floor: Q2 in SQL (bench/floor.py)",
+            "city 350200",
+            [line(self.city, Q2, {"first": 50})],
+        )
 
     def q2_city(self) -> Case:
-        return self._case("q2_city", "Q2 agencies(first: 50)", "city 350200",
-                          [line(self.city, Q2, {"first": 50})])
+        return self._case(
+            "q2_city", "Q2 agencies(first: 50)", "city 350200", [line(self.city, Q2, {"first": 50})]
+        )
 
     def q2_province(self) -> Case:
-        return self._case("q2_province", "Q2 agencies(first: 50)", "province",
-                          [line(self.province, Q2, {"first": 50})])
+        return self._case(
+            "q2_province",
+            "Q2 agencies(first: 50)",
+            "province",
+            [line(self.province, Q2, {"first": 50})],
+        )
 
     def q3_province(self) -> Case:
-        return self._case("q3_province", "Q3 agencies(20) → sites(10), filings(10) → items",
-                          "province", [line(self.province, Q3)])
+        return self._case(
+            "q3_province",
+            "Q3 agencies(20) → sites(10), filings(10) → items",
+            "province",
+            [line(self.province, Q3)],
+        )
 
     def _fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         async def fetch() -> list[asyncpg.Record]:
@@ -135,25 +163,53 @@ class Workload:
 
     def q1_public(self) -> Case:
         ids = [r["id"] for r in self._fetch(PUBLIC_AGENCIES, self.today)]
-        return self._case("q1_public", "Q1 agency(id) → sites", "public",
-                          [line(None, Q1, {"id": to_global_id("Agency", i)}) for i in ids])
+        return self._case(
+            "q1_public",
+            "Q1 agency(id) → sites",
+            "public",
+            [line(None, Q1, {"id": to_global_id("Agency", i)}) for i in ids],
+        )
 
     def q4_agency(self) -> Case:
         """One SCOPE_CHANGE per agency; the first quarter of the agencies warm up."""
         scopes: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for r in self._fetch(SCOPES, self.today, add_years(self.today, -1)):
-            scopes.setdefault((r["id"], r["credit_code"]), []).append({
-                "occupationCode": r["occupation_code"], "occupationName": r["occupation_name"],
-                "level": r["level"], "siteId": to_global_id("Site", r["site_id"])})
-        lines = [line(mint_token(self.settings, Role.AGENCY, agency_credit_code=code,
-                                 subject=f"bench:agency:{code}"), Q4,
-                      {"input": {"agencyId": to_global_id("Agency", agency), "kind":
-                                 "SCOPE_CHANGE", "items": items}})
-                 for (agency, code), items in scopes.items()]
+            scopes.setdefault((r["id"], r["credit_code"]), []).append(
+                {
+                    "occupationCode": r["occupation_code"],
+                    "occupationName": r["occupation_name"],
+                    "level": r["level"],
+                    "siteId": to_global_id("Site", r["site_id"]),
+                }
+            )
+        lines = [
+            line(
+                mint_token(
+                    self.settings,
+                    Role.AGENCY,
+                    agency_credit_code=code,
+                    subject=f"bench:agency:{code}",
+                ),
+                Q4,
+                {
+                    "input": {
+                        "agencyId": to_global_id("Agency", agency),
+                        "kind": "SCOPE_CHANGE",
+                        "items": items,
+                    }
+                },
+            )
+            for (agency, code), items in scopes.items()
+        ]
         quarter = len(lines) // 4
-        return self._case("q4_agency", "Q4 submitFiling (SCOPE_CHANGE, its scope restated)",
-                          "agency (each its own)", lines[quarter:],
-                          expect="SubmitFilingSuccess", warmup=lines[:quarter])
+        return self._case(
+            "q4_agency",
+            "Q4 submitFiling (SCOPE_CHANGE, its scope restated)",
+            "agency (each its own)",
+            lines[quarter:],
+            expect="SubmitFilingSuccess",
+            warmup=lines[:quarter],
+        )
 
 
 class Writes:
@@ -169,8 +225,7 @@ class Writes:
         conn = await asyncpg.connect(self.dsn)
         try:
             for table in self.TABLES:
-                self.marks[table] = await conn.fetchval(
-                    f"SELECT coalesce(max(id), 0) FROM {table}")
+                self.marks[table] = await conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")
         finally:
             await conn.close()
 
@@ -185,12 +240,15 @@ class Writes:
                 newest = await conn.fetchval("SELECT max(id) FROM audit_event")
                 settled, last = (settled + 1, last) if newest == last else (0, newest)
             async with conn.transaction():
-                filings = await conn.fetchval("SELECT count(*) FROM filing WHERE id > $1",
-                                              self.marks["filing"])
-                await conn.execute("DELETE FROM audit_event WHERE id > $1",
-                                   self.marks["audit_event"])
-                await conn.execute("DELETE FROM filing_item WHERE filing_id > $1",
-                                   self.marks["filing"])
+                filings = await conn.fetchval(
+                    "SELECT count(*) FROM filing WHERE id > $1", self.marks["filing"]
+                )
+                await conn.execute(
+                    "DELETE FROM audit_event WHERE id > $1", self.marks["audit_event"]
+                )
+                await conn.execute(
+                    "DELETE FROM filing_item WHERE filing_id > $1", self.marks["filing"]
+                )
                 await conn.execute("DELETE FROM filing WHERE id > $1", self.marks["filing"])
             return int(filings)
         finally:

@@ -100,8 +100,11 @@ def in_force_q(*, today: date) -> Q:
 
 def in_force(agency: Agency, *, today: date) -> bool:
     """The object side of `in_force_q`."""
-    return (agency.state in IN_FORCE_STATES and agency.valid_until is not None
-            and agency.valid_until >= today)
+    return (
+        agency.state in IN_FORCE_STATES
+        and agency.valid_until is not None
+        and agency.valid_until >= today
+    )
 
 
 def renewal_window(agency: Agency) -> tuple[date, date] | None:
@@ -113,8 +116,7 @@ def renewal_window(agency: Agency) -> tuple[date, date] | None:
 
 def renewal_due_q(*, today: date) -> Q:
     """Agencies whose filing is in force and inside its renewal window today (Art. 16)."""
-    return in_force_q(today=today) & Q(
-        valid_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS))
+    return in_force_q(today=today) & Q(valid_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS))
 
 
 def renewal_due(agency: Agency, *, today: date) -> bool:

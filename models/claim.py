@@ -49,31 +49,47 @@ def in_force() -> Q:
     return Q(released_at__isnull=True)
 
 
-async def claim_items(conn: BaseDBAsyncClient | None, agency_id: int,
-                      items: list[FilingItem]) -> None:
+async def claim_items(
+    conn: BaseDBAsyncClient | None, agency_id: int, items: list[FilingItem]
+) -> None:
     """Put items in force; raises IntegrityError when another agency holds a pair. Several
     levels of one occupation at one site are one claim."""
     first_of_pair: dict[tuple[int, str], FilingItem] = {}
     for i in items:
         first_of_pair.setdefault((i.site_id, i.occupation_code), i)
-    await ItemClaim.bulk_create([
-        ItemClaim(site_id=site_id, occupation_code=code, agency_id=agency_id, item_id=i.id)
-        for (site_id, code), i in first_of_pair.items()
-    ], using_db=conn)
+    await ItemClaim.bulk_create(
+        [
+            ItemClaim(site_id=site_id, occupation_code=code, agency_id=agency_id, item_id=i.id)
+            for (site_id, code), i in first_of_pair.items()
+        ],
+        using_db=conn,
+    )
 
 
 async def release_agency_claims(conn: BaseDBAsyncClient, agency_id: int, now: datetime) -> None:
     await ItemClaim.filter(in_force(), agency_id=agency_id).using_db(conn).update(released_at=now)
 
 
-async def release_lapsed_claims(conn: BaseDBAsyncClient, pairs: set[tuple[int, str]],
-                                own_agency_id: int, today: date, now: datetime) -> None:
+async def release_lapsed_claims(
+    conn: BaseDBAsyncClient,
+    pairs: set[tuple[int, str]],
+    own_agency_id: int,
+    today: date,
+    now: datetime,
+) -> None:
     """Free pairs still held by agencies whose filing lapsed (expired, terminated, revoked)."""
     from models.agency import Agency, lapsed_q
 
     lapsed = Agency.filter(lapsed_q(today=today)).exclude(id=own_agency_id).values("id")
     site_ids = {s for s, _ in pairs}
     codes = {c for _, c in pairs}
-    await ItemClaim.filter(
-        in_force(), agency_id__in=Subquery(lapsed), site_id__in=site_ids, occupation_code__in=codes
-    ).using_db(conn).update(released_at=now)
+    await (
+        ItemClaim.filter(
+            in_force(),
+            agency_id__in=Subquery(lapsed),
+            site_id__in=site_ids,
+            occupation_code__in=codes,
+        )
+        .using_db(conn)
+        .update(released_at=now)
+    )

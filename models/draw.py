@@ -54,8 +54,9 @@ class PoolMember:
 
 
 def digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"))
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 def _rank(seed: str, *parts: int) -> str:
@@ -66,8 +67,9 @@ class ImpossibleDraw(Exception):
     pass
 
 
-def run_draw(seed: str, population: list[int], pool: list[PoolMember], count: int,
-             per_agency: int) -> list[dict[str, Any]]:
+def run_draw(
+    seed: str, population: list[int], pool: list[PoolMember], count: int, per_agency: int
+) -> list[dict[str, Any]]:
     """Select `count` agencies and `per_agency` distinct, conflict-free inspectors for each."""
     if not 1 <= count <= len(population):
         raise ImpossibleDraw(f"可抽取的机构共{len(population)}家，无法抽取{count}家")
@@ -78,7 +80,8 @@ def run_draw(seed: str, population: list[int], pool: list[PoolMember], count: in
         if len(eligible) < per_agency:
             raise ImpossibleDraw(
                 f"编号为{agency}的机构可选派的督导人员（已排除应回避人员）仅{len(eligible)}名，"
-                f"少于所需的{per_agency}名")
+                f"少于所需的{per_agency}名"
+            )
         picked = sorted(eligible, key=lambda i: _rank(seed, agency, i))[:per_agency]
         assignments.append({"agency": agency, "inspectors": sorted(picked)})
     return assignments
@@ -92,8 +95,13 @@ def verify(draw: Draw) -> bool:
         return False
     pool = [PoolMember(m["id"], frozenset(m["conflicts"])) for m in draw.pool]
     try:
-        again = run_draw(draw.seed, list(draw.population), pool, draw.parameters["count"],
-                         draw.parameters["perAgency"])
+        again = run_draw(
+            draw.seed,
+            list(draw.population),
+            pool,
+            draw.parameters["count"],
+            draw.parameters["perAgency"],
+        )
     except (ImpossibleDraw, KeyError, TypeError):
         return False
     return bool(again == draw.assignments)

@@ -12,8 +12,9 @@ class DomainError(Exception):
 class RuleViolation(DomainError):
     """A rule of the measures forbids the change."""
 
-    def __init__(self, code: RuleCode, message: str, article: int | None = None,
-                 clause: int | None = None) -> None:
+    def __init__(
+        self, code: RuleCode, message: str, article: int | None = None, clause: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -19,8 +19,15 @@ from models.enums import (
     SiteTenure,
 )
 
-Labelled: TypeAlias = (AgencyState | AgencyStatus | FilingKind | FilingStatus | SanctionGrade
-                       | SanctionStatus | SiteTenure)
+Labelled: TypeAlias = (
+    AgencyState
+    | AgencyStatus
+    | FilingKind
+    | FilingStatus
+    | SanctionGrade
+    | SanctionStatus
+    | SiteTenure
+)
 
 AGENCY_STATUS: Final[Mapping[str, str]] = {
     AgencyStatus.PENDING: "待备案",

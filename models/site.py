@@ -66,7 +66,8 @@ async def site_users(agency_ids: Collection[int]) -> dict[int, set[int]]:
     agencies use it. Ids only, in two statements whatever the number of agencies."""
     registered = Site.filter(among("agency_id", agency_ids)).values_list("agency_id", "id")
     on_filings = FilingItem.filter(among("filing__agency_id", agency_ids)).values_list(
-        "filing__agency_id", "site_id")
+        "filing__agency_id", "site_id"
+    )
     users: dict[int, set[int]] = {}
     for pairs in (await registered, await on_filings):
         for agency_id, site_id in pairs:
@@ -95,5 +96,8 @@ def awaiting_acknowledgement_q() -> Q:
 def awaits_acknowledgement(site: Site, *, agency: Agency) -> bool:
     """The object side of `awaiting_acknowledgement_q`; `agency` registered the venue."""
     assert agency.id == site.agency_id, "the agency that registered the venue"
-    return (not is_acknowledged(site) and agency.level is AgencyLevel.PROVINCIAL
-            and not is_closed(agency))
+    return (
+        not is_acknowledged(site)
+        and agency.level is AgencyLevel.PROVINCIAL
+        and not is_closed(agency)
+    )

@@ -17,20 +17,26 @@ INCENTIVES = (
 
 
 def sanctioned_since(sanctions: list[Sanction], start: date | None) -> bool:
-    return any(s.status is SanctionStatus.EFFECTIVE and s.decided_at is not None
-               and (start is None or s.decided_at >= start) for s in sanctions)
+    return any(
+        s.status is SanctionStatus.EFFECTIVE
+        and s.decided_at is not None
+        and (start is None or s.decided_at >= start)
+        for s in sanctions
+    )
 
 
 def incentives(agency: Agency, sanctions: list[Sanction], *, today: date) -> list[str]:
     """Art. 25(1)-(3) while the current filing period has no Art. 21-23 sanction."""
-    if agency.state is not AgencyState.ACTIVE or agency.valid_until is None \
-            or agency.valid_until < today:
+    if (
+        agency.state is not AgencyState.ACTIVE
+        or agency.valid_until is None
+        or agency.valid_until < today
+    ):
         return []
     return [] if sanctioned_since(sanctions, period_start(agency, today)) else list(INCENTIVES)
 
 
-def supervision_mode(agency: Agency, sanctions: list[Sanction], *,
-                     today: date) -> InspectionMode:
+def supervision_mode(agency: Agency, sanctions: list[Sanction], *, today: date) -> InspectionMode:
     """Art. 25(4): a social organisation moves from 逢考必督 to random supervision from its
     second filing period, when the period before was clean; everyone else is EVERY_EXAM."""
     if agency.kind is not AgencyKind.SOCIAL_ORG or period_number(agency, today) < 2:

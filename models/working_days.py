@@ -57,7 +57,8 @@ class WorkingDays:
         entered: dict[int, dict[date, bool]] = {r.year: {} for r in rows}
         if entered:
             days = await WorkingCalendarDay.filter(
-                day__gte=date(min(entered), 1, 1), day__lte=date(max(entered), 12, 31))
+                day__gte=date(min(entered), 1, 1), day__lte=date(max(entered), 12, 31)
+            )
             for d in days:
                 if d.day.year in entered:
                     entered[d.day.year][d.day] = d.is_working_day

@@ -69,7 +69,9 @@ class Guard:
         if obj is None:
             return
         if not isinstance(obj, permission.target):
-            raise TypeError(f"{permission.key} checks a {permission.target.__name__}, "
-                            f"not a {type(obj).__name__}")
+            raise TypeError(
+                f"{permission.key} checks a {permission.target.__name__}, "
+                f"not a {type(obj).__name__}"
+            )
         if not await scope.check(self.viewer, obj):
             raise refusal.error()

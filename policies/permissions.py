@@ -108,78 +108,177 @@ READ_INSPECTOR = _read(Resource.INSPECTOR, Inspector)
 READ_INSPECTION = _read(Resource.INSPECTION, Inspection)
 READ_DRAW = _read(Resource.DRAW, Draw)
 
-_FILING_AUTHORITY = ("由负责该机构备案的人社部门办理：省中心负责省级评价机构，"
-                     "市级人社部门负责在本市备案的市级评价机构")
+_FILING_AUTHORITY = (
+    "由负责该机构备案的人社部门办理：省中心负责省级评价机构，"
+    "市级人社部门负责在本市备案的市级评价机构"
+)
 
 # Writes (DESIGN §6 "Writes").
 REGISTER_AGENCY = Permission(
-    Resource.AGENCY, Action.REGISTER, Agency,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY,
-            "省中心受理各类评价机构备案；"
-            "市级人社部门只登记在本市备案的市级评价机构（第3条、第4条）", 3))
+    Resource.AGENCY,
+    Action.REGISTER,
+    Agency,
+    Refusal(
+        RuleCode.NOT_FILING_AUTHORITY,
+        "省中心受理各类评价机构备案；市级人社部门只登记在本市备案的市级评价机构（第3条、第4条）",
+        3,
+    ),
+)
 MANAGE_AGENCY = Permission(
-    Resource.AGENCY, Action.MANAGE, Agency,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY, f"终止备案{_FILING_AUTHORITY}（第3条、第4条）", 3))
+    Resource.AGENCY,
+    Action.MANAGE,
+    Agency,
+    Refusal(RuleCode.NOT_FILING_AUTHORITY, f"终止备案{_FILING_AUTHORITY}（第3条、第4条）", 3),
+)
 RECOMMEND_UPGRADE = Permission(
-    Resource.AGENCY, Action.RECOMMEND_UPGRADE, Agency,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY,
-            "由机构备案所在的市级人社部门推荐其按省级评价机构管理（第27条）", 27))
+    Resource.AGENCY,
+    Action.RECOMMEND_UPGRADE,
+    Agency,
+    Refusal(
+        RuleCode.NOT_FILING_AUTHORITY,
+        "由机构备案所在的市级人社部门推荐其按省级评价机构管理（第27条）",
+        27,
+    ),
+)
 APPROVE_UPGRADE = Permission(
-    Resource.AGENCY, Action.APPROVE_UPGRADE, Agency,
-    Refusal(RuleCode.NOT_PROVINCE, "是否按省级评价机构管理由省中心决定（第27条）", 27))
+    Resource.AGENCY,
+    Action.APPROVE_UPGRADE,
+    Agency,
+    Refusal(RuleCode.NOT_PROVINCE, "是否按省级评价机构管理由省中心决定（第27条）", 27),
+)
 RECOMMEND_NATIONAL = Permission(
-    Resource.AGENCY, Action.RECOMMEND_NATIONAL, Agency,
-    Refusal(RuleCode.NOT_PROVINCE, "由省中心推荐省级评价机构申报国家级（第28条）", 28))
+    Resource.AGENCY,
+    Action.RECOMMEND_NATIONAL,
+    Agency,
+    Refusal(RuleCode.NOT_PROVINCE, "由省中心推荐省级评价机构申报国家级（第28条）", 28),
+)
 ADD_SITE = Permission(
-    Resource.SITE, Action.ADD, Site,
-    Refusal(RuleCode.NOT_OWN_AGENCY, "评价机构只能登记本机构的评价场所（第12条、第15条）", 12))
+    Resource.SITE,
+    Action.ADD,
+    Site,
+    Refusal(RuleCode.NOT_OWN_AGENCY, "评价机构只能登记本机构的评价场所（第12条、第15条）", 12),
+)
 ACKNOWLEDGE_SITE = Permission(
-    Resource.SITE, Action.ACKNOWLEDGE, Site,
-    Refusal(RuleCode.NOT_SITE_CITY, "省级评价机构的考点由场所所在地的市级人社部门报备（第4条）", 4))
+    Resource.SITE,
+    Action.ACKNOWLEDGE,
+    Site,
+    Refusal(RuleCode.NOT_SITE_CITY, "省级评价机构的考点由场所所在地的市级人社部门报备（第4条）", 4),
+)
 SUBMIT_FILING = Permission(
-    Resource.FILING, Action.SUBMIT, Agency,
-    Refusal(RuleCode.NOT_OWN_AGENCY, "评价机构只能为本机构向所属人社部门申请备案（第16条）", 16))
+    Resource.FILING,
+    Action.SUBMIT,
+    Agency,
+    Refusal(RuleCode.NOT_OWN_AGENCY, "评价机构只能为本机构向所属人社部门申请备案（第16条）", 16),
+)
 DECIDE_FILING = Permission(
-    Resource.FILING, Action.DECIDE, Filing,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY, f"备案申请{_FILING_AUTHORITY}（第3条、第4条）", 3))
+    Resource.FILING,
+    Action.DECIDE,
+    Filing,
+    Refusal(RuleCode.NOT_FILING_AUTHORITY, f"备案申请{_FILING_AUTHORITY}（第3条、第4条）", 3),
+)
 IMPORT_FILING = Permission(
-    Resource.FILING, Action.IMPORT, Agency,
-    Refusal(RuleCode.NOT_PROVINCE, "只有省中心可以录入本系统启用前已备案的记录（第3条）", 3))
+    Resource.FILING,
+    Action.IMPORT,
+    Agency,
+    Refusal(RuleCode.NOT_PROVINCE, "只有省中心可以录入本系统启用前已备案的记录（第3条）", 3),
+)
 ISSUE_SANCTION = Permission(
-    Resource.SANCTION, Action.ISSUE, Agency,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY,
-            f"违规处理{_FILING_AUTHORITY}（第3条、第4条、第21条至第23条）", 3))
+    Resource.SANCTION,
+    Action.ISSUE,
+    Agency,
+    Refusal(
+        RuleCode.NOT_FILING_AUTHORITY,
+        f"违规处理{_FILING_AUTHORITY}（第3条、第4条、第21条至第23条）",
+        3,
+    ),
+)
 DECIDE_SANCTION = Permission(
-    Resource.SANCTION, Action.DECIDE, Sanction,
-    Refusal(RuleCode.NOT_FILING_AUTHORITY,
-            f"违规处理{_FILING_AUTHORITY}（第3条、第4条、第21条至第23条）", 3))
+    Resource.SANCTION,
+    Action.DECIDE,
+    Sanction,
+    Refusal(
+        RuleCode.NOT_FILING_AUTHORITY,
+        f"违规处理{_FILING_AUTHORITY}（第3条、第4条、第21条至第23条）",
+        3,
+    ),
+)
 REGISTER_INSPECTOR = Permission(
-    Resource.INSPECTOR, Action.REGISTER, Inspector,
-    Refusal(RuleCode.NOT_OWN_POOL,
-            "市级人社部门只登记本市的督导人员，省中心可登记各地督导人员（第20条）", 20))
+    Resource.INSPECTOR,
+    Action.REGISTER,
+    Inspector,
+    Refusal(
+        RuleCode.NOT_OWN_POOL,
+        "市级人社部门只登记本市的督导人员，省中心可登记各地督导人员（第20条）",
+        20,
+    ),
+)
 RECORD_INSPECTION = Permission(
-    Resource.INSPECTION, Action.RECORD, Inspection,
-    Refusal(RuleCode.NOT_SUPERVISOR,
-            "市级人社部门督导在本市备案的评价机构及本行政区域内的评价场所（第4条、第20条）", 4))
+    Resource.INSPECTION,
+    Action.RECORD,
+    Inspection,
+    Refusal(
+        RuleCode.NOT_SUPERVISOR,
+        "市级人社部门督导在本市备案的评价机构及本行政区域内的评价场所（第4条、第20条）",
+        4,
+    ),
+)
 RUN_DRAW = Permission(
-    Resource.DRAW, Action.RUN, Agency,
-    Refusal(RuleCode.NOT_SUPERVISOR,
-            "“双随机”抽查由省中心和市级人社部门按备案关系开展（第20条）", 20))
+    Resource.DRAW,
+    Action.RUN,
+    Agency,
+    Refusal(
+        RuleCode.NOT_SUPERVISOR, "“双随机”抽查由省中心和市级人社部门按备案关系开展（第20条）", 20
+    ),
+)
 WRITE_CALENDAR = Permission(
-    Resource.CALENDAR, Action.WRITE, WorkingCalendarYear,
-    Refusal(RuleCode.NOT_PROVINCE, "工作日历由省中心维护（第3条、第15条）", 3))
+    Resource.CALENDAR,
+    Action.WRITE,
+    WorkingCalendarYear,
+    Refusal(RuleCode.NOT_PROVINCE, "工作日历由省中心维护（第3条、第15条）", 3),
+)
 
 CATALOG: tuple[Permission, ...] = (
-    READ_AGENCY, READ_AGENCY_CONTACT, READ_AGENCY_SUPERVISION, READ_SITE, READ_FILING,
-    READ_SANCTION, READ_ANNOUNCEMENT, READ_AUDIT_EVENT, READ_INSPECTOR, READ_INSPECTION,
+    READ_AGENCY,
+    READ_AGENCY_CONTACT,
+    READ_AGENCY_SUPERVISION,
+    READ_SITE,
+    READ_FILING,
+    READ_SANCTION,
+    READ_ANNOUNCEMENT,
+    READ_AUDIT_EVENT,
+    READ_INSPECTOR,
+    READ_INSPECTION,
     READ_DRAW,
-    REGISTER_AGENCY, MANAGE_AGENCY, RECOMMEND_UPGRADE, APPROVE_UPGRADE, RECOMMEND_NATIONAL,
-    ADD_SITE, ACKNOWLEDGE_SITE, SUBMIT_FILING, DECIDE_FILING, IMPORT_FILING, ISSUE_SANCTION,
-    DECIDE_SANCTION, REGISTER_INSPECTOR, RECORD_INSPECTION, RUN_DRAW, WRITE_CALENDAR,
+    REGISTER_AGENCY,
+    MANAGE_AGENCY,
+    RECOMMEND_UPGRADE,
+    APPROVE_UPGRADE,
+    RECOMMEND_NATIONAL,
+    ADD_SITE,
+    ACKNOWLEDGE_SITE,
+    SUBMIT_FILING,
+    DECIDE_FILING,
+    IMPORT_FILING,
+    ISSUE_SANCTION,
+    DECIDE_SANCTION,
+    REGISTER_INSPECTOR,
+    RECORD_INSPECTION,
+    RUN_DRAW,
+    WRITE_CALENDAR,
 )
 BY_KEY: dict[tuple[str, str], Permission] = {p.key: p for p in CATALOG}
 # The read that decides whether a row of each model is visible at all (lookups by id).
 READ_OF: dict[type[Model], Permission] = {
-    p.target: p for p in (READ_AGENCY, READ_SITE, READ_FILING, READ_SANCTION, READ_ANNOUNCEMENT,
-                          READ_AUDIT_EVENT, READ_INSPECTOR, READ_INSPECTION, READ_DRAW)
+    p.target: p
+    for p in (
+        READ_AGENCY,
+        READ_SITE,
+        READ_FILING,
+        READ_SANCTION,
+        READ_ANNOUNCEMENT,
+        READ_AUDIT_EVENT,
+        READ_INSPECTOR,
+        READ_INSPECTION,
+        READ_DRAW,
+    )
 }

@@ -28,27 +28,41 @@ scope is "not found"; a write refused on a visible object answers the refusal's 
 
 def render() -> str:
     grants = {(r[0], r[1], r[2]): r[3] for r in policy_rules()}
-    lines = [_HEAD, "## Reads", "",
-             "| resource | rows | " + " | ".join(ROLES) + " |",
-             "|---|---|" + "---|" * len(ROLES)]
+    lines = [
+        _HEAD,
+        "## Reads",
+        "",
+        "| resource | rows | " + " | ".join(ROLES) + " |",
+        "|---|---|" + "---|" * len(ROLES),
+    ]
     for p in (p for p in CATALOG if not p.is_write):
-        cells = [f"`{grants[(role, *p.key)]}`" if (role, *p.key) in grants else "—"
-                 for role in ROLES]
+        cells = [
+            f"`{grants[(role, *p.key)]}`" if (role, *p.key) in grants else "—" for role in ROLES
+        ]
         lines.append(f"| {p.resource} | {p.target.__name__} | " + " | ".join(cells) + " |")
-    lines += ["", "## Writes", "",
-              "| resource | action | checks | " + " | ".join(ROLES) + " | refusal |",
-              "|---|---|---|" + "---|" * len(ROLES) + "---|"]
+    lines += [
+        "",
+        "## Writes",
+        "",
+        "| resource | action | checks | " + " | ".join(ROLES) + " | refusal |",
+        "|---|---|---|" + "---|" * len(ROLES) + "---|",
+    ]
     for p in (p for p in CATALOG if p.is_write):
         assert p.refusal is not None
-        cells = [f"`{grants[(role, *p.key)]}`" if (role, *p.key) in grants else "—"
-                 for role in ROLES]
+        cells = [
+            f"`{grants[(role, *p.key)]}`" if (role, *p.key) in grants else "—" for role in ROLES
+        ]
         refusal = f"`{p.refusal.code}` (Art. {p.refusal.article})"
-        lines.append(f"| {p.resource} | {p.action} | {p.target.__name__} | "
-                     + " | ".join(cells) + f" | {refusal} |")
+        lines.append(
+            f"| {p.resource} | {p.action} | {p.target.__name__} | "
+            + " | ".join(cells)
+            + f" | {refusal} |"
+        )
     used = sorted({grants[k] for k in grants})
     lines += ["", "## Scopes", "", "| scope | rows of |", "|---|---|"]
-    lines += [f"| `{name}` | {m.__name__ if (m := SCOPES[name].model) else 'any'} |"
-              for name in used]
+    lines += [
+        f"| `{name}` | {m.__name__ if (m := SCOPES[name].model) else 'any'} |" for name in used
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -34,12 +34,37 @@ from schema.viewer.queries import ViewerQueries
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-Query = merge_types("Query", (ViewerQueries, RegionQueries, NodeQueries, AgencyQueries,
-                              SiteQueries, FilingQueries, SanctionQueries, InspectionQueries,
-                              InspectorQueries, DrawQueries, AnnouncementQueries, AuditQueries))
-Mutation = merge_types("Mutation", (AgencyMutations, SiteMutations, FilingMutations,
-                                    SanctionMutations, InspectorMutations, InspectionMutations,
-                                    DrawMutations, UpgradeMutations, CalendarMutations))
+Query = merge_types(
+    "Query",
+    (
+        ViewerQueries,
+        RegionQueries,
+        NodeQueries,
+        AgencyQueries,
+        SiteQueries,
+        FilingQueries,
+        SanctionQueries,
+        InspectionQueries,
+        InspectorQueries,
+        DrawQueries,
+        AnnouncementQueries,
+        AuditQueries,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AgencyMutations,
+        SiteMutations,
+        FilingMutations,
+        SanctionMutations,
+        InspectorMutations,
+        InspectionMutations,
+        DrawMutations,
+        UpgradeMutations,
+        CalendarMutations,
+    ),
+)
 
 
 def build_schema() -> strawberry.Schema:

@@ -29,8 +29,9 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True,
-               clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, manage_database: bool = True, clock: Clock | None = None
+) -> Starlette:
     """`manage_database=False` leaves connecting to the caller (the tests do it themselves);
     `clock` replaces the wall clock (Asia/Shanghai), for tests of date rules."""
     settings = settings or get_settings()
@@ -72,4 +73,3 @@ async def _database(settings: Settings, manage: bool) -> AsyncIterator[None]:
         yield
     finally:
         await close_database()
-

@@ -85,8 +85,9 @@ async def viewer_from_claims(claims: dict[str, Any]) -> Viewer:
         agency = await Agency.get_or_none(credit_code=str(code)) if code else None
         if agency is None:
             raise AuthError("an AGENCY token must name a registered agency's credit code")
-        return Viewer(role=role, subject=subject, agency_id=agency.id,
-                      region_code=agency.filing_region_id)
+        return Viewer(
+            role=role, subject=subject, agency_id=agency.id, region_code=agency.filing_region_id
+        )
     raise AuthError("PUBLIC is the absence of a token, not a role to sign")
 
 
@@ -99,9 +100,15 @@ async def authenticate(authorization: str | None, settings: Settings) -> Viewer:
     return await viewer_from_claims(Verifier(settings).claims(token.strip()))
 
 
-def mint_token(settings: Settings, role: Role, *, region: str | None = None,
-               agency_credit_code: str | None = None, subject: str | None = None,
-               ttl: timedelta | None = None) -> str:
+def mint_token(
+    settings: Settings,
+    role: Role,
+    *,
+    region: str | None = None,
+    agency_credit_code: str | None = None,
+    subject: str | None = None,
+    ttl: timedelta | None = None,
+) -> str:
     """A HS256 token for local use and tests (production tokens come from the identity provider)."""
     now = datetime.now(UTC)
     claims: dict[str, Any] = {

@@ -38,8 +38,14 @@ from server.settings import Settings
 
 logger = logging.getLogger("registry.http")
 access_log = logging.getLogger("registry.access")
-DATABASE_DOWN = (DBConnectionError, OperationalError, OSError, asyncpg.InterfaceError,
-                 asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError)
+DATABASE_DOWN = (
+    DBConnectionError,
+    OperationalError,
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+)
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 
@@ -77,8 +83,11 @@ def operation_name(body: bytes, max_tokens: int) -> object:
     name, query = document.get("operationName"), document.get("query")
     if name is None and isinstance(query, str) and cacheable(query):
         try:
-            operations = [d for d in parsed(query, max_tokens).definitions
-                          if isinstance(d, OperationDefinitionNode)]
+            operations = [
+                d
+                for d in parsed(query, max_tokens).definitions
+                if isinstance(d, OperationDefinitionNode)
+            ]
         except GraphQLError:
             return None
         if len(operations) == 1 and operations[0].name is not None:
@@ -162,16 +171,24 @@ class GraphQLEndpoint:
         seconds = time.perf_counter() - exchange.started
         codes = error_codes(b"".join(exchange.body)) if exchange.body else []
         if self.metrics is not None:
-            self.metrics.observe(exchange.operation, exchange.role, exchange.status, seconds,
-                                 codes)
+            self.metrics.observe(exchange.operation, exchange.role, exchange.status, seconds, codes)
         extra: dict[str, object] = {
-            "request_id": exchange.request_id, "method": exchange.method,
-            "operation": exchange.operation, "role": exchange.role,
-            "status": exchange.status, "duration_ms": round(seconds * 1000, 3)}
+            "request_id": exchange.request_id,
+            "method": exchange.method,
+            "operation": exchange.operation,
+            "role": exchange.role,
+            "status": exchange.status,
+            "duration_ms": round(seconds * 1000, 3),
+        }
         if codes:
             extra["error_codes"] = codes
-        access_log.log(logging.WARNING if exchange.status >= 500 else logging.INFO,
-                       "%s /graphql %d", exchange.method, exchange.status, extra=extra)
+        access_log.log(
+            logging.WARNING if exchange.status >= 500 else logging.INFO,
+            "%s /graphql %d",
+            exchange.method,
+            exchange.status,
+            extra=extra,
+        )
 
     @staticmethod
     def name_operation(exchange: Exchange, label: str) -> None:
@@ -183,14 +200,24 @@ class GraphQLEndpoint:
         exchange.role = role
         update_request(role=role)
 
-    async def handle(self, request: Request, exchange: Exchange, scope: Scope,
-                     receive: Receive, send_with_id: Send) -> None:
+    async def handle(
+        self,
+        request: Request,
+        exchange: Exchange,
+        scope: Scope,
+        receive: Receive,
+        send_with_id: Send,
+    ) -> None:
         request_id = exchange.request_id
         media_type = response_media_type(request.headers.get("accept"))
 
         if request.method not in ("GET", "POST"):
-            refusal = error_response(405, f"/graphql does not answer {request.method}",
-                                     media_type=media_type, headers={"Allow": "GET, POST"})
+            refusal = error_response(
+                405,
+                f"/graphql does not answer {request.method}",
+                media_type=media_type,
+                headers={"Allow": "GET, POST"},
+            )
             await refusal(scope, receive, send_with_id)
             return
 
@@ -199,31 +226,38 @@ class GraphQLEndpoint:
         if request.method == "POST":
             if media_type_of(request.headers.get("content-type")) != JSON:
                 refusal = error_response(
-                    415, "POST /graphql takes an application/json body", media_type=media_type,
-                    headers={"Accept-Post": JSON})
+                    415,
+                    "POST /graphql takes an application/json body",
+                    media_type=media_type,
+                    headers={"Accept-Post": JSON},
+                )
                 await refusal(scope, receive, send_with_id)
                 return
             # Media types are case-insensitive (RFC 9110 §8.3.1); strawberry compares verbatim.
-            scope["headers"] = [(k, v.lower() if k == b"content-type" else v)
-                                for k, v in scope["headers"]]
+            scope["headers"] = [
+                (k, v.lower() if k == b"content-type" else v) for k, v in scope["headers"]
+            ]
             declared = request.headers.get("content-length", "")
             try:
                 if declared.isdigit() and int(declared) > limit:
                     raise BodyTooLarge
                 body = await read_body(receive, limit)
             except BodyTooLarge:
-                refusal = error_response(413, f"The request body exceeds {limit} bytes",
-                                         media_type=media_type)
+                refusal = error_response(
+                    413, f"The request body exceeds {limit} bytes", media_type=media_type
+                )
                 await refusal(scope, receive, send_with_id)
                 return
         elif len(scope.get("query_string", b"")) > limit:
-            refusal = error_response(414, f"The query string exceeds {limit} bytes",
-                                     media_type=media_type)
+            refusal = error_response(
+                414, f"The query string exceeds {limit} bytes", media_type=media_type
+            )
             await refusal(scope, receive, send_with_id)
             return
         if request.method == "GET":
-            self.name_operation(exchange,
-                                operation_label(request.query_params.get("operationName")))
+            self.name_operation(
+                exchange, operation_label(request.query_params.get("operationName"))
+            )
         elif body.lstrip()[:1] == b"[":
             self.name_operation(exchange, "batch")
         else:
@@ -236,27 +270,38 @@ class GraphQLEndpoint:
             # An agency token is checked against its agency's row: with the database away,
             # say so (and when to retry) rather than fail the connection with a bare 500.
             logger.exception("database unavailable while authenticating request %s", request_id)
-            refusal = error_response(503, "The registry's database is unavailable; retry shortly",
-                                     media_type=media_type, headers={"Retry-After": "1"})
+            refusal = error_response(
+                503,
+                "The registry's database is unavailable; retry shortly",
+                media_type=media_type,
+                headers={"Retry-After": "1"},
+            )
             await refusal(scope, receive, send_with_id)
             return
         except AuthError as exc:
             self.name_role(exchange, "unauthenticated")
             logger.info("refused token in request %s: %s", request_id, exc)
             refusal = error_response(
-                401, f"invalid credentials: {exc}", media_type=media_type,
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+                401,
+                f"invalid credentials: {exc}",
+                media_type=media_type,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
             await refusal(scope, receive, send_with_id)
             return
 
         self.name_role(exchange, viewer.role.value)
         client = scope.get("client")
-        verdict = await self.rate_limiter.check(viewer, client[0] if client else "unknown",
-                                                cost=operations_in(body))
+        verdict = await self.rate_limiter.check(
+            viewer, client[0] if client else "unknown", cost=operations_in(body)
+        )
         if not verdict.allowed:
             refusal = error_response(
-                429, f"Too many requests: try again in {verdict.retry_after} s",
-                media_type=media_type, headers={"Retry-After": str(verdict.retry_after)})
+                429,
+                f"Too many requests: try again in {verdict.retry_after} s",
+                media_type=media_type,
+                headers={"Retry-After": str(verdict.retry_after)},
+            )
             await refusal(scope, receive, send_with_id)
             return
 

@@ -61,8 +61,11 @@ Clock = Callable[[], datetime]
 def is_request_error(result: ExecutionResult) -> bool:
     """Parsing, validation and variable coercion fail before execution: no data, and no error
     points at a field."""
-    return result.data is None and bool(result.errors) and all(
-        isinstance(e, GraphQLError) and e.path is None for e in result.errors or ())
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(isinstance(e, GraphQLError) and e.path is None for e in result.errors or ())
+    )
 
 
 def check_parameters(item: object) -> None:
@@ -71,8 +74,12 @@ def check_parameters(item: object) -> None:
     body that is not an object nor the operations of a batch."""
     if not isinstance(item, dict):
         raise HTTPException(400, "A GraphQL request is a JSON object")
-    for name, types in (("query", str), ("operationName", str), ("variables", dict),
-                        ("extensions", dict)):
+    for name, types in (
+        ("query", str),
+        ("operationName", str),
+        ("variables", dict),
+        ("extensions", dict),
+    ):
         if item.get(name) is not None and not isinstance(item[name], types):
             kind = "a string" if types is str else "an object"
             raise HTTPException(400, f"`{name}` must be {kind} or null")
@@ -86,15 +93,22 @@ def persisted_hash(extensions: dict[str, Any] | None) -> str | None:
     version = extension.get("version") if isinstance(extension, dict) else None
     digest = extension.get("sha256Hash") if isinstance(extension, dict) else None
     if type(version) is not int or version != 1 or not isinstance(digest, str):
-        raise HTTPException(400, '`extensions.persistedQuery` must be {"version": 1, '
-                                 '"sha256Hash": "<hex SHA-256 of the document>"}')
+        raise HTTPException(
+            400,
+            '`extensions.persistedQuery` must be {"version": 1, '
+            '"sha256Hash": "<hex SHA-256 of the document>"}',
+        )
     return digest
 
 
 def persisted_query_not_found() -> ExecutionResult:
     # Apollo's message and code: its clients know to resend the text with the hash.
-    return ExecutionResult(data=None, errors=[GraphQLError(
-        "PersistedQueryNotFound", extensions={"code": PERSISTED_QUERY_NOT_FOUND})])
+    return ExecutionResult(
+        data=None,
+        errors=[
+            GraphQLError("PersistedQueryNotFound", extensions={"code": PERSISTED_QUERY_NOT_FOUND})
+        ],
+    )
 
 
 def strong_etag(response: Response) -> str:
@@ -118,8 +132,11 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 def operation_count(query: str, max_tokens: int) -> int:
     try:
-        document = (parsed(query, max_tokens) if cacheable(query)
-                    else parse(query, no_location=True, max_tokens=max_tokens))
+        document = (
+            parsed(query, max_tokens)
+            if cacheable(query)
+            else parse(query, no_location=True, max_tokens=max_tokens)
+        )
     except GraphQLError:
         return 0  # the syntax error is reported by the execution itself
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
@@ -128,8 +145,9 @@ def operation_count(query: str, max_tokens: int) -> int:
 class RegistryGraphQL(GraphQL[Context, None]):
     clock: Clock = staticmethod(clock_now)
 
-    def __init__(self, schema: BaseSchema, settings: Settings,
-                 persisted: Manifest | None = None) -> None:
+    def __init__(
+        self, schema: BaseSchema, settings: Settings, persisted: Manifest | None = None
+    ) -> None:
         super().__init__(schema, graphql_ide=None if settings.production else "graphiql")
         self.settings = settings
         self.limits = settings.query_limits
@@ -138,8 +156,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
         if problems:
             # The SPA was built against these documents: refuse to start rather than fail
             # its pages one by one.
-            raise ValueError("persisted operations do not validate against the schema: "
-                             + "; ".join(problems))
+            raise ValueError(
+                "persisted operations do not validate against the schema: " + "; ".join(problems)
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -151,8 +170,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
             response = await self.run(request)
         except HTTPException as exc:
             headers = {"Allow": "POST"} if exc.status_code == 405 else None
-            response = error_response(exc.status_code, exc.reason, media_type=media_type,
-                                      headers=headers)
+            response = error_response(
+                exc.status_code, exc.reason, media_type=media_type, headers=headers
+            )
         else:
             if media_type == GRAPHQL_RESPONSE and response.media_type == "application/json":
                 response.headers["content-type"] = GRAPHQL_RESPONSE
@@ -166,11 +186,17 @@ class RegistryGraphQL(GraphQL[Context, None]):
         GET of an allow-listed query, sent without Authorization, answered without errors."""
         viewer = request.scope.get("registry.viewer")
         stored: PersistedOperation | None = request.scope.get("registry.persisted")
-        return (request.method == "GET" and "authorization" not in request.headers
-                and viewer is not None and viewer.role is Role.PUBLIC
-                and stored is not None and stored.is_query
-                and not request.scope.get("registry.errors")
-                and response.status_code == 200 and not request.scope.get("registry.batch"))
+        return (
+            request.method == "GET"
+            and "authorization" not in request.headers
+            and viewer is not None
+            and viewer.role is Role.PUBLIC
+            and stored is not None
+            and stored.is_query
+            and not request.scope.get("registry.errors")
+            and response.status_code == 200
+            and not request.scope.get("registry.batch")
+        )
 
     def apply_cache_policy(self, request: Request, response: Response) -> Response:
         response.headers["Vary"] = VARY
@@ -180,7 +206,7 @@ class RegistryGraphQL(GraphQL[Context, None]):
         seconds = self.settings.public_cache_seconds
         headers = {
             "Cache-Control": f"public, max-age={seconds}"
-                             + (", must-revalidate" if seconds == 0 else ""),
+            + (", must-revalidate" if seconds == 0 else ""),
             "ETag": strong_etag(response),
             "Vary": VARY,
         }
@@ -190,26 +216,34 @@ class RegistryGraphQL(GraphQL[Context, None]):
         response.headers.update(headers)
         return response
 
-    async def get_context(self, request: Request | WebSocket,
-                          response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         now = self.clock()
         viewer = request.scope["registry.viewer"]
         production = self.settings.production
-        return Context(viewer=viewer, today=now.date(), now=now,
-                       request_id=request.scope["registry.request_id"], limits=self.limits,
-                       introspection=not production or viewer.role in OFFICIALS,
-                       suggestions=not production)
+        return Context(
+            viewer=viewer,
+            today=now.date(),
+            now=now,
+            request_id=request.scope["registry.request_id"],
+            limits=self.limits,
+            introspection=not production or viewer.role in OFFICIALS,
+            suggestions=not production,
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET of a persisted query carries no `query`, and is not a browser asking for the IDE.
-        return (super().should_render_graphql_ide(request)
-                and not request.query_params.get("extensions"))
+        return super().should_render_graphql_ide(request) and not request.query_params.get(
+            "extensions"
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
 
-    async def process_result(self, request: Request,
-                             result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
         if result.errors:
             request.scope["registry.errors"] = True
@@ -238,10 +272,13 @@ class RegistryGraphQL(GraphQL[Context, None]):
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         # GraphQL-over-HTTP, GET: an empty optional parameter is the same as an absent one.
         return super().parse_query_params(
-            {name: value for name, value in params.items() if value or name == "query"})
+            {name: value for name, value in params.items() if value or name == "query"}
+        )
 
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter,
-                              ) -> GraphQLRequestData | list[GraphQLRequestData]:
+    async def parse_http_body(
+        self,
+        request: AsyncHTTPRequestAdapter,
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             # Parsed twice (the body is at most REGISTRY_MAX_BODY_BYTES) so that a malformed
             # request is a 400 instead of a crash inside strawberry.
@@ -250,9 +287,15 @@ class RegistryGraphQL(GraphQL[Context, None]):
                 check_parameters(item)
         return await super().parse_http_body(request)
 
-    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
-                             sub_response: Response, context: Context, root_value: None,
-                             request_data: GraphQLRequestData) -> ExecutionResult:
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         digest = persisted_hash(request_data.extensions)
         if digest is not None:
             stored = self.persisted.get(digest)
@@ -265,14 +308,19 @@ class RegistryGraphQL(GraphQL[Context, None]):
                 request_data = replace(request_data, query=stored.document)
             # A query sent in full whose hash is not allow-listed runs, but as an ad-hoc one.
             request.scope["registry.persisted"] = stored
-        if (request_data.operation_name is None and isinstance(request_data.query, str)
-                and operation_count(request_data.query, self.limits.max_tokens) > 1):
+        if (
+            request_data.operation_name is None
+            and isinstance(request_data.query, str)
+            and operation_count(request_data.query, self.limits.max_tokens) > 1
+        ):
             # GraphQL spec, GetOperation(): strawberry would silently run the first one.
-            raise HTTPException(400, "Must provide operation name if query contains multiple "
-                                     "operations.")
+            raise HTTPException(
+                400, "Must provide operation name if query contains multiple operations."
+            )
         try:
-            return await super().execute_single(request, request_adapter, sub_response, context,
-                                                root_value, request_data)
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
         except HTTPException as exc:
             if isinstance(exc.__cause__, InvalidOperationTypeError):
                 # GraphQL-over-HTTP: a mutation over GET is 405, so links and prefetches
@@ -280,13 +328,15 @@ class RegistryGraphQL(GraphQL[Context, None]):
                 raise HTTPException(405, exc.reason) from exc
             raise
 
-    def _validate_batch_request(self, request_data: list[GraphQLRequestData],
-                                protocol: GraphQLRequestProtocol) -> None:
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
         if self.settings.max_batch == 0:
             raise HTTPException(400, "Batched requests are not accepted")
         if len(request_data) > self.settings.max_batch:
-            raise HTTPException(400, f"A batch may hold at most {self.settings.max_batch} "
-                                     "operations")
+            raise HTTPException(
+                400, f"A batch may hold at most {self.settings.max_batch} operations"
+            )
         if not request_data:
             raise HTTPException(400, "An empty batch holds no operation")
         super()._validate_batch_request(request_data, protocol)

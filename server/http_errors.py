@@ -28,15 +28,27 @@ CODES = {
 }
 
 
-def error_response(status: int, message: str, *, media_type: str = JSON,
-                   code: str | None = None,
-                   headers: Mapping[str, str] | None = None) -> Response:
-    body = {"errors": [{"message": message,
-                        "extensions": {"code": code or CODES.get(status, "BAD_REQUEST")}}]}
+def error_response(
+    status: int,
+    message: str,
+    *,
+    media_type: str = JSON,
+    code: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body = {
+        "errors": [
+            {"message": message, "extensions": {"code": code or CODES.get(status, "BAD_REQUEST")}}
+        ]
+    }
     # A refusal is about this one request: no shared cache may keep it (a CDN caches 405 and
     # 414 by default).
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status,
-                    media_type=media_type, headers={"Cache-Control": "no-store", **(headers or {})})
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=media_type,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def _preferences(accept: str) -> dict[str, float]:

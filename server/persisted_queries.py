@@ -68,8 +68,9 @@ def _spreads(node: OperationDefinitionNode | FragmentDefinitionNode) -> list[str
     return names
 
 
-def _fragments_used(operation: OperationDefinitionNode,
-                    fragments: Mapping[str, FragmentDefinitionNode]) -> set[str]:
+def _fragments_used(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> set[str]:
     used: set[str] = set()
     pending = _spreads(operation)
     while pending:
@@ -77,8 +78,10 @@ def _fragments_used(operation: OperationDefinitionNode,
         if name in used:
             continue
         if name not in fragments:
-            raise ValueError(f"operation {operation.name.value if operation.name else '?'} "
-                             f"spreads unknown fragment {name}")
+            raise ValueError(
+                f"operation {operation.name.value if operation.name else '?'} "
+                f"spreads unknown fragment {name}"
+            )
         used.add(name)
         pending.extend(_spreads(fragments[name]))
     return used
@@ -116,8 +119,11 @@ class Manifest:
                 raise ValueError(f"{name}: subscriptions are not served over HTTP")
             names.add(name)
             used = _fragments_used(operation, fragments)
-            document = print_ast(DocumentNode(definitions=(
-                operation, *(f for n, f in fragments.items() if n in used))))
+            document = print_ast(
+                DocumentNode(
+                    definitions=(operation, *(f for n, f in fragments.items() if n in used))
+                )
+            )
             digest = sha256_hex(document)
             by_hash[digest] = PersistedOperation(name, operation.operation, document, digest)
         return cls(by_hash)
@@ -141,9 +147,14 @@ class Manifest:
 
     def apollo_manifest(self) -> dict[str, object]:
         """Apollo's persisted query manifest (`@apollo/generate-persisted-query-manifest`)."""
-        return {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [
-            {"id": op.sha256, "name": op.name, "type": op.operation.value, "body": op.document}
-            for op in sorted(self.by_hash.values(), key=lambda o: o.name)]}
+        return {
+            "format": "apollo-persisted-query-manifest",
+            "version": 1,
+            "operations": [
+                {"id": op.sha256, "name": op.name, "type": op.operation.value, "body": op.document}
+                for op in sorted(self.by_hash.values(), key=lambda o: o.name)
+            ],
+        }
 
 
 @cache
@@ -158,8 +169,9 @@ def _validation_errors(manifest: Manifest, sdl: str) -> list[str]:
 
 def operation_sources() -> list[str]:
     directory = resources.files(PACKAGE).joinpath(DIRECTORY)
-    files = sorted((f for f in directory.iterdir() if f.name.endswith(".graphql")),
-                   key=lambda f: f.name)
+    files = sorted(
+        (f for f in directory.iterdir() if f.name.endswith(".graphql")), key=lambda f: f.name
+    )
     return [f.read_text(encoding="utf-8") for f in files]
 
 

@@ -43,8 +43,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=100_000, ge=1024, alias="REGISTRY_MAX_BODY_BYTES")
     # `limits` rate strings ("60/minute", "10/second;500/hour"); empty turns the limit off.
     rate_limit_anonymous: str = Field(default="60/minute", alias="REGISTRY_RATE_LIMIT_ANONYMOUS")
-    rate_limit_signed_in: str = Field(default="600/minute",
-                                      alias="REGISTRY_RATE_LIMIT_SIGNED_IN")
+    rate_limit_signed_in: str = Field(default="600/minute", alias="REGISTRY_RATE_LIMIT_SIGNED_IN")
 
     # Serving and operating (deploy/README.md).
     # 0 = one uvicorn worker per CPU the process may use (containers: the CPU limit).
@@ -53,10 +52,12 @@ class Settings(BaseSettings):
     # per-address anonymous rate limit needs the client's address, not the proxy's.
     forwarded_allow_ips: str = Field(default="127.0.0.1", alias="REGISTRY_FORWARDED_ALLOW_IPS")
     # Seconds in-flight requests get to finish after SIGTERM before the worker is stopped.
-    graceful_shutdown_seconds: int = Field(default=25, ge=0,
-                                           alias="REGISTRY_GRACEFUL_SHUTDOWN_SECONDS")
+    graceful_shutdown_seconds: int = Field(
+        default=25, ge=0, alias="REGISTRY_GRACEFUL_SHUTDOWN_SECONDS"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
-        default="info", alias="REGISTRY_LOG_LEVEL")
+        default="info", alias="REGISTRY_LOG_LEVEL"
+    )
     # `json`: one object per line (request id, operation, role, duration); `text` for a terminal.
     log_format: Literal["json", "text"] | None = Field(default=None, alias="REGISTRY_LOG_FORMAT")
     metrics_enabled: bool = Field(default=True, alias="REGISTRY_METRICS")
@@ -80,9 +81,14 @@ class Settings(BaseSettings):
 
     @property
     def query_limits(self) -> QueryLimits:
-        return QueryLimits(max_depth=self.max_depth, max_aliases=self.max_aliases,
-                           max_tokens=self.max_tokens, max_directives=self.max_directives,
-                           max_cost=self.max_cost, max_page=self.max_page)
+        return QueryLimits(
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_tokens=self.max_tokens,
+            max_directives=self.max_directives,
+            max_cost=self.max_cost,
+            max_page=self.max_page,
+        )
 
     @field_validator("rate_limit_anonymous", "rate_limit_signed_in")
     @classmethod

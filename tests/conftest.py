@@ -36,11 +36,15 @@ from tests.support.property_budget import Budget, budget_seconds
 #            bounds each `long` property test's wall-clock time (tests/support/property_budget.py).
 # `HYPOTHESIS_PROFILE=long` without a budget runs all 2,000 examples (minutes per test).
 CI_EXAMPLES = 100
-_SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-               HealthCheck.data_too_large]
+_SUPPRESSED = [
+    HealthCheck.too_slow,
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.data_too_large,
+]
 for _name, _examples in (("default", 100), ("ci", CI_EXAMPLES), ("long", 2000)):
-    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None,
-                                         suppress_health_check=_SUPPRESSED)
+    hypothesis_settings.register_profile(
+        _name, max_examples=_examples, deadline=None, suppress_health_check=_SUPPRESSED
+    )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _BUDGET_PROPERTY = "property_budget"
@@ -64,9 +68,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    lines = [value for reports in terminalreporter.stats.values() for report in reports
-             if getattr(report, "when", None) == "call"
-             for name, value in getattr(report, "user_properties", ()) if name == _BUDGET_PROPERTY]
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == _BUDGET_PROPERTY
+    ]
     if lines:
         terminalreporter.section("long property tests and their time budget")
         for line in sorted(lines):

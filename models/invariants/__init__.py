@@ -28,8 +28,9 @@ INVARIANTS: list[Invariant] = [
 BY_NAME = {i.name: i for i in INVARIANTS}
 
 
-async def check_invariants(today: date, *, agencies: Iterable[int] | None = None,
-                           only: Iterable[str] | None = None) -> list[Violation]:
+async def check_invariants(
+    today: date, *, agencies: Iterable[int] | None = None, only: Iterable[str] | None = None
+) -> list[Violation]:
     """Every violation of the invariants (or of those named in `only`) as of `today`, in the
     database tortoise is connected to; limited to the rows of `agencies` when given (checks
     of things that belong to no agency, such as draws, are then left out)."""

@@ -58,7 +58,7 @@ class Violation:
 
 def chunks(ids: Iterable[int]) -> list[list[int]]:
     items = sorted(set(ids))
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def plain(value: Any) -> Any:
@@ -127,17 +127,22 @@ class Facts:
         async def load() -> dict[int, Agency]:
             rows = await self.of_agencies(Agency.all(), "id").order_by("id")
             return {a.id: a for a in rows}
+
         result: dict[int, Agency] = await self.once("agencies", load)
         return result
 
     async def in_force(self) -> set[int]:
         """Agencies whose derived status is ACTIVE or SUSPENDED today (`status_q`)."""
+
         async def load() -> set[int]:
             q = status_q(AgencyStatus.ACTIVE, today=self.today) | status_q(
-                AgencyStatus.SUSPENDED, today=self.today)
+                AgencyStatus.SUSPENDED, today=self.today
+            )
             ids: list[Any] = await self.of_agencies(Agency.filter(q), "id").values_list(
-                "id", flat=True)
+                "id", flat=True
+            )
             return {int(i) for i in ids}
+
         result: set[int] = await self.once("in_force", load)
         return result
 
@@ -152,30 +157,40 @@ class Facts:
     async def filings(self) -> list[Filing]:
         async def load() -> list[Filing]:
             return list(await self.of_agencies(Filing.all()).order_by("id"))
+
         result: list[Filing] = await self.once("filings", load)
         return result
 
     async def periods(self) -> dict[int, list[tuple[date, date]]]:
         """Each agency's approved filing periods (INITIAL and RENEWAL), earliest first."""
+
         async def load() -> dict[int, list[tuple[date, date]]]:
             periods: dict[int, list[tuple[date, date]]] = defaultdict(list)
             for f in await self.filings():
-                if (f.status is FilingStatus.APPROVED
-                        and f.kind in (FilingKind.INITIAL, FilingKind.RENEWAL)
-                        and f.valid_from is not None and f.valid_until is not None):
+                if (
+                    f.status is FilingStatus.APPROVED
+                    and f.kind in (FilingKind.INITIAL, FilingKind.RENEWAL)
+                    and f.valid_from is not None
+                    and f.valid_until is not None
+                ):
                     periods[f.agency_id].append((f.valid_from, f.valid_until))
             return {a: sorted(p) for a, p in periods.items()}
+
         result: dict[int, list[tuple[date, date]]] = await self.once("periods", load)
         return result
 
     async def scope(self) -> dict[int, set[Pair]]:
         """Each agency's scope: the (site, occupation) pairs of its latest approved INITIAL or
         SCOPE_CHANGE filing (each lists the whole scope; a renewal carries it over)."""
+
         async def load() -> dict[int, set[Pair]]:
             latest: dict[int, Filing] = {}
             for f in await self.filings():
-                if f.status is not FilingStatus.APPROVED or f.kind not in (
-                        FilingKind.INITIAL, FilingKind.SCOPE_CHANGE) or f.decided_at is None:
+                if (
+                    f.status is not FilingStatus.APPROVED
+                    or f.kind not in (FilingKind.INITIAL, FilingKind.SCOPE_CHANGE)
+                    or f.decided_at is None
+                ):
                     continue
                 best = latest.get(f.agency_id)
                 if best is None or (f.decided_at, f.id) > (best.decided_at, best.id):
@@ -184,9 +199,11 @@ class Facts:
             pairs: dict[int, set[Pair]] = defaultdict(set)
             for ids in chunks(agency_of):
                 for filing_id, site_id, code in await FilingItem.filter(
-                        filing_id__in=ids).values_list("filing_id", "site_id", "occupation_code"):
+                    filing_id__in=ids
+                ).values_list("filing_id", "site_id", "occupation_code"):
                     pairs[agency_of[filing_id]].add((site_id, code))
             return dict(pairs)
+
         result: dict[int, set[Pair]] = await self.once("scope", load)
         return result
 
@@ -195,6 +212,7 @@ class Facts:
     async def sanctions(self) -> list[Sanction]:
         async def load() -> list[Sanction]:
             return list(await self.of_agencies(Sanction.all()).order_by("id"))
+
         result: list[Sanction] = await self.once("sanctions", load)
         return result
 

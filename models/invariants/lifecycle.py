@@ -32,22 +32,32 @@ async def state_follows_filings(facts: Facts) -> list[Row]:
     for agency in (await facts.agencies()).values():
         approved = agency.id in first_day
         if (agency.state is AgencyState.PENDING) == approved:
-            rows.append({"agency_id": agency.id, "field": "state",
-                         "stored": agency.state.value,
-                         "expected": "非 PENDING（已有批准的首次备案）" if approved
-                         else "PENDING（无批准的首次备案）"})
+            rows.append(
+                {
+                    "agency_id": agency.id,
+                    "field": "state",
+                    "stored": agency.state.value,
+                    "expected": "非 PENDING（已有批准的首次备案）"
+                    if approved
+                    else "PENDING（无批准的首次备案）",
+                }
+            )
         for field, stored, expected in (
-                ("valid_until", agency.valid_until, last_day.get(agency.id)),
-                ("first_approved_on", agency.first_approved_on, first_day.get(agency.id))):
+            ("valid_until", agency.valid_until, last_day.get(agency.id)),
+            ("first_approved_on", agency.first_approved_on, first_day.get(agency.id)),
+        ):
             if stored != expected:
-                rows.append({"agency_id": agency.id, "field": field, "stored": stored,
-                             "expected": expected})
+                rows.append(
+                    {"agency_id": agency.id, "field": field, "stored": stored, "expected": expected}
+                )
     return rows
 
 
 def _follows_filings(row: Row) -> str:
-    return (f"{row['agency']} 的 {row['field']} 为 {shown(row['stored'])}，"
-            f"按其批准的备案应为 {shown(row['expected'])}")
+    return (
+        f"{row['agency']} 的 {row['field']} 为 {shown(row['stored'])}，"
+        f"按其批准的备案应为 {shown(row['expected'])}"
+    )
 
 
 async def in_force_has_period(facts: Facts) -> list[Row]:
@@ -59,15 +69,24 @@ async def in_force_has_period(facts: Facts) -> list[Row]:
     for agency_id in sorted(await facts.in_force()):
         if period_of(facts.today, periods.get(agency_id, [])) is None:
             agency = agencies[agency_id]
-            rows.append({"agency_id": agency_id, "status": derive_status(
-                agency.state, agency.valid_until, today=facts.today).value,
-                "valid_until": agency.valid_until, "today": facts.today})
+            rows.append(
+                {
+                    "agency_id": agency_id,
+                    "status": derive_status(
+                        agency.state, agency.valid_until, today=facts.today
+                    ).value,
+                    "valid_until": agency.valid_until,
+                    "today": facts.today,
+                }
+            )
     return rows
 
 
 def _has_period(row: Row) -> str:
-    return (f"{row['agency']} 在 {row['today']} 的状态为 {row['status']}（有效期至 "
-            f"{shown(row['valid_until'])}），但没有覆盖当日的已批准备案期")
+    return (
+        f"{row['agency']} 在 {row['today']} 的状态为 {row['status']}（有效期至 "
+        f"{shown(row['valid_until'])}），但没有覆盖当日的已批准备案期"
+    )
 
 
 async def validity_three_years(facts: Facts) -> list[Row]:
@@ -91,17 +110,27 @@ async def validity_three_years(facts: Facts) -> list[Row]:
         elif start is not None or end is not None:
             expected = (None, None)
         if expected is not None:
-            rows.append({"filing_id": f.id, "agency_id": f.agency_id, "kind": f.kind.value,
-                         "status": f.status.value, "valid_from": start, "valid_until": end,
-                         "expected": expected})
+            rows.append(
+                {
+                    "filing_id": f.id,
+                    "agency_id": f.agency_id,
+                    "kind": f.kind.value,
+                    "status": f.status.value,
+                    "valid_from": start,
+                    "valid_until": end,
+                    "expected": expected,
+                }
+            )
     return rows
 
 
 def _validity(row: Row) -> str:
     start, end = row["expected"]
     want = "无有效期" if start is None and end is None else f"{shown(start)} 至 {shown(end)}"
-    return (f"{row['agency']} 的 {row['status']} {row['kind']} 备案 {row['filing_id']} 有效期为"
-            f" {shown(row['valid_from'])} 至 {shown(row['valid_until'])}，应为 {want}")
+    return (
+        f"{row['agency']} 的 {row['status']} {row['kind']} 备案 {row['filing_id']} 有效期为"
+        f" {shown(row['valid_from'])} 至 {shown(row['valid_until'])}，应为 {want}"
+    )
 
 
 async def one_open_filing_per_kind(facts: Facts) -> list[Row]:
@@ -110,16 +139,23 @@ async def one_open_filing_per_kind(facts: Facts) -> list[Row]:
     agencies = await facts.agencies()
     open_filings = [f for f in await facts.filings() if f.status is FilingStatus.SUBMITTED]
     rows: list[Row] = []
-    for (agency_id, kind), n in sorted(Counter(
-            (f.agency_id, f.kind.value) for f in open_filings).items()):
+    for (agency_id, kind), n in sorted(
+        Counter((f.agency_id, f.kind.value) for f in open_filings).items()
+    ):
         if n > 1:
             rows.append({"agency_id": agency_id, "problem": f"{n} 件 {kind} 申请同时待决定"})
     for f in open_filings:
         state = agencies[f.agency_id].state
-        if state in (AgencyState.TERMINATED, AgencyState.REVOKED) \
-                and f.kind is not FilingKind.INITIAL:
-            rows.append({"agency_id": f.agency_id,
-                         "problem": f"机构已 {state.value}，{f.kind.value} 备案 {f.id} 仍待决定"})
+        if (
+            state in (AgencyState.TERMINATED, AgencyState.REVOKED)
+            and f.kind is not FilingKind.INITIAL
+        ):
+            rows.append(
+                {
+                    "agency_id": f.agency_id,
+                    "problem": f"机构已 {state.value}，{f.kind.value} 备案 {f.id} 仍待决定",
+                }
+            )
     return rows
 
 
@@ -136,24 +172,34 @@ async def changes_announced(facts: Facts) -> list[Row]:
     rows: list[Row] = []
     for n in notices:
         if n.end_date < n.start_date:
-            rows.append({"agency_id": n.agency_id,
-                         "problem": f"公告 {n.id} 结束日 {n.end_date} 早于开始日 {n.start_date}"})
+            rows.append(
+                {
+                    "agency_id": n.agency_id,
+                    "problem": f"公告 {n.id} 结束日 {n.end_date} 早于开始日 {n.start_date}",
+                }
+            )
         if n.kind is AnnouncementKind.TERMINATION:
             terminated_notices[n.agency_id].append(n)
             if n.reported_to_ministry_at is None:
-                rows.append({"agency_id": n.agency_id,
-                             "problem": f"终止备案公告 {n.id} 未记录报备人社部"})
-    kinds = {FilingKind.INFO_CHANGE: AnnouncementKind.INFO_CHANGE,
-             FilingKind.TERMINATION: AnnouncementKind.TERMINATION}
-    rows.extend({"agency_id": f.agency_id,
-                 "problem": f"已批准的 {f.kind.value} 备案 {f.id} 没有公告"}
-                for f in await facts.filings()
-                if f.status is FilingStatus.APPROVED and f.kind in kinds
-                and (f.id, kinds[f.kind]) not in by_filing)
-    rows.extend({"agency_id": agency.id, "problem": "已终止备案，没有终止备案公告"}
-                for agency in (await facts.agencies()).values()
-                if agency.state is AgencyState.TERMINATED
-                and not terminated_notices.get(agency.id))
+                rows.append(
+                    {"agency_id": n.agency_id, "problem": f"终止备案公告 {n.id} 未记录报备人社部"}
+                )
+    kinds = {
+        FilingKind.INFO_CHANGE: AnnouncementKind.INFO_CHANGE,
+        FilingKind.TERMINATION: AnnouncementKind.TERMINATION,
+    }
+    rows.extend(
+        {"agency_id": f.agency_id, "problem": f"已批准的 {f.kind.value} 备案 {f.id} 没有公告"}
+        for f in await facts.filings()
+        if f.status is FilingStatus.APPROVED
+        and f.kind in kinds
+        and (f.id, kinds[f.kind]) not in by_filing
+    )
+    rows.extend(
+        {"agency_id": agency.id, "problem": "已终止备案，没有终止备案公告"}
+        for agency in (await facts.agencies()).values()
+        if agency.state is AgencyState.TERMINATED and not terminated_notices.get(agency.id)
+    )
     return rows
 
 
@@ -162,18 +208,39 @@ def _announced(row: Row) -> str:
 
 
 INVARIANTS = [
-    Invariant("art16_state_follows_filings", "第十六条",
-              "机构状态、首次备案日与有效期与其批准的备案一致", state_follows_filings,
-              _follows_filings),
-    Invariant("art16_in_force_has_period", "第十六条",
-              "状态为正常或暂停的机构，当日处于已批准的备案有效期内", in_force_has_period,
-              _has_period),
-    Invariant("art16_validity_three_years", "第十六条",
-              "备案有效期三年，延续后顺延三年", validity_three_years, _validity),
-    Invariant("art13_one_open_filing_per_kind", "第十三、十六、十七条",
-              "同类备案申请同时只有一件待决定；终止或撤销后不留待决定的申请",
-              one_open_filing_per_kind, _open),
-    Invariant("art13_changes_announced", "第十三、十五、十七条",
-              "名称、法定代表人变更及终止备案须公告，终止备案报备人社部", changes_announced,
-              _announced),
+    Invariant(
+        "art16_state_follows_filings",
+        "第十六条",
+        "机构状态、首次备案日与有效期与其批准的备案一致",
+        state_follows_filings,
+        _follows_filings,
+    ),
+    Invariant(
+        "art16_in_force_has_period",
+        "第十六条",
+        "状态为正常或暂停的机构，当日处于已批准的备案有效期内",
+        in_force_has_period,
+        _has_period,
+    ),
+    Invariant(
+        "art16_validity_three_years",
+        "第十六条",
+        "备案有效期三年，延续后顺延三年",
+        validity_three_years,
+        _validity,
+    ),
+    Invariant(
+        "art13_one_open_filing_per_kind",
+        "第十三、十六、十七条",
+        "同类备案申请同时只有一件待决定；终止或撤销后不留待决定的申请",
+        one_open_filing_per_kind,
+        _open,
+    ),
+    Invariant(
+        "art13_changes_announced",
+        "第十三、十五、十七条",
+        "名称、法定代表人变更及终止备案须公告，终止备案报备人社部",
+        changes_announced,
+        _announced,
+    ),
 ]

@@ -20,8 +20,10 @@ from models.operations.issue_sanction import BAN_YEARS
 from models.operations.record_inspection import UNQUALIFIED_LIMIT
 from models.periods import add_years
 
-_BELOW = {SanctionGrade.RECTIFICATION: SanctionGrade.INTERVIEW,
-          SanctionGrade.REVOCATION: SanctionGrade.RECTIFICATION}
+_BELOW = {
+    SanctionGrade.RECTIFICATION: SanctionGrade.INTERVIEW,
+    SanctionGrade.REVOCATION: SanctionGrade.RECTIFICATION,
+}
 
 
 async def ladder(facts: Facts) -> list[Row]:
@@ -31,8 +33,9 @@ async def ladder(facts: Facts) -> list[Row]:
     sanctions = await facts.sanctions()
     by_id = {s.id: s for s in sanctions}
     rows: list[Row] = []
-    for source_id, n in sorted(Counter(
-            s.escalated_from_id for s in sanctions if s.escalated_from_id).items()):
+    for source_id, n in sorted(
+        Counter(s.escalated_from_id for s in sanctions if s.escalated_from_id).items()
+    ):
         if n > 1:
             row: Row = {"sanction_id": source_id, "problem": f"被升级 {n} 次"}
             if source_id in by_id:
@@ -43,12 +46,22 @@ async def ladder(facts: Facts) -> list[Row]:
             continue
         source = by_id.get(s.escalated_from_id)
         if source is None:  # outside the agencies checked: another agency's sanction
-            rows.append({"sanction_id": s.id, "agency_id": s.agency_id,
-                         "problem": f"由其他机构的违规处理 {s.escalated_from_id} 升级而来"})
+            rows.append(
+                {
+                    "sanction_id": s.id,
+                    "agency_id": s.agency_id,
+                    "problem": f"由其他机构的违规处理 {s.escalated_from_id} 升级而来",
+                }
+            )
         elif source.agency_id != s.agency_id or _BELOW.get(s.grade) is not source.grade:
-            rows.append({"sanction_id": s.id, "agency_id": s.agency_id,
-                         "problem": f"{s.grade.value} 由机构 "
-                         f"{source.agency_id} 的 {source.grade.value} {source.id} 升级而来"})
+            rows.append(
+                {
+                    "sanction_id": s.id,
+                    "agency_id": s.agency_id,
+                    "problem": f"{s.grade.value} 由机构 "
+                    f"{source.agency_id} 的 {source.grade.value} {source.id} 升级而来",
+                }
+            )
     periods = await facts.periods()
     seen: dict[tuple[int, tuple[date, date], SanctionGrade], int] = {}
     for s in await facts.effective():
@@ -59,9 +72,14 @@ async def ladder(facts: Facts) -> list[Row]:
             continue
         key = (s.agency_id, period, s.grade)
         if key in seen:
-            rows.append({"sanction_id": s.id, "agency_id": s.agency_id,
-                         "problem": f"与 {seen[key]} 同在备案期 "
-                         f"{period[0]} 至 {period[1]} 内生效，同为 {s.grade.value}，未升级"})
+            rows.append(
+                {
+                    "sanction_id": s.id,
+                    "agency_id": s.agency_id,
+                    "problem": f"与 {seen[key]} 同在备案期 "
+                    f"{period[0]} 至 {period[1]} 内生效，同为 {s.grade.value}，未升级",
+                }
+            )
         else:
             seen[key] = s.id
     return rows
@@ -89,15 +107,22 @@ async def state_follows_sanctions(facts: Facts) -> list[Row]:
     rows: list[Row] = []
     for a in (await facts.agencies()).values():
         problem = None
-        if a.state in (AgencyState.ACTIVE, AgencyState.SUSPENDED) \
-                and (a.state is AgencyState.SUSPENDED) != (a.id in open_notice):
-            problem = ("暂停但没有未验收的整改通知" if a.state is AgencyState.SUSPENDED
-                       else "有未验收的整改通知却未暂停")
+        if a.state in (AgencyState.ACTIVE, AgencyState.SUSPENDED) and (
+            a.state is AgencyState.SUSPENDED
+        ) != (a.id in open_notice):
+            problem = (
+                "暂停但没有未验收的整改通知"
+                if a.state is AgencyState.SUSPENDED
+                else "有未验收的整改通知却未暂停"
+            )
         if a.state is AgencyState.REVOKED and a.id not in revoked_on:
             problem = "已撤销但没有生效的撤销备案决定"
         revoked = revoked_on.get(a.id)
-        if revoked is not None and a.state is not AgencyState.REVOKED and (
-                a.id not in refiled or refiled[a.id] <= revoked):
+        if (
+            revoked is not None
+            and a.state is not AgencyState.REVOKED
+            and (a.id not in refiled or refiled[a.id] <= revoked)
+        ):
             problem = f"{revoked} 撤销备案已生效，状态却为 {a.state.value}"
         if problem:
             rows.append({"agency_id": a.id, "state": a.state.value, "problem": problem})
@@ -121,16 +146,29 @@ async def revocation_ban(facts: Facts) -> list[Row]:
         revoked = revoked_on.get(a.id)
         expected = add_years(revoked, BAN_YEARS) if revoked is not None else None
         if a.banned_until != expected:
-            rows.append({"agency_id": a.id, "problem": f"禁止备案至 {shown(a.banned_until)}，"
-                         f"按撤销备案决定（{shown(revoked)}）应为 {expected or '不禁止'}"})
+            rows.append(
+                {
+                    "agency_id": a.id,
+                    "problem": f"禁止备案至 {shown(a.banned_until)}，"
+                    f"按撤销备案决定（{shown(revoked)}）应为 {expected or '不禁止'}",
+                }
+            )
     for f in await facts.filings():
         banned = agencies[f.agency_id].banned_until
         revoked = revoked_on.get(f.agency_id)
         submitted = f.submitted_at.date()
-        if f.kind is FilingKind.INITIAL and banned is not None and revoked is not None \
-                and revoked < submitted <= banned:
-            rows.append({"agency_id": f.agency_id, "problem": f"禁止期内（至 {banned}）于 "
-                         f"{submitted} 提交首次备案 {f.id}"})
+        if (
+            f.kind is FilingKind.INITIAL
+            and banned is not None
+            and revoked is not None
+            and revoked < submitted <= banned
+        ):
+            rows.append(
+                {
+                    "agency_id": f.agency_id,
+                    "problem": f"禁止期内（至 {banned}）于 {submitted} 提交首次备案 {f.id}",
+                }
+            )
     return rows
 
 
@@ -140,51 +178,86 @@ def _ban(row: Row) -> str:
 
 async def published(facts: Facts) -> list[Row]:
     """Art. 22, 23: an effective rectification or revocation is published (并对社会公布)."""
-    return [{"sanction_id": s.id, "agency_id": s.agency_id, "article": s.article}
-            for s in await facts.effective() if s.article in (22, 23) and not s.published]
+    return [
+        {"sanction_id": s.id, "agency_id": s.agency_id, "article": s.article}
+        for s in await facts.effective()
+        if s.article in (22, 23) and not s.published
+    ]
 
 
 def _published(row: Row) -> str:
-    return (f"{row['agency']} 的第{row['article']}条违规处理 {row['sanction_id']} "
-            "已生效，未对社会公布")
+    return (
+        f"{row['agency']} 的第{row['article']}条违规处理 {row['sanction_id']} 已生效，未对社会公布"
+    )
 
 
 async def unqualified_thrice(facts: Facts) -> list[Row]:
     """Art. 23(十一): three or more UNQUALIFIED external results in a calendar year raise a
     revocation for the authority to confirm, once per such year."""
     failures = Counter(
-        (agency_id, day.year) for agency_id, day in await facts.of_agencies(Inspection.filter(
-            kind=InspectionKind.EXTERNAL, result=InspectionResult.UNQUALIFIED)).values_list(
-            "agency_id", "date"))
+        (agency_id, day.year)
+        for agency_id, day in await facts.of_agencies(
+            Inspection.filter(kind=InspectionKind.EXTERNAL, result=InspectionResult.UNQUALIFIED)
+        ).values_list("agency_id", "date")
+    )
     years: dict[int, list[int]] = defaultdict(list)
     for (agency_id, year), n in failures.items():
         if n >= UNQUALIFIED_LIMIT:
             years[agency_id].append(year)
-    raised = Counter(s.agency_id for s in await facts.sanctions()
-                     if s.article == 23 and s.clause == 11)
+    raised = Counter(
+        s.agency_id for s in await facts.sanctions() if s.article == 23 and s.clause == 11
+    )
     agencies = await facts.agencies()
-    return [{"agency_id": a, "years": sorted(y), "raised": raised.get(a, 0)}
-            for a, y in sorted(years.items())
-            if len(y) > raised.get(a, 0)
-            and agencies[a].state not in (AgencyState.TERMINATED, AgencyState.REVOKED)]
+    return [
+        {"agency_id": a, "years": sorted(y), "raised": raised.get(a, 0)}
+        for a, y in sorted(years.items())
+        if len(y) > raised.get(a, 0)
+        and agencies[a].state not in (AgencyState.TERMINATED, AgencyState.REVOKED)
+    ]
 
 
 def _thrice(row: Row) -> str:
     years = "、".join(f"{y}年" for y in row["years"])
-    return (f"{row['agency']} 在 {years} 外部督导不合格达 {UNQUALIFIED_LIMIT} 次，"
-            f"只有 {row['raised']} 件第二十三条第（十一）项处理")
+    return (
+        f"{row['agency']} 在 {years} 外部督导不合格达 {UNQUALIFIED_LIMIT} 次，"
+        f"只有 {row['raised']} 件第二十三条第（十一）项处理"
+    )
 
 
 INVARIANTS = [
-    Invariant("art22_sanction_ladder", "第二十一至二十三条",
-              "同一备案期内再次违规须升级处理，升级指向低一级的同一机构处理", ladder, _ladder),
-    Invariant("art22_state_follows_sanctions", "第二十二、二十三条",
-              "整改期间暂停评价，验收后恢复；撤销备案后机构为已撤销", state_follows_sanctions,
-              _state),
-    Invariant("art23_revocation_ban", "第二十三条",
-              "撤销备案后三年内不受理该机构的备案申请", revocation_ban, _ban),
-    Invariant("art22_sanctions_published", "第二十二、二十三条",
-              "生效的整改通知和撤销备案决定对社会公布", published, _published),
-    Invariant("art23_unqualified_thrice_proposed", "第二十三条第（十一）项",
-              "一个自然年度内外部督导三次不合格，提出撤销备案", unqualified_thrice, _thrice),
+    Invariant(
+        "art22_sanction_ladder",
+        "第二十一至二十三条",
+        "同一备案期内再次违规须升级处理，升级指向低一级的同一机构处理",
+        ladder,
+        _ladder,
+    ),
+    Invariant(
+        "art22_state_follows_sanctions",
+        "第二十二、二十三条",
+        "整改期间暂停评价，验收后恢复；撤销备案后机构为已撤销",
+        state_follows_sanctions,
+        _state,
+    ),
+    Invariant(
+        "art23_revocation_ban",
+        "第二十三条",
+        "撤销备案后三年内不受理该机构的备案申请",
+        revocation_ban,
+        _ban,
+    ),
+    Invariant(
+        "art22_sanctions_published",
+        "第二十二、二十三条",
+        "生效的整改通知和撤销备案决定对社会公布",
+        published,
+        _published,
+    ),
+    Invariant(
+        "art23_unqualified_thrice_proposed",
+        "第二十三条第（十一）项",
+        "一个自然年度内外部督导三次不合格，提出撤销备案",
+        unqualified_thrice,
+        _thrice,
+    ),
 ]

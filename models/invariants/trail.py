@@ -27,10 +27,14 @@ from models.snapshot import snapshot
 MADE_BY: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
     Agency: (("registerAgency",), ()),  # the whole row: see `_agency_chain`
     Site: (("addSite",), ("name", "address", "acknowledged_at")),
-    Filing: (("submitFiling", "importFiling"),
-             ("status", "decided_at", "valid_from", "valid_until")),
-    Sanction: (("issueSanction", "proposeSanction"),
-               ("status", "decided_at", "published", "rectified_at")),
+    Filing: (
+        ("submitFiling", "importFiling"),
+        ("status", "decided_at", "valid_from", "valid_until"),
+    ),
+    Sanction: (
+        ("issueSanction", "proposeSanction"),
+        ("status", "decided_at", "published", "rectified_at"),
+    ),
     Inspection: (("recordInspection",), ("result", "date", "published")),
     Announcement: (("announce",), ("kind", "start_date", "end_date")),
     Inspector: (("registerInspector",), ("name", "region_id")),
@@ -38,8 +42,16 @@ MADE_BY: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 _BY_AGENCY = (Agency, Site, Filing, Sanction, Inspection, Announcement)
 _DECISIONS = ("decideFiling", "withdrawFiling")
-_NAMES = {Agency: "机构", Site: "场所", Filing: "备案", Sanction: "违规处理", Inspection: "督导",
-          Announcement: "公告", Inspector: "督导人员", Draw: "双随机抽取"}
+_NAMES = {
+    Agency: "机构",
+    Site: "场所",
+    Filing: "备案",
+    Sanction: "违规处理",
+    Inspection: "督导",
+    Announcement: "公告",
+    Inspector: "督导人员",
+    Draw: "双随机抽取",
+}
 
 
 def _models(facts: Facts) -> list[type[Model]]:
@@ -54,9 +66,15 @@ async def _rows(facts: Facts, model: type[Model]) -> list[Row]:
 
 
 async def _load(facts: Facts, model: type[Model]) -> list[Row]:
-    cached: dict[type[Model], list[Any]] = {
-        Agency: list((await facts.agencies()).values()), Filing: await facts.filings(),
-        Sanction: await facts.sanctions()} if model in (Agency, Filing, Sanction) else {}
+    cached: dict[type[Model], list[Any]] = (
+        {
+            Agency: list((await facts.agencies()).values()),
+            Filing: await facts.filings(),
+            Sanction: await facts.sanctions(),
+        }
+        if model in (Agency, Filing, Sanction)
+        else {}
+    )
     if model in cached:
         return [snapshot(r) for r in cached[model]]
     columns = ("id", *(("agency_id",) if model in _BY_AGENCY else ()), *MADE_BY[model][1])
@@ -77,25 +95,52 @@ async def audit_event_missing(facts: Facts) -> list[Row]:
     found: list[Row] = []
     for model in _models(facts):
         creators, _ = MADE_BY[model]
-        made = {str(o): n for o, n in await _events(facts, model).filter(
-            action__in=creators).annotate(n=Count("id")).group_by("object_id").values_list(
-            "object_id", "n")}
+        made = {
+            str(o): n
+            for o, n in await _events(facts, model)
+            .filter(action__in=creators)
+            .annotate(n=Count("id"))
+            .group_by("object_id")
+            .values_list("object_id", "n")
+        }
         rows = await _rows(facts, model)
         ids = {str(r["id"]) for r in rows}
-        found.extend({"object": _NAMES[model], "id": r["id"], **_owner(model, r),
-                      "problem": f"有 {made.get(str(r['id']), 0)} 条创建记录"
-                                 f"（{'/'.join(creators)}），应为 1 条"}
-                     for r in rows if made.get(str(r["id"]), 0) != 1)
+        found.extend(
+            {
+                "object": _NAMES[model],
+                "id": r["id"],
+                **_owner(model, r),
+                "problem": f"有 {made.get(str(r['id']), 0)} 条创建记录"
+                f"（{'/'.join(creators)}），应为 1 条",
+            }
+            for r in rows
+            if made.get(str(r["id"]), 0) != 1
+        )
         named = set(await _events(facts, model).distinct().values_list("object_id", flat=True))
-        found.extend({"object": _NAMES[model], "id": object_id,
-                      "problem": "审计记录所指的对象不存在"} for object_id in sorted(named - ids))
+        found.extend(
+            {"object": _NAMES[model], "id": object_id, "problem": "审计记录所指的对象不存在"}
+            for object_id in sorted(named - ids)
+        )
         if model is Filing:
-            decided = {str(o) for o in await _events(facts, model).filter(
-                action__in=_DECISIONS).distinct().values_list("object_id", flat=True)}
-            found.extend({"object": "备案", "id": f["id"], "agency_id": f["agency_id"],
-                          "problem": f"状态为 {f['status']}，没有决定记录"}
-                         for f in rows if f["status"] != FilingStatus.SUBMITTED.value
-                         and not f["imported"] and str(f["id"]) not in decided)
+            decided = {
+                str(o)
+                for o in await _events(facts, model)
+                .filter(action__in=_DECISIONS)
+                .distinct()
+                .values_list("object_id", flat=True)
+            }
+            found.extend(
+                {
+                    "object": "备案",
+                    "id": f["id"],
+                    "agency_id": f["agency_id"],
+                    "problem": f"状态为 {f['status']}，没有决定记录",
+                }
+                for f in rows
+                if f["status"] != FilingStatus.SUBMITTED.value
+                and not f["imported"]
+                and str(f["id"]) not in decided
+            )
     return found
 
 
@@ -113,8 +158,9 @@ def _missing(row: Row) -> str:
     return f"{row['object']} {row['id']}{whose}：{row['problem']}"
 
 
-def _differs(a: dict[str, Any] | None, b: dict[str, Any] | None,
-             columns: tuple[str, ...] = ()) -> list[str]:
+def _differs(
+    a: dict[str, Any] | None, b: dict[str, Any] | None, columns: tuple[str, ...] = ()
+) -> list[str]:
     a, b = a or {}, b or {}
     if not columns and a == b:
         return []
@@ -127,8 +173,11 @@ async def _agency_chain(facts: Facts) -> list[Row]:
     from nothing, and the last shows the row as it is (a lost update shows as two events
     starting from the same picture)."""
     events: dict[str, list[tuple[int, str, Any, Any]]] = defaultdict(list)
-    for event_id, object_id, action, before, after in await _events(facts, Agency).order_by(
-            "id").values_list("id", "object_id", "action", "before", "after"):
+    for event_id, object_id, action, before, after in (
+        await _events(facts, Agency)
+        .order_by("id")
+        .values_list("id", "object_id", "action", "before", "after")
+    ):
         events[object_id].append((event_id, action, before, after))
     found: list[Row] = []
     for agency in (await facts.agencies()).values():
@@ -136,13 +185,25 @@ async def _agency_chain(facts: Facts) -> list[Row]:
         previous: dict[str, Any] | None = None
         for n, (event_id, action, before, after) in enumerate(chain):
             if diff := _differs(previous, before) if n else (["before"] if before else []):
-                found.append({"object": "机构", "id": agency.id, "agency_id": agency.id, "problem":
-                              f"审计记录 {event_id}（{action}）的变更前内容与上一条记录的结果"
-                              f"不一致：{', '.join(diff)}"})
+                found.append(
+                    {
+                        "object": "机构",
+                        "id": agency.id,
+                        "agency_id": agency.id,
+                        "problem": f"审计记录 {event_id}（{action}）的变更前内容与上一条记录的结果"
+                        f"不一致：{', '.join(diff)}",
+                    }
+                )
             previous = after
         if chain and (diff := _differs(previous, snapshot(agency))):
-            found.append({"object": "机构", "id": agency.id, "agency_id": agency.id, "problem":
-                          f"当前数据与最后一条审计记录不一致：{', '.join(diff)}"})
+            found.append(
+                {
+                    "object": "机构",
+                    "id": agency.id,
+                    "agency_id": agency.id,
+                    "problem": f"当前数据与最后一条审计记录不一致：{', '.join(diff)}",
+                }
+            )
     return found
 
 
@@ -153,8 +214,13 @@ async def audit_disagrees(facts: Facts) -> list[Row]:
         _, columns = MADE_BY[model]
         if not columns:
             continue
-        last = {str(o): int(i) for o, i in await _events(facts, model).annotate(
-            last=Max("id")).group_by("object_id").values_list("object_id", "last")}
+        last = {
+            str(o): int(i)
+            for o, i in await _events(facts, model)
+            .annotate(last=Max("id"))
+            .group_by("object_id")
+            .values_list("object_id", "last")
+        }
         after: dict[str, Any] = {}
         for ids in chunks(last.values()):
             after.update(await AuditEvent.filter(id__in=ids).values_list("object_id", "after"))
@@ -163,18 +229,26 @@ async def audit_disagrees(facts: Facts) -> list[Row]:
             if picture is None:
                 continue  # no event at all: audit_event_missing says so
             if diff := _differs(picture, r, columns):
-                found.append({"object": _NAMES[model], "id": r["id"], **_owner(model, r),
-                              "problem":
-                              f"当前数据与最后一条审计记录不一致：{', '.join(diff)}"})
+                found.append(
+                    {
+                        "object": _NAMES[model],
+                        "id": r["id"],
+                        **_owner(model, r),
+                        "problem": f"当前数据与最后一条审计记录不一致：{', '.join(diff)}",
+                    }
+                )
     return found
 
 
 async def acknowledged_provincial(facts: Facts) -> list[Row]:
     """Art. 4: a city registers (报备) the venues of provincial agencies only."""
-    sites = facts.of_agencies(Site.filter(acknowledged_at__isnull=False,
-                                          agency__level=AgencyLevel.CITY))
-    return [{"site_id": site_id, "agency_id": agency_id} for site_id, agency_id in
-            await sites.order_by("id").values_list("id", "agency_id")]
+    sites = facts.of_agencies(
+        Site.filter(acknowledged_at__isnull=False, agency__level=AgencyLevel.CITY)
+    )
+    return [
+        {"site_id": site_id, "agency_id": agency_id}
+        for site_id, agency_id in await sites.order_by("id").values_list("id", "agency_id")
+    ]
 
 
 def _acknowledged(row: Row) -> str:
@@ -185,22 +259,44 @@ async def draws_reproducible(facts: Facts) -> list[Row]:
     """Art. 20: re-running a draw from its stored seed and snapshots gives its assignments."""
     if facts.limited:
         return []
-    return [{"draw_id": d.id, "authority": d.authority_id}
-            for d in await Draw.all().order_by("id") if not verify(d)]
+    return [
+        {"draw_id": d.id, "authority": d.authority_id}
+        for d in await Draw.all().order_by("id")
+        if not verify(d)
+    ]
 
 
 def _draw(row: Row) -> str:
-    return (f"{row['authority']} 的双随机抽取 {row['draw_id']} 按其种子与快照重新抽取，"
-            "结果不一致")
+    return f"{row['authority']} 的双随机抽取 {row['draw_id']} 按其种子与快照重新抽取，结果不一致"
 
 
 INVARIANTS = [
-    Invariant("art4_acknowledged_provincial", "第四条",
-              "市级部门报备的只是省级机构设在本市的场所", acknowledged_provincial, _acknowledged),
-    Invariant("art11_audit_event_missing", "第十一条",
-              "每项变更都有审计记录，每条审计记录都对应存在的对象", audit_event_missing, _missing),
-    Invariant("art11_audit_disagrees", "第十一条",
-              "审计记录前后衔接，最后一条与当前数据一致", audit_disagrees, _missing),
-    Invariant("art20_draws_reproducible", "第二十条",
-              "双随机抽取可按种子与快照复核", draws_reproducible, _draw),
+    Invariant(
+        "art4_acknowledged_provincial",
+        "第四条",
+        "市级部门报备的只是省级机构设在本市的场所",
+        acknowledged_provincial,
+        _acknowledged,
+    ),
+    Invariant(
+        "art11_audit_event_missing",
+        "第十一条",
+        "每项变更都有审计记录，每条审计记录都对应存在的对象",
+        audit_event_missing,
+        _missing,
+    ),
+    Invariant(
+        "art11_audit_disagrees",
+        "第十一条",
+        "审计记录前后衔接，最后一条与当前数据一致",
+        audit_disagrees,
+        _missing,
+    ),
+    Invariant(
+        "art20_draws_reproducible",
+        "第二十条",
+        "双随机抽取可按种子与快照复核",
+        draws_reproducible,
+        _draw,
+    ),
 ]

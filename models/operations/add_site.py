@@ -81,16 +81,30 @@ async def add_site(actor: Actor, agency: Agency, new: NewSite, *, today: date) -
     existing = await Site.get_or_none(region_id=region.code, address_key=key)
     if existing is not None:
         raise _duplicate(existing, agency)
-    site = Site(agency_id=agency.id, name=name, address=address, address_key=key,
-                region_id=region.code, tenure=new.tenure,
-                has_video_surveillance=new.has_video_surveillance)
+    site = Site(
+        agency_id=agency.id,
+        name=name,
+        address=address,
+        address_key=key,
+        region_id=region.code,
+        tenure=new.tenure,
+        has_video_surveillance=new.has_video_surveillance,
+    )
     try:
         async with in_transaction() as conn:
             await locked_agency(conn, agency)
             await _check_may_add(agency, today)  # again: a sanction may have come meanwhile
             await site.save(using_db=conn)
-            await record(conn, actor, AuditAction.ADD_SITE, site, agency_id=agency.id,
-                         region_code=region.code, before=None, after=snapshot(site))
+            await record(
+                conn,
+                actor,
+                AuditAction.ADD_SITE,
+                site,
+                agency_id=agency.id,
+                region_code=region.code,
+                before=None,
+                after=snapshot(site),
+            )
     except IntegrityError:
         existing = await Site.get_or_none(region_id=region.code, address_key=key)
         if existing is None:

@@ -22,20 +22,44 @@ async def publication_period(today: date) -> tuple[date, date]:
     try:
         return await working_day_span(today, PUBLICATION_WORKING_DAYS)
     except CalendarMissing as exc:
-        raise RuleViolation(RuleCode.CALENDAR_MISSING,
-                            f"{exc}，无法计算5个工作日的公示期（第15条）", 15) from None
+        raise RuleViolation(
+            RuleCode.CALENDAR_MISSING, f"{exc}，无法计算5个工作日的公示期（第15条）", 15
+        ) from None
 
 
-async def announce(conn: BaseDBAsyncClient, actor: Actor, *, kind: AnnouncementKind,
-                   agency_id: int, authority: str, period: tuple[date, date], body: str,
-                   filing_id: int | None = None, reason: TerminationReason | None = None,
-                   reported_to_ministry_at: datetime | None = None) -> Announcement:
+async def announce(
+    conn: BaseDBAsyncClient,
+    actor: Actor,
+    *,
+    kind: AnnouncementKind,
+    agency_id: int,
+    authority: str,
+    period: tuple[date, date],
+    body: str,
+    filing_id: int | None = None,
+    reason: TerminationReason | None = None,
+    reported_to_ministry_at: datetime | None = None,
+) -> Announcement:
     notice = await Announcement.create(
-        using_db=conn, kind=kind, agency_id=agency_id, filing_id=filing_id,
-        authority_id=authority, termination_reason=reason, start_date=period[0],
-        end_date=period[1], body=body, reported_to_ministry_at=reported_to_ministry_at,
+        using_db=conn,
+        kind=kind,
+        agency_id=agency_id,
+        filing_id=filing_id,
+        authority_id=authority,
+        termination_reason=reason,
+        start_date=period[0],
+        end_date=period[1],
+        body=body,
+        reported_to_ministry_at=reported_to_ministry_at,
     )
-    await record(conn, actor, AuditAction.ANNOUNCE, notice,
-                 agency_id=agency_id, region_code=authority,
-                 before=None, after=snapshot(notice))
+    await record(
+        conn,
+        actor,
+        AuditAction.ANNOUNCE,
+        notice,
+        agency_id=agency_id,
+        region_code=authority,
+        before=None,
+        after=snapshot(notice),
+    )
     return notice

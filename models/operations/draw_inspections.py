@@ -65,13 +65,32 @@ async def draw_inspections(actor: Actor, req: DrawRequest, *, today: date) -> Dr
     pool_json = [m.as_json() for m in pool]
     async with in_transaction() as conn:
         draw = await Draw.create(
-            using_db=conn, seed=seed, algorithm=ALGORITHM, population=population,
-            population_hash=digest(population), pool=pool_json, pool_hash=digest(pool_json),
-            parameters={"count": count, "ratio": req.ratio, "perAgency": req.per_agency,
-                        "regionCode": req.region_code,
-                        "kind": req.kind.value if req.kind else None},
-            assignments=assignments, published=req.published, authority_id=req.authority,
+            using_db=conn,
+            seed=seed,
+            algorithm=ALGORITHM,
+            population=population,
+            population_hash=digest(population),
+            pool=pool_json,
+            pool_hash=digest(pool_json),
+            parameters={
+                "count": count,
+                "ratio": req.ratio,
+                "perAgency": req.per_agency,
+                "regionCode": req.region_code,
+                "kind": req.kind.value if req.kind else None,
+            },
+            assignments=assignments,
+            published=req.published,
+            authority_id=req.authority,
         )
-        await record(conn, actor, AuditAction.DRAW_INSPECTIONS, draw, agency_id=None,
-                     region_code=req.authority, before=None, after=snapshot(draw))
+        await record(
+            conn,
+            actor,
+            AuditAction.DRAW_INSPECTIONS,
+            draw,
+            agency_id=None,
+            region_code=req.authority,
+            before=None,
+            after=snapshot(draw),
+        )
     return draw

@@ -28,8 +28,7 @@ from models.sanction import Sanction
 from models.snapshot import snapshot
 
 CLAUSES = {21: 9, 22: 9, 23: 12}  # the numbered items (一)… of each article
-GRADE = {21: SanctionGrade.INTERVIEW, 22: SanctionGrade.RECTIFICATION,
-         23: SanctionGrade.REVOCATION}
+GRADE = {21: SanctionGrade.INTERVIEW, 22: SanctionGrade.RECTIFICATION, 23: SanctionGrade.REVOCATION}
 BAN_YEARS = 3  # Art. 23: 三年内不再受理其…备案申请
 DEFAULT_RECTIFICATION_DAYS = 30
 
@@ -67,8 +66,7 @@ async def _earlier(agency: Agency, grade: SanctionGrade, today: date) -> Sanctio
     return await qs.order_by("-decided_at", "-id").first()
 
 
-async def ladder(agency: Agency, new: NewSanction,
-                 today: date) -> tuple[int, int, Sanction | None]:
+async def ladder(agency: Agency, new: NewSanction, today: date) -> tuple[int, int, Sanction | None]:
     """(article, clause, escalated from) after applying the escalation rules."""
     article, clause, source = new.article, new.clause, None
     if article == 21:
@@ -82,8 +80,9 @@ async def ladder(agency: Agency, new: NewSanction,
     return article, clause, source
 
 
-async def apply_effect(conn: BaseDBAsyncClient, actor: Actor, agency: Agency,
-                       sanction: Sanction, now: datetime) -> None:
+async def apply_effect(
+    conn: BaseDBAsyncClient, actor: Actor, agency: Agency, sanction: Sanction, now: datetime
+) -> None:
     """What an effective sanction does to the agency (Art. 22, 23)."""
     assert sanction.decided_at is not None
     if sanction.grade is SanctionGrade.RECTIFICATION and agency.state is AgencyState.ACTIVE:
@@ -95,8 +94,9 @@ async def apply_effect(conn: BaseDBAsyncClient, actor: Actor, agency: Agency,
         await withdraw_open_filings(conn, actor, agency, now)
 
 
-async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, today: date,
-                         now: datetime) -> tuple[Sanction, bool]:
+async def issue_sanction(
+    actor: Actor, agency: Agency, new: NewSanction, *, today: date, now: datetime
+) -> tuple[Sanction, bool]:
     """Returns the sanction and whether the ladder escalated it."""
     validate(new, today)
     async with in_transaction() as conn:
@@ -104,8 +104,12 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, toda
         # before it left it: two Art. 21 sanctions at once are an interview and a 22.1.
         await locked_agency(conn, agency)
         if agency.state in (AgencyState.PENDING, AgencyState.TERMINATED, AgencyState.REVOKED):
-            raise RuleViolation(RuleCode.NOT_FILED, f"该机构当前为「{label(agency.state)}」状态，"
-                                f"没有可予处理的备案（第{new.article}条）", new.article)
+            raise RuleViolation(
+                RuleCode.NOT_FILED,
+                f"该机构当前为「{label(agency.state)}」状态，"
+                f"没有可予处理的备案（第{new.article}条）",
+                new.article,
+            )
         article, clause, source = await ladder(agency, new, today)
         grade = GRADE[article]
         deadline = None
@@ -114,18 +118,41 @@ async def issue_sanction(actor: Actor, agency: Agency, new: NewSanction, *, toda
         published = True if article in (22, 23) else bool(new.published)  # 并对社会公布
         before = snapshot(agency)
         sanction = await Sanction.create(
-            using_db=conn, agency_id=agency.id, article=article, clause=clause, grade=grade,
-            status=SanctionStatus.EFFECTIVE, facts=new.facts.strip(), serious=new.serious,
+            using_db=conn,
+            agency_id=agency.id,
+            article=article,
+            clause=clause,
+            grade=grade,
+            status=SanctionStatus.EFFECTIVE,
+            facts=new.facts.strip(),
+            serious=new.serious,
             certificates_invalidated=new.certificates_invalidated,
-            authority_id=agency.filing_region_id, decided_at=today, published=published,
-            escalated_from_id=source.id if source else None, rectification_deadline=deadline,
+            authority_id=agency.filing_region_id,
+            decided_at=today,
+            published=published,
+            escalated_from_id=source.id if source else None,
+            rectification_deadline=deadline,
         )
         await apply_effect(conn, actor, agency, sanction, now)
-        await record(conn, actor, AuditAction.ISSUE_SANCTION, sanction, agency_id=agency.id,
-                     region_code=agency.filing_region_id, before=None, after=snapshot(sanction))
+        await record(
+            conn,
+            actor,
+            AuditAction.ISSUE_SANCTION,
+            sanction,
+            agency_id=agency.id,
+            region_code=agency.filing_region_id,
+            before=None,
+            after=snapshot(sanction),
+        )
         if await save_changes(conn, agency, before):
-            await record(conn, actor, AuditAction.ISSUE_SANCTION_AGENCY, agency,
-                         agency_id=agency.id,
-                         region_code=agency.filing_region_id, before=before,
-                         after=snapshot(agency))
+            await record(
+                conn,
+                actor,
+                AuditAction.ISSUE_SANCTION_AGENCY,
+                agency,
+                agency_id=agency.id,
+                region_code=agency.filing_region_id,
+                before=before,
+                after=snapshot(agency),
+            )
     return sanction, (article, clause) != (new.article, new.clause)

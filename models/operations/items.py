@@ -34,10 +34,15 @@ SCOPE_KINDS = (FilingKind.INITIAL, FilingKind.RENEWAL, FilingKind.SCOPE_CHANGE)
 async def current_items(agency_id: int) -> list[FilingItem]:
     """The agency's scope in force: the items of its latest approved INITIAL or SCOPE_CHANGE
     filing (each lists the whole scope; a renewal extends the scope without changing it)."""
-    latest = await Filing.filter(
-        agency_id=agency_id, status=FilingStatus.APPROVED,
-        kind__in=[FilingKind.INITIAL, FilingKind.SCOPE_CHANGE],
-    ).order_by("-decided_at", "-id").first()
+    latest = (
+        await Filing.filter(
+            agency_id=agency_id,
+            status=FilingStatus.APPROVED,
+            kind__in=[FilingKind.INITIAL, FilingKind.SCOPE_CHANGE],
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
     if latest is None:
         return []
     return await FilingItem.filter(filing_id=latest.id).order_by("id")
@@ -45,8 +50,7 @@ async def current_items(agency_id: int) -> list[FilingItem]:
 
 async def as_new_items(items: list[FilingItem]) -> list[NewItem]:
     sites = {s.id: s for s in await Site.filter(id__in=[i.site_id for i in items])}
-    return [NewItem(i.occupation_code, i.occupation_name, i.level, sites[i.site_id])
-            for i in items]
+    return [NewItem(i.occupation_code, i.occupation_name, i.level, sites[i.site_id]) for i in items]
 
 
 def check_items(agency: Agency, items: list[NewItem]) -> None:
@@ -62,11 +66,16 @@ def check_items(agency: Agency, items: list[NewItem]) -> None:
             raise InvalidInput(f"items[{n}]", "同一场所、职业（工种）及等级重复填报")
         seen.add(key)
         if item.site.tenure is SiteTenure.TEMPORARY_RENTAL:
-            raise RuleViolation(RuleCode.TEMPORARY_SITE,
-                                f"场所「{item.site.name}」为临时性租用场地，"
-                                "严禁用于开展评价活动（第12条）", 12)
-        if (item.site.tenure is SiteTenure.COLLEGE_CAMPUS
-                and agency.kind is AgencyKind.SOCIAL_ORG and not agency.is_college):
+            raise RuleViolation(
+                RuleCode.TEMPORARY_SITE,
+                f"场所「{item.site.name}」为临时性租用场地，严禁用于开展评价活动（第12条）",
+                12,
+            )
+        if (
+            item.site.tenure is SiteTenure.COLLEGE_CAMPUS
+            and agency.kind is AgencyKind.SOCIAL_ORG
+            and not agency.is_college
+        ):
             raise RuleViolation(
                 RuleCode.COLLEGE_SITE_FOR_NON_COLLEGE,
                 f"场所「{item.site.name}」为院校场地，社评组织（非院校）原则上不使用院校场地进行备案"
@@ -81,11 +90,16 @@ async def check_pairs_free(agency: Agency, items: list[NewItem], today: date) ->
         return
     lapsed = Subquery(Agency.filter(lapsed_q(today=today)).values("id"))
     # One query for the whole filing: the pairs others hold among its sites and occupations.
-    held = set(await ItemClaim.filter(
-        in_force(), site_id__in={i.site.id for i in items},
-        occupation_code__in={i.occupation_code for i in items},
-    ).exclude(agency_id=agency.id).exclude(agency_id__in=lapsed).values_list(
-        "site_id", "occupation_code"))
+    held = set(
+        await ItemClaim.filter(
+            in_force(),
+            site_id__in={i.site.id for i in items},
+            occupation_code__in={i.occupation_code for i in items},
+        )
+        .exclude(agency_id=agency.id)
+        .exclude(agency_id__in=lapsed)
+        .values_list("site_id", "occupation_code")
+    )
     for item in items:
         if (item.site.id, item.occupation_code) in held:
             raise pair_taken(item.site, item.occupation_code)
@@ -100,8 +114,9 @@ def pair_taken(site: Site, occupation_code: str) -> RuleViolation:
     )
 
 
-async def check_no_additions_when_sanctioned(agency: Agency, items: list[NewItem],
-                                             today: date) -> None:
+async def check_no_additions_when_sanctioned(
+    agency: Agency, items: list[NewItem], today: date
+) -> None:
     """Art. 22, 24: after a rectification or revocation in the filing period, no new site,
     occupation or level may be added until the period ends."""
     if not await restricted_since_period_start(agency, today):

@@ -49,8 +49,9 @@ async def validate(agency: Agency, new: NewInspection, today: date) -> None:
         raise InvalidInput("siteId", "该场所既非该机构登记，也不在该机构的备案中")
 
 
-async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
-                            *, today: date) -> tuple[Inspection, Sanction | None]:
+async def record_inspection(
+    actor: Actor, agency: Agency, new: NewInspection, *, today: date
+) -> tuple[Inspection, Sanction | None]:
     await validate(agency, new, today)
     counts = new.kind is InspectionKind.EXTERNAL and new.result is InspectionResult.UNQUALIFIED
     async with in_transaction() as conn:
@@ -60,32 +61,63 @@ async def record_inspection(actor: Actor, agency: Agency, new: NewInspection,
             await locked_agency(conn, agency)
             counts = agency.state not in (AgencyState.TERMINATED, AgencyState.REVOKED)
         inspection = await Inspection.create(
-            using_db=conn, agency_id=agency.id, site_id=new.site.id if new.site else None,
-            kind=new.kind, mode=new.mode, date=new.date, result=new.result,
-            findings=new.findings, published=new.published, authority_id=new.authority,
+            using_db=conn,
+            agency_id=agency.id,
+            site_id=new.site.id if new.site else None,
+            kind=new.kind,
+            mode=new.mode,
+            date=new.date,
+            result=new.result,
+            findings=new.findings,
+            published=new.published,
+            authority_id=new.authority,
         )
-        await record(conn, actor, AuditAction.RECORD_INSPECTION, inspection, agency_id=agency.id,
-                     region_code=new.site.region_id if new.site else new.authority,
-                     before=None, after=snapshot(inspection))
+        await record(
+            conn,
+            actor,
+            AuditAction.RECORD_INSPECTION,
+            inspection,
+            agency_id=agency.id,
+            region_code=new.site.region_id if new.site else new.authority,
+            before=None,
+            after=snapshot(inspection),
+        )
         proposal = None
         if counts:
             year = new.date.year
-            failures = await Inspection.filter(
-                agency_id=agency.id, kind=InspectionKind.EXTERNAL,
-                result=InspectionResult.UNQUALIFIED, date__gte=date(year, 1, 1),
-                date__lte=date(year, 12, 31),
-            ).using_db(conn).count()
+            failures = (
+                await Inspection.filter(
+                    agency_id=agency.id,
+                    kind=InspectionKind.EXTERNAL,
+                    result=InspectionResult.UNQUALIFIED,
+                    date__gte=date(year, 1, 1),
+                    date__lte=date(year, 12, 31),
+                )
+                .using_db(conn)
+                .count()
+            )
             # Exactly at the third, so one year's failures propose once.
             if failures == UNQUALIFIED_LIMIT:
                 proposal = await Sanction.create(
-                    using_db=conn, agency_id=agency.id, article=23, clause=11,
-                    grade=SanctionGrade.REVOCATION, status=SanctionStatus.PROPOSED,
+                    using_db=conn,
+                    agency_id=agency.id,
+                    article=23,
+                    clause=11,
+                    grade=SanctionGrade.REVOCATION,
+                    status=SanctionStatus.PROPOSED,
                     facts=f"{year}年外部督导结果{failures}次不合格（第二十三条第（十一）项），"
-                          "由系统提出，待备案部门确认。",
-                    authority_id=agency.filing_region_id, published=False,
+                    "由系统提出，待备案部门确认。",
+                    authority_id=agency.filing_region_id,
+                    published=False,
                 )
-                await record(conn, actor, AuditAction.PROPOSE_SANCTION, proposal,
-                             agency_id=agency.id,
-                             region_code=agency.filing_region_id, before=None,
-                             after=snapshot(proposal))
+                await record(
+                    conn,
+                    actor,
+                    AuditAction.PROPOSE_SANCTION,
+                    proposal,
+                    agency_id=agency.id,
+                    region_code=agency.filing_region_id,
+                    before=None,
+                    after=snapshot(proposal),
+                )
     return inspection, proposal

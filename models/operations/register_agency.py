@@ -59,8 +59,10 @@ async def validate_new_agency(new: NewAgency) -> Agency:
         )
     if new.contact_phone and not _PHONE.match(new.contact_phone):
         raise InvalidInput("contactPhone", "只能由数字、空格和“-”组成，可以“+”开头")
-    for field, value in (("contactName", new.contact_name),
-                         ("legalRepresentative", new.legal_representative)):
+    for field, value in (
+        ("contactName", new.contact_name),
+        ("legalRepresentative", new.legal_representative),
+    ):
         if value is not None and len(value) > 64:
             raise InvalidInput(field, "不超过64个字符")
     return Agency(
@@ -88,8 +90,16 @@ async def register_agency(actor: Actor, agency: Agency) -> Agency:
     try:
         async with in_transaction() as conn:
             await agency.save(using_db=conn)
-            await record(conn, actor, AuditAction.REGISTER_AGENCY, agency, agency_id=agency.id,
-                         region_code=agency.filing_region_id, before=None, after=snapshot(agency))
+            await record(
+                conn,
+                actor,
+                AuditAction.REGISTER_AGENCY,
+                agency,
+                agency_id=agency.id,
+                region_code=agency.filing_region_id,
+                before=None,
+                after=snapshot(agency),
+            )
     except IntegrityError:
         raise duplicate from None  # lost a race with a concurrent registration of the same code
     return agency

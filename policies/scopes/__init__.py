@@ -11,8 +11,17 @@ from policies.scopes.supervision import SUPERVISION_SCOPES
 
 SCOPES: dict[str, Scope] = {
     s.name: s
-    for s in (ALL, NONE, *AGENCY_SCOPES, *SITE_SCOPES, *FILING_SCOPES, *SANCTION_SCOPES,
-              *AUDIT_SCOPES, *ANNOUNCEMENT_SCOPES, *SUPERVISION_SCOPES)
+    for s in (
+        ALL,
+        NONE,
+        *AGENCY_SCOPES,
+        *SITE_SCOPES,
+        *FILING_SCOPES,
+        *SANCTION_SCOPES,
+        *AUDIT_SCOPES,
+        *ANNOUNCEMENT_SCOPES,
+        *SUPERVISION_SCOPES,
+    )
 }
 
 __all__ = ["SCOPES", "Scope", "ALL", "NONE"]

@@ -27,6 +27,7 @@ async def _published_or_city_check(viewer: Viewer, a: Announcement) -> bool:
 
 ANNOUNCEMENT_SCOPES = (
     Scope("announcement_published", Announcement, _published, _published_check),
-    Scope("announcement_published_or_city", Announcement, _published_or_city,
-          _published_or_city_check),
+    Scope(
+        "announcement_published_or_city", Announcement, _published_or_city, _published_or_city_check
+    ),
 )

@@ -61,8 +61,12 @@ async def _of_agency_filed_with_city_check(viewer: Viewer, f: Filing) -> bool:
 
 
 FILING_SCOPES = (
-    Scope("filing_of_agency_filed_with_city", Filing, _of_agency_filed_with_city,
-          _of_agency_filed_with_city_check),
+    Scope(
+        "filing_of_agency_filed_with_city",
+        Filing,
+        _of_agency_filed_with_city,
+        _of_agency_filed_with_city_check,
+    ),
     Scope("filing_public", Filing, _public, _public_check),
     Scope("filing_own_or_public", Filing, lambda v: _own(v) | _public(v), _own_or_public_check),
     Scope("filing_city_or_public", Filing, lambda v: _city(v) | _public(v), _city_or_public_check),

@@ -46,12 +46,15 @@ def operates_in_q(city: str | None) -> Q:
     Correlated, so PostgreSQL probes the indexes for each agency it still has to test, and
     a page stops after its rows; uncorrelated, it hashed every venue in the city and every
     item at them first (50 ms for a page of 50 at 10,000 agencies)."""
-    return Q(id__in=Subquery(
-        Site.filter(agency_id=_AGENCY_ID, region_id=city).values("agency_id")
-    )) | Q(id__in=Subquery(
-        FilingItem.filter(filing__agency_id=_AGENCY_ID, site__region_id=city)
-        .values("filing__agency_id")
-    ))
+    return Q(
+        id__in=Subquery(Site.filter(agency_id=_AGENCY_ID, region_id=city).values("agency_id"))
+    ) | Q(
+        id__in=Subquery(
+            FilingItem.filter(filing__agency_id=_AGENCY_ID, site__region_id=city).values(
+                "filing__agency_id"
+            )
+        )
+    )
 
 
 # A correlated EXISTS, not `id IN (subquery)`, probing the indexes per venue tested: `id IN`
@@ -70,8 +73,10 @@ _PUBLIC_SITE_SQL = (
     f'WHERE "pub_i"."site_id"="site"."id" AND "pub_f"."status"=\'{FilingStatus.APPROVED.value}\' '
     f'AND "pub_a"."state"<>\'{AgencyState.PENDING.value}\'{{probe}}) THEN "site"."id" END'
 )
-_PUBLIC_SITE = {dialect: RawSQL(_PUBLIC_SITE_SQL.format(probe=probe))
-                for dialect, probe in (("postgres", " OFFSET 0"), ("sqlite", ""))}
+_PUBLIC_SITE = {
+    dialect: RawSQL(_PUBLIC_SITE_SQL.format(probe=probe))
+    for dialect, probe in (("postgres", " OFFSET 0"), ("sqlite", ""))
+}
 
 
 def public_site_q() -> Q:

@@ -46,13 +46,23 @@ async def _of_agency_filed_with_city_check(viewer: Viewer, s: Sanction) -> bool:
 
 
 SANCTION_SCOPES = (
-    Scope("sanction_of_agency_filed_with_city", Sanction, _of_agency_filed_with_city,
-          _of_agency_filed_with_city_check),
-    Scope("sanction_published", Sanction, _published, _published_check),
-    Scope("sanction_own_or_published", Sanction, lambda v: _own(v) | _published(v),
-          _own_or_published_check),
     Scope(
-        "sanction_city_or_published", Sanction, lambda v: _city(v) | _published(v),
+        "sanction_of_agency_filed_with_city",
+        Sanction,
+        _of_agency_filed_with_city,
+        _of_agency_filed_with_city_check,
+    ),
+    Scope("sanction_published", Sanction, _published, _published_check),
+    Scope(
+        "sanction_own_or_published",
+        Sanction,
+        lambda v: _own(v) | _published(v),
+        _own_or_published_check,
+    ),
+    Scope(
+        "sanction_city_or_published",
+        Sanction,
+        lambda v: _city(v) | _published(v),
         _city_or_published_check,
     ),
 )

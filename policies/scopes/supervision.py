@@ -50,8 +50,11 @@ def _city_or_published(viewer: Viewer) -> Q:
 
 
 async def _city_or_published_check(viewer: Viewer, i: Inspection) -> bool:
-    return (bool(i.published) or i.authority_id == viewer.region_code
-            or await _jurisdiction_check(viewer, i))
+    return (
+        bool(i.published)
+        or i.authority_id == viewer.region_code
+        or await _jurisdiction_check(viewer, i)
+    )
 
 
 def _draw_published_or_city(viewer: Viewer) -> Q:
@@ -66,8 +69,12 @@ SUPERVISION_SCOPES = (
     Scope("inspector_of_city", Inspector, _inspector_of_city, _inspector_of_city_check),
     Scope("inspection_city_jurisdiction", Inspection, _jurisdiction, _jurisdiction_check),
     Scope("inspection_published", Inspection, _published, _published_check),
-    Scope("inspection_own_or_published", Inspection,
-          lambda v: Q(agency_id=v.agency_id) | _published(v), _own_or_published_check),
+    Scope(
+        "inspection_own_or_published",
+        Inspection,
+        lambda v: Q(agency_id=v.agency_id) | _published(v),
+        _own_or_published_check,
+    ),
     Scope("inspection_city_or_published", Inspection, _city_or_published, _city_or_published_check),
     Scope("draw_published", Draw, _published, _published_check),
     Scope("draw_published_or_city", Draw, _draw_published_or_city, _draw_published_or_city_check),

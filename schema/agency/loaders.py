@@ -29,9 +29,9 @@ def contact_by_agency(ctx: Context) -> DataLoader[int, Contact | None]:
     async def load(ids: Sequence[int]) -> list[Contact | None]:
         if not ctx.guard.allows(permissions.READ_AGENCY_CONTACT):
             return [None] * len(ids)
-        rows = await AgencyRow.filter(ctx.guard.filter(permissions.READ_AGENCY_CONTACT),
-                                      among("id", ids)).values_list(
-            "id", "contact_name", "contact_phone")
+        rows = await AgencyRow.filter(
+            ctx.guard.filter(permissions.READ_AGENCY_CONTACT), among("id", ids)
+        ).values_list("id", "contact_name", "contact_phone")
         found = {r[0]: (r[1], r[2]) for r in rows}
         return [found.get(i) for i in ids]
 
@@ -51,14 +51,19 @@ def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
     async def load(ids: Sequence[int]) -> list[Supervision | None]:
         if not ctx.guard.allows(permissions.READ_AGENCY_SUPERVISION):
             return [None] * len(ids)
-        agencies = await AgencyRow.filter(ctx.guard.filter(permissions.READ_AGENCY_SUPERVISION),
-                                          among("id", ids))
+        agencies = await AgencyRow.filter(
+            ctx.guard.filter(permissions.READ_AGENCY_SUPERVISION), among("id", ids)
+        )
         sanctions: dict[int, list[SanctionRow]] = {a.id: [] for a in agencies}
         for s in await SanctionRow.filter(among("agency_id", sanctions)):
             sanctions[s.agency_id].append(s)
-        found = {a.id: Supervision(supervision_mode(a, sanctions[a.id], today=ctx.today),
-                                   incentives(a, sanctions[a.id], today=ctx.today))
-                 for a in agencies}
+        found = {
+            a.id: Supervision(
+                supervision_mode(a, sanctions[a.id], today=ctx.today),
+                incentives(a, sanctions[a.id], today=ctx.today),
+            )
+            for a in agencies
+        }
         return [found.get(i) for i in ids]
 
     return ctx.loader("agency_supervision", lambda: DataLoader(load_fn=load))

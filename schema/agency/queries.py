@@ -28,8 +28,7 @@ def filter_q(f: AgencyFilter | None, info: Info) -> Q:
     if f.filing_region_code is not None:
         q &= equals(AgencyRow, "filing_region_id", f.filing_region_code)
     if f.name_contains:
-        q &= (Q(name__icontains=f.name_contains) if holdable(f.name_contains)
-              else nothing())
+        q &= Q(name__icontains=f.name_contains) if holdable(f.name_contains) else nothing()
     return q
 
 
@@ -40,17 +39,27 @@ class AgencyQueries:
         return await load_agency(info, pk_of(id, "Agency"))
 
     @strawberry.field(extensions=[Authorize(permissions.READ_AGENCY)])
-    async def agencies(self, info: Info, first: int | None = None, after: str | None = None,
-                       filter: AgencyFilter | None = None) -> Connection[Agency]:
-        qs = AgencyRow.filter(info.context.guard.filter(permissions.READ_AGENCY),
-                           filter_q(filter, info))
+    async def agencies(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: AgencyFilter | None = None,
+    ) -> Connection[Agency]:
+        qs = AgencyRow.filter(
+            info.context.guard.filter(permissions.READ_AGENCY), filter_q(filter, info)
+        )
         return await paginate(qs, first, after, Agency.from_row)
 
-    @strawberry.field(extensions=[Authorize(permissions.MANAGE_AGENCY)],
-                      description="Agencies the viewer manages inside their 90-day renewal "
-                      "window (Art. 16).")
-    async def renewals_due(self, info: Info, first: int | None = None,
-                           after: str | None = None) -> Connection[Agency]:
-        qs = AgencyRow.filter(info.context.guard.filter(permissions.MANAGE_AGENCY),
-                              renewal_due_q(today=info.context.today))
+    @strawberry.field(
+        extensions=[Authorize(permissions.MANAGE_AGENCY)],
+        description="Agencies the viewer manages inside their 90-day renewal window (Art. 16).",
+    )
+    async def renewals_due(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Agency]:
+        qs = AgencyRow.filter(
+            info.context.guard.filter(permissions.MANAGE_AGENCY),
+            renewal_due_q(today=info.context.today),
+        )
         return await paginate(qs, first, after, Agency.from_row)

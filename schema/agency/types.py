@@ -72,46 +72,53 @@ class Agency(Node):
         contact = await contact_by_agency(info.context).load(self.row.id)
         return contact[1] if contact else None
 
-    @strawberry.field(description="EVERY_EXAM (逢考必督), or RANDOM for a social organisation "
-                      "from its second clean filing period (Art. 25(4)). Private.")
+    @strawberry.field(
+        description="EVERY_EXAM (逢考必督), or RANDOM for a social organisation "
+        "from its second clean filing period (Art. 25(4)). Private."
+    )
     async def supervision_mode(self, info: Info) -> InspectionMode | None:
         standing = await supervision_by_agency(info.context).load(self.row.id)
         return standing.mode if standing else None
 
-    @strawberry.field(description="Art. 25(1)-(3) support while the current filing period is "
-                      "clean. Private.")
+    @strawberry.field(
+        description="Art. 25(1)-(3) support while the current filing period is clean. Private."
+    )
     async def incentives(self, info: Info) -> list[str] | None:
         standing = await supervision_by_agency(info.context).load(self.row.id)
         return standing.incentives if standing else None
 
-    @strawberry.field(description="When its city recommended it be managed as provincial "
-                      "(Art. 27), awaiting the province. Private until decided.")
+    @strawberry.field(
+        description="When its city recommended it be managed as provincial "
+        "(Art. 27), awaiting the province. Private until decided."
+    )
     async def upgrade_recommended_at(self, info: Info) -> datetime | None:
         standing = await supervision_by_agency(info.context).load(self.row.id)
         return self.row.upgrade_recommended_at if standing else None
 
-    @strawberry.field(description="When the province recommended it for national level "
-                      "(Art. 28).")
+    @strawberry.field(description="When the province recommended it for national level (Art. 28).")
     def national_recommended_at(self) -> datetime | None:
         return self.row.national_recommended_at
 
     @strawberry.field(description="Venues the agency registered or put on one of its filings.")
-    async def sites(self, info: Info, first: int | None = None,
-                    after: str | None = None) -> Connection[SiteT]:
+    async def sites(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SiteT]:
         from schema.site.loaders import sites_of_agency
 
         return await sites_of_agency(info, self.row.id, first, after)
 
     @strawberry.field
-    async def filings(self, info: Info, first: int | None = None,
-                      after: str | None = None) -> Connection[FilingT]:
+    async def filings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[FilingT]:
         from schema.filing.loaders import filings_of_agency
 
         return await filings_of_agency(info, self.row.id, first, after)
 
     @strawberry.field
-    async def sanctions(self, info: Info, first: int | None = None,
-                        after: str | None = None) -> Connection[SanctionT]:
+    async def sanctions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SanctionT]:
         from schema.sanction.loaders import sanctions_of_agency
 
         return await sanctions_of_agency(info, self.row.id, first, after)

@@ -30,12 +30,18 @@ def filter_q(f: AnnouncementFilter | None, info: Info) -> Q:
 
 @strawberry.type
 class AnnouncementQueries:
-    @strawberry.field(extensions=[Authorize(permissions.READ_ANNOUNCEMENT)],
-                      description="Public notices (公示), current and past.")
-    async def announcements(self, info: Info, first: int | None = None,
-                            after: str | None = None,
-                            filter: AnnouncementFilter | None = None,
-                            ) -> Connection[Announcement]:
-        qs = AnnouncementRow.filter(info.context.guard.filter(permissions.READ_ANNOUNCEMENT),
-                                    filter_q(filter, info))
+    @strawberry.field(
+        extensions=[Authorize(permissions.READ_ANNOUNCEMENT)],
+        description="Public notices (公示), current and past.",
+    )
+    async def announcements(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: AnnouncementFilter | None = None,
+    ) -> Connection[Announcement]:
+        qs = AnnouncementRow.filter(
+            info.context.guard.filter(permissions.READ_ANNOUNCEMENT), filter_q(filter, info)
+        )
         return await paginate(qs, first, after, Announcement.from_row)

@@ -35,10 +35,16 @@ class Announcement(Node):
 
     @classmethod
     def from_row(cls, row: AnnouncementRow) -> Announcement:
-        return cls(id=strawberry.ID(to_global_id("Announcement", row.id)), kind=row.kind,
-                   start_date=row.start_date, end_date=row.end_date, body=row.body,
-                   termination_reason=row.termination_reason,
-                   reported_to_ministry_at=row.reported_to_ministry_at, row=row)
+        return cls(
+            id=strawberry.ID(to_global_id("Announcement", row.id)),
+            kind=row.kind,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            body=row.body,
+            termination_reason=row.termination_reason,
+            reported_to_ministry_at=row.reported_to_ministry_at,
+            row=row,
+        )
 
     @strawberry.field
     async def agency(self, info: Info) -> AgencyT | None:

@@ -29,11 +29,18 @@ def filter_q(f: AuditEventFilter | None) -> Q:
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(extensions=[Authorize(permissions.READ_AUDIT_EVENT)],
-                      description="The province sees all; a city events about its records.")
-    async def audit_events(self, info: Info, first: int | None = None,
-                           after: str | None = None,
-                           filter: AuditEventFilter | None = None) -> Connection[AuditEvent]:
-        qs = AuditRow.filter(info.context.guard.filter(permissions.READ_AUDIT_EVENT),
-                          filter_q(filter))
+    @strawberry.field(
+        extensions=[Authorize(permissions.READ_AUDIT_EVENT)],
+        description="The province sees all; a city events about its records.",
+    )
+    async def audit_events(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: AuditEventFilter | None = None,
+    ) -> Connection[AuditEvent]:
+        qs = AuditRow.filter(
+            info.context.guard.filter(permissions.READ_AUDIT_EVENT), filter_q(filter)
+        )
         return await paginate(qs, first, after, AuditEvent.from_row)

@@ -26,10 +26,17 @@ class AuditEvent(Node):
     @classmethod
     def from_row(cls, row: AuditRow) -> AuditEvent:
         return cls(
-            id=strawberry.ID(to_global_id("AuditEvent", row.id)), at=row.at,
-            actor_role=row.actor_role, actor_id=row.actor_id, action=row.action,
+            id=strawberry.ID(to_global_id("AuditEvent", row.id)),
+            at=row.at,
+            actor_role=row.actor_role,
+            actor_id=row.actor_id,
+            action=row.action,
             object_type=row.object_type,
-            object_id=strawberry.ID(to_global_id(row.object_type, int(row.object_id))
-                                    if row.object_id.isdigit() else row.object_id),
-            before=row.before, after=row.after,
+            object_id=strawberry.ID(
+                to_global_id(row.object_type, int(row.object_id))
+                if row.object_id.isdigit()
+                else row.object_id
+            ),
+            before=row.before,
+            after=row.after,
         )

@@ -11,6 +11,8 @@ import strawberry
 class SetWorkingCalendarInput:
     year: int
     holidays: list[datetime.date] = strawberry.field(
-        description="Weekdays off under the State Council's arrangement for the year.")
+        description="Weekdays off under the State Council's arrangement for the year."
+    )
     makeup_working_days: list[datetime.date] = strawberry.field(
-        description="Weekend days worked in exchange (调休上班).")
+        description="Weekend days worked in exchange (调休上班)."
+    )

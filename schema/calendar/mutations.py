@@ -23,15 +23,20 @@ class SetWorkingCalendarSuccess:
 
 @strawberry.type
 class CalendarMutations:
-    @mutation(permissions.WRITE_CALENDAR,
-              description="The province enters a year's holidays (Art. 15: 5个工作日).")
+    @mutation(
+        permissions.WRITE_CALENDAR,
+        description="The province enters a year's holidays (Art. 15: 5个工作日).",
+    )
     async def set_working_calendar(
-        self, info: Info, input: SetWorkingCalendarInput,
+        self,
+        info: Info,
+        input: SetWorkingCalendarInput,
     ) -> SetWorkingCalendarSuccess | Failure:
         ctx = info.context
         await ctx.guard.authorize(permissions.WRITE_CALENDAR)
-        await set_working_calendar(ctx.actor, input.year, input.holidays,
-                                   input.makeup_working_days)
+        await set_working_calendar(ctx.actor, input.year, input.holidays, input.makeup_working_days)
         return SetWorkingCalendarSuccess(
-            year=input.year, holidays=sorted(set(input.holidays)),
-            makeup_working_days=sorted(set(input.makeup_working_days)))
+            year=input.year,
+            holidays=sorted(set(input.holidays)),
+            makeup_working_days=sorted(set(input.makeup_working_days)),
+        )

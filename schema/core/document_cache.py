@@ -30,8 +30,9 @@ def parsed(query: str, max_tokens: int) -> DocumentNode:
 
 
 @lru_cache(maxsize=CACHED_DOCUMENTS)
-def static_errors(schema: GraphQLSchema, query: str, max_tokens: int,
-                  rules: tuple[type[ASTValidationRule], ...]) -> tuple[GraphQLError, ...]:
+def static_errors(
+    schema: GraphQLSchema, query: str, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]
+) -> tuple[GraphQLError, ...]:
     """The errors of the request-independent rules (the errors are never changed afterwards:
     masking builds new ones)."""
     return tuple(validate_document(schema, parsed(query, max_tokens), rules))

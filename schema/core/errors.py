@@ -32,8 +32,9 @@ Failure = RuleViolation | InvalidInput | NotFound
 
 def as_failure(exc: domain.DomainError) -> Failure:
     if isinstance(exc, domain.RuleViolation):
-        return RuleViolation(code=exc.code, article=exc.article, clause=exc.clause,
-                             message=exc.message)
+        return RuleViolation(
+            code=exc.code, article=exc.article, clause=exc.clause, message=exc.message
+        )
     if isinstance(exc, domain.InvalidInput):
         return InvalidInput(field=exc.field, message=exc.message)
     return NotFound(message=exc.message)

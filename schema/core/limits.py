@@ -78,39 +78,52 @@ class _Walker:
     """Depth and cost of each operation, following fragment spreads (a cycle is cut here and
     reported by graphql's own NoFragmentCycles rule)."""
 
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode,
-                 variables: Mapping[str, Any], max_page: int) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        max_page: int,
+    ) -> None:
         self.schema = schema
-        self.fragments = {d.name.value: d for d in document.definitions
-                          if isinstance(d, FragmentDefinitionNode)}
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.variables = variables
         self.max_page = max_page
         self.page_errors: dict[int, LimitError] = {}
 
-    def _narrowed(self, parent: GraphQLNamedType | None,
-                  condition: NamedTypeNode | None) -> GraphQLNamedType | None:
+    def _narrowed(
+        self, parent: GraphQLNamedType | None, condition: NamedTypeNode | None
+    ) -> GraphQLNamedType | None:
         if condition is None:
             return parent
         return self.schema.get_type(condition.name.value)
 
-    def fields(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-               seen: frozenset[str],
-               ) -> Iterator[tuple[FieldNode, GraphQLNamedType | None, frozenset[str]]]:
+    def fields(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        seen: frozenset[str],
+    ) -> Iterator[tuple[FieldNode, GraphQLNamedType | None, frozenset[str]]]:
         if selection_set is None:
             return
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 yield selection, parent, seen
             elif isinstance(selection, InlineFragmentNode):
-                yield from self.fields(selection.selection_set,
-                                       self._narrowed(parent, selection.type_condition), seen)
+                yield from self.fields(
+                    selection.selection_set, self._narrowed(parent, selection.type_condition), seen
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is not None and name not in seen:
-                    yield from self.fields(fragment.selection_set,
-                                           self._narrowed(parent, fragment.type_condition),
-                                           seen | {name})
+                    yield from self.fields(
+                        fragment.selection_set,
+                        self._narrowed(parent, fragment.type_condition),
+                        seen | {name},
+                    )
 
     def page_size(self, node: FieldNode, definition: GraphQLField | None) -> int:
         """How many times the field's selection may be repeated: its page size if it pages."""
@@ -131,13 +144,19 @@ class _Walker:
             if value < 0 or value > self.max_page:
                 self.page_errors[id(argument)] = LimitError(
                     f"`first` must be between 0 and {self.max_page}, got {value}",
-                    "BAD_USER_INPUT", nodes=[argument])
+                    "BAD_USER_INPUT",
+                    nodes=[argument],
+                )
                 return self.max_page
             return value
         return DEFAULT_PAGE
 
-    def measure(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-                seen: frozenset[str]) -> tuple[int, int]:
+    def measure(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        seen: frozenset[str],
+    ) -> tuple[int, int]:
         """(depth, cost) of a selection set; leaves add no depth."""
         depth, cost = 0, 0
         for node, parent_type, path in self.fields(selection_set, parent, seen):
@@ -182,13 +201,21 @@ def limit_rule(limits: QueryLimits, variables: Mapping[str, Any] | None) -> type
             document = context.document
             aliased, directives = _count(document)
             if len(aliased) > limits.max_aliases:
-                context.report_error(LimitError(
-                    f"The query uses {len(aliased)} aliases; at most {limits.max_aliases} "
-                    "are allowed", "TOO_MANY_ALIASES"))
+                context.report_error(
+                    LimitError(
+                        f"The query uses {len(aliased)} aliases; at most {limits.max_aliases} "
+                        "are allowed",
+                        "TOO_MANY_ALIASES",
+                    )
+                )
             if len(directives) > limits.max_directives:
-                context.report_error(LimitError(
-                    f"The query uses {len(directives)} directives; at most "
-                    f"{limits.max_directives} are allowed", "TOO_MANY_DIRECTIVES"))
+                context.report_error(
+                    LimitError(
+                        f"The query uses {len(directives)} directives; at most "
+                        f"{limits.max_directives} are allowed",
+                        "TOO_MANY_DIRECTIVES",
+                    )
+                )
             schema = context.schema
             walker = _Walker(schema, document, variables or {}, limits.max_page)
             for operation in document.definitions:
@@ -197,14 +224,23 @@ def limit_rule(limits: QueryLimits, variables: Mapping[str, Any] | None) -> type
                 root = schema.get_root_type(operation.operation)
                 depth, cost = walker.measure(operation.selection_set, root, frozenset())
                 if depth > limits.max_depth:
-                    context.report_error(LimitError(
-                        f"The query is {depth} levels deep; at most {limits.max_depth} are "
-                        "allowed", "QUERY_TOO_DEEP", nodes=[operation]))
+                    context.report_error(
+                        LimitError(
+                            f"The query is {depth} levels deep; at most {limits.max_depth} are "
+                            "allowed",
+                            "QUERY_TOO_DEEP",
+                            nodes=[operation],
+                        )
+                    )
                 if cost > limits.max_cost:
-                    context.report_error(LimitError(
-                        f"The query could return about {cost} values; at most "
-                        f"{limits.max_cost} are allowed: ask for smaller pages",
-                        "QUERY_TOO_COMPLEX", nodes=[operation]))
+                    context.report_error(
+                        LimitError(
+                            f"The query could return about {cost} values; at most "
+                            f"{limits.max_cost} are allowed: ask for smaller pages",
+                            "QUERY_TOO_COMPLEX",
+                            nodes=[operation],
+                        )
+                    )
             for error in walker.page_errors.values():
                 context.report_error(error)
 
@@ -227,8 +263,10 @@ class EnforceLimits(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         variables = execution.variables
-        per_request: list[type[ASTValidationRule]] = [limit_rule(context.limits, variables),
-                                                      text_rule(variables)]
+        per_request: list[type[ASTValidationRule]] = [
+            limit_rule(context.limits, variables),
+            text_rule(variables),
+        ]
         if not context.introspection:
             per_request.append(NoSchemaIntrospectionCustomRule)
         query, document = execution.query, execution.graphql_document
@@ -238,7 +276,8 @@ class EnforceLimits(SchemaExtension):
             rules = tuple(execution.validation_rules)
             execution.pre_execution_errors = [
                 *static_errors(schema, query, context.limits.max_tokens, rules),
-                *validate(schema, document, per_request)]
+                *validate(schema, document, per_request),
+            ]
         else:
             execution.validation_rules = (*execution.validation_rules, *per_request)
         yield

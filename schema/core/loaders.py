@@ -50,14 +50,16 @@ def grouped(rows: Sequence[Any], keys: Sequence[Any], attr: str) -> list[list[An
     return [groups[k] for k in keys]
 
 
-def children(ctx: Context, model: type[M], parent_field: str,
-             extra: Q | None = None) -> DataLoader[int, list[M]]:
+def children(
+    ctx: Context, model: type[M], parent_field: str, extra: Q | None = None
+) -> DataLoader[int, list[M]]:
     """All in-scope children of many parents in one statement, grouped by parent."""
     permission = READ_OF[model]
 
     async def load(parent_ids: Sequence[int]) -> list[list[M]]:
-        rows = await model.filter(ctx.guard.filter(permission), extra or Q(),
-                                  among(parent_field, parent_ids)).order_by("id")
+        rows = await model.filter(
+            ctx.guard.filter(permission), extra or Q(), among(parent_field, parent_ids)
+        ).order_by("id")
         return grouped(rows, parent_ids, parent_field)
 
     key = ("children", permission.key, parent_field, repr(extra))

@@ -46,9 +46,15 @@ def with_code(error: GraphQLError, suggestions: bool) -> GraphQLError:
     if "code" in extensions and message == error.message:
         return error
     extensions.setdefault("code", code_for(error))
-    return GraphQLError(message, nodes=error.nodes, source=error.source,
-                        positions=error.positions, path=error.path,
-                        original_error=error.original_error, extensions=extensions)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
 
 
 class MaskUnexpectedErrors(SchemaExtension):
@@ -65,11 +71,18 @@ class MaskUnexpectedErrors(SchemaExtension):
             if is_expected(error):
                 masked.append(with_code(error, suggestions))
                 continue
-            logger.error("unexpected error in request %s at %s", request_id, error.path,
-                         exc_info=error.original_error)
-            masked.append(GraphQLError(
-                f"Internal server error (request id {request_id})",
-                nodes=error.nodes, path=error.path,
-                extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-            ))
+            logger.error(
+                "unexpected error in request %s at %s",
+                request_id,
+                error.path,
+                exc_info=error.original_error,
+            )
+            masked.append(
+                GraphQLError(
+                    f"Internal server error (request id {request_id})",
+                    nodes=error.nodes,
+                    path=error.path,
+                    extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                )
+            )
         result.errors = masked

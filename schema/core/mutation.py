@@ -53,8 +53,9 @@ def _named_union(name: str, members: Any) -> Any:
     return _UNIONS[name]
 
 
-def mutation(permission: Permission, *, description: str | None = None,
-             result: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+def mutation(
+    permission: Permission, *, description: str | None = None, result: str | None = None
+) -> Callable[[Callable[..., Any]], Any]:
     """Declare a mutation guarded by `permission` (a write of the catalog). Its return
     annotation `XSuccess | Failure` becomes the union `result` (default: field name + Result).
     """
@@ -64,8 +65,10 @@ def mutation(permission: Permission, *, description: str | None = None,
     def declare(resolver: Callable[..., Any]) -> Any:
         returns = typing.get_type_hints(resolver)["return"]
         resolver.__annotations__["return"] = _named_union(
-            result or result_name(resolver.__name__), returns)
-        return strawberry.mutation(extensions=[Authorize(permission), TypedFailures()],
-                                   description=description)(resolver)
+            result or result_name(resolver.__name__), returns
+        )
+        return strawberry.mutation(
+            extensions=[Authorize(permission), TypedFailures()], description=description
+        )(resolver)
 
     return declare

@@ -58,8 +58,9 @@ class Connection(Generic[N]):
     total: strawberry.Private[int | None]
     count: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
 
-    @strawberry.field(graphql_type=int,
-                      description="All rows matching the filter that the viewer may see.")
+    @strawberry.field(
+        graphql_type=int, description="All rows matching the filter that the viewer may see."
+    )
     def total_count(self) -> int | Awaitable[int]:
         # A plain value when known, so the common nested case costs no task of its own.
         if self.total is not None:
@@ -68,8 +69,9 @@ class Connection(Generic[N]):
         return self.count()
 
 
-def _asks_for_rows(selection_set: SelectionSetNode | None,
-                   fragments: dict[str, FragmentDefinitionNode]) -> bool:
+def _asks_for_rows(
+    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
+) -> bool:
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FieldNode):
             if selection.name.value not in ("totalCount", "__typename"):
@@ -88,8 +90,7 @@ def only_total_count(info: GraphQLResolveInfo[Any]) -> bool:
     """Look-ahead: whether a connection field selects nothing but `totalCount`, so its rows need
     not be read, only counted. It walks the connection's own selection only, so it is cheap to ask
     once per parent."""
-    return not any(_asks_for_rows(node.selection_set, info.fragments)
-                   for node in info.field_nodes)
+    return not any(_asks_for_rows(node.selection_set, info.fragments) for node in info.field_nodes)
 
 
 def page_args(first: int | None, after: str | None) -> tuple[int, int | None]:
@@ -101,15 +102,20 @@ def page_args(first: int | None, after: str | None) -> tuple[int, int | None]:
     return size, (decode_cursor(after) if after else None)
 
 
-def build(rows: Sequence[Any], size: int, wrap: Callable[[Any], N], *, total: int | None = None,
-          count: Callable[[], Awaitable[int]] | None = None) -> Connection[N]:
+def build(
+    rows: Sequence[Any],
+    size: int,
+    wrap: Callable[[Any], N],
+    *,
+    total: int | None = None,
+    count: Callable[[], Awaitable[int]] | None = None,
+) -> Connection[N]:
     """`rows` holds up to size + 1 rows in id order; the extra one only signals a next page."""
     page = rows[:size]
     edges = [Edge(node=wrap(r), pk=r.id) for r in page]
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size,
-                           last_pk=page[-1].id if page else None),
+        page_info=PageInfo(has_next_page=len(rows) > size, last_pk=page[-1].id if page else None),
         total=total,
         count=count,
     )
@@ -117,12 +123,14 @@ def build(rows: Sequence[Any], size: int, wrap: Callable[[Any], N], *, total: in
 
 def counted(total: int) -> Connection[Any]:
     """A nested connection of which only `totalCount` was selected: no rows were read."""
-    return Connection(edges=[], page_info=PageInfo(has_next_page=total > 0, last_pk=None),
-                      total=total)
+    return Connection(
+        edges=[], page_info=PageInfo(has_next_page=total > 0, last_pk=None), total=total
+    )
 
 
-async def paginate(qs: QuerySet[Any], first: int | None, after: str | None,
-                   wrap: Callable[[Any], N]) -> Connection[N]:
+async def paginate(
+    qs: QuerySet[Any], first: int | None, after: str | None, wrap: Callable[[Any], N]
+) -> Connection[N]:
     """A root connection: one statement for the page, one more only if totalCount is asked."""
     size, after_pk = page_args(first, after)
     page_qs = qs.filter(id__gt=after_pk) if after_pk is not None else qs
@@ -134,8 +142,9 @@ async def paginate(qs: QuerySet[Any], first: int | None, after: str | None,
     return build(rows, size, wrap, count=count)
 
 
-def slice_page(rows: Sequence[Any], first: int | None, after: str | None,
-               wrap: Callable[[Any], N]) -> Connection[N]:
+def slice_page(
+    rows: Sequence[Any], first: int | None, after: str | None, wrap: Callable[[Any], N]
+) -> Connection[N]:
     """A nested connection over rows a loader already fetched (in scope, id order) in one batch."""
     size, after_pk = page_args(first, after)
     remaining = rows if after_pk is None else [r for r in rows if r.id > after_pk]

@@ -31,12 +31,16 @@ def text_rule(variables: Mapping[str, Any] | None) -> type[ValidationRule]:
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             if variables and _unstorable(dict(variables)):
-                context.report_error(GraphQLError(
-                    f"{MESSAGE} (in the variables)", extensions={"code": "BAD_USER_INPUT"}))
+                context.report_error(
+                    GraphQLError(
+                        f"{MESSAGE} (in the variables)", extensions={"code": "BAD_USER_INPUT"}
+                    )
+                )
 
         def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
             if UNSTORABLE.search(node.value):
-                self.report_error(GraphQLError(
-                    MESSAGE, nodes=[node], extensions={"code": "BAD_USER_INPUT"}))
+                self.report_error(
+                    GraphQLError(MESSAGE, nodes=[node], extensions={"code": "BAD_USER_INPUT"})
+                )
 
     return RefuseUnstorableText

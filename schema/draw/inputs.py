@@ -12,7 +12,8 @@ class DrawInspectionsInput:
     count: int | None = None
     ratio: float | None = None
     region_code: str | None = strawberry.field(
-        default=None, description="Narrow the population to agencies filed with this region.")
+        default=None, description="Narrow the population to agencies filed with this region."
+    )
     kind: AgencyKind | None = None
     inspector_ids: list[strawberry.ID]
     inspectors_per_agency: int | None = 2

@@ -20,11 +20,15 @@ class DrawInspectionsSuccess:
 
 @strawberry.type
 class DrawMutations:
-    @mutation(permissions.RUN_DRAW,
-              description="双随机 (Art. 20): the province over the province, a city over the "
-              "agencies filed with it.")
+    @mutation(
+        permissions.RUN_DRAW,
+        description="双随机 (Art. 20): the province over the province, a city over the "
+        "agencies filed with it.",
+    )
     async def draw_inspections(
-        self, info: Info, input: DrawInspectionsInput,
+        self,
+        info: Info,
+        input: DrawInspectionsInput,
     ) -> DrawInspectionsSuccess | Failure:
         ctx = info.context
         await ctx.guard.authorize(permissions.RUN_DRAW)
@@ -32,11 +36,22 @@ class DrawMutations:
             await require(ctx, InspectorRow, inspector_id, f"inspectorIds[{n}]")
             for n, inspector_id in enumerate(input.inspector_ids)
         ]
-        draw = await draw_inspections(ctx.actor, DrawRequest(
-            scope=ctx.guard.filter(permissions.RUN_DRAW), count=input.count, ratio=input.ratio,
-            region_code=input.region_code, kind=input.kind, inspectors=pool,
-            per_agency=2 if input.inspectors_per_agency is None
-            else input.inspectors_per_agency, seed=input.seed,
-            published=input.published is not False,
-            authority=ctx.viewer.region_code or "350000"), today=ctx.today)
+        draw = await draw_inspections(
+            ctx.actor,
+            DrawRequest(
+                scope=ctx.guard.filter(permissions.RUN_DRAW),
+                count=input.count,
+                ratio=input.ratio,
+                region_code=input.region_code,
+                kind=input.kind,
+                inspectors=pool,
+                per_agency=2
+                if input.inspectors_per_agency is None
+                else input.inspectors_per_agency,
+                seed=input.seed,
+                published=input.published is not False,
+                authority=ctx.viewer.region_code or "350000",
+            ),
+            today=ctx.today,
+        )
         return DrawInspectionsSuccess(draw=Draw.from_row(draw))

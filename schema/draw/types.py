@@ -49,11 +49,18 @@ class Draw(Node):
 
     @classmethod
     def from_row(cls, row: DrawRow) -> Draw:
-        return cls(id=strawberry.ID(to_global_id("Draw", row.id)), seed=row.seed,
-                   algorithm=row.algorithm, population_hash=row.population_hash,
-                   pool_hash=row.pool_hash, created_at=row.created_at, published=row.published,
-                   count=row.parameters["count"], inspectors_per_agency=row.parameters["perAgency"],
-                   row=row)
+        return cls(
+            id=strawberry.ID(to_global_id("Draw", row.id)),
+            seed=row.seed,
+            algorithm=row.algorithm,
+            population_hash=row.population_hash,
+            pool_hash=row.pool_hash,
+            created_at=row.created_at,
+            published=row.published,
+            count=row.parameters["count"],
+            inspectors_per_agency=row.parameters["perAgency"],
+            row=row,
+        )
 
     @strawberry.field
     def authority(self) -> Region:
@@ -61,5 +68,7 @@ class Draw(Node):
 
     @strawberry.field
     def assignments(self) -> list[DrawAssignment]:
-        return [DrawAssignment(agency_pk=a["agency"], inspector_pks=list(a["inspectors"]))
-                for a in self.row.assignments]
+        return [
+            DrawAssignment(agency_pk=a["agency"], inspector_pks=list(a["inspectors"]))
+            for a in self.row.assignments
+        ]

@@ -32,8 +32,10 @@ class SubmitFilingInput:
     agency_id: strawberry.ID
     kind: FilingKind
     items: list[FilingItemInput] | None = strawberry.field(
-        default=None, description="INITIAL and SCOPE_CHANGE: the whole scope; RENEWAL: omit to "
-        "carry the scope in force over")
+        default=None,
+        description="INITIAL and SCOPE_CHANGE: the whole scope; RENEWAL: omit to "
+        "carry the scope in force over",
+    )
     new_name: str | None = None
     new_legal_representative: str | None = None
     reason: str | None = None
@@ -60,6 +62,7 @@ async def resolve_items(info: Info, items: list[FilingItemInput] | None) -> list
         site = await load_site(info, pk_of(item.site_id, "Site"))
         if site is None:
             raise NotFound(f"items[{n}].siteId: 未找到该评价场所")
-        resolved.append(NewItem(item.occupation_code.strip(), item.occupation_name, item.level,
-                                site.row))
+        resolved.append(
+            NewItem(item.occupation_code.strip(), item.occupation_name, item.level, site.row)
+        )
     return resolved

@@ -30,15 +30,24 @@ def filter_q(f: FilingFilter | None) -> Q:
 @strawberry.type
 class FilingQueries:
     @strawberry.field(extensions=[Authorize(permissions.READ_FILING)])
-    async def filings(self, info: Info, first: int | None = None, after: str | None = None,
-                      filter: FilingFilter | None = None) -> Connection[Filing]:
+    async def filings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: FilingFilter | None = None,
+    ) -> Connection[Filing]:
         qs = FilingRow.filter(info.context.guard.filter(permissions.READ_FILING), filter_q(filter))
         return await paginate(qs, first, after, Filing.from_row)
 
-    @strawberry.field(extensions=[Authorize(permissions.DECIDE_FILING)],
-                      description="Filings awaiting a decision the viewer may take.")
-    async def filing_queue(self, info: Info, first: int | None = None,
-                           after: str | None = None) -> Connection[Filing]:
-        qs = FilingRow.filter(info.context.guard.filter(permissions.DECIDE_FILING),
-                              awaiting_decision_q())
+    @strawberry.field(
+        extensions=[Authorize(permissions.DECIDE_FILING)],
+        description="Filings awaiting a decision the viewer may take.",
+    )
+    async def filing_queue(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Filing]:
+        qs = FilingRow.filter(
+            info.context.guard.filter(permissions.DECIDE_FILING), awaiting_decision_q()
+        )
         return await paginate(qs, first, after, Filing.from_row)

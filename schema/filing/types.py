@@ -67,10 +67,17 @@ class Filing(Node):
     @classmethod
     def from_row(cls, row: FilingRow) -> Filing:
         return cls(
-            id=strawberry.ID(to_global_id("Filing", row.id)), kind=row.kind, status=row.status,
-            submitted_at=row.submitted_at, decided_at=row.decided_at, valid_from=row.valid_from,
-            valid_until=row.valid_until, reason=row.reason, new_name=row.new_name,
-            new_legal_representative=row.new_legal_representative, row=row,
+            id=strawberry.ID(to_global_id("Filing", row.id)),
+            kind=row.kind,
+            status=row.status,
+            submitted_at=row.submitted_at,
+            decided_at=row.decided_at,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            reason=row.reason,
+            new_name=row.new_name,
+            new_legal_representative=row.new_legal_representative,
+            row=row,
         )
 
     @strawberry.field
@@ -86,8 +93,15 @@ class Filing(Node):
     @strawberry.field
     async def items(self, info: Info) -> list[FilingItem]:
         rows = await items_by_filing(info.context).load(self.row.id)
-        return [FilingItem(occupation_code=r.occupation_code, occupation_name=r.occupation_name,
-                           level=r.level, row=r) for r in rows]
+        return [
+            FilingItem(
+                occupation_code=r.occupation_code,
+                occupation_name=r.occupation_name,
+                level=r.level,
+                row=r,
+            )
+            for r in rows
+        ]
 
 
 async def load_filing(info: Info, pk: int | None) -> Filing | None:

@@ -21,30 +21,47 @@ class RecordInspectionSuccess:
     inspection: Inspection
     proposed_sanction: Sanction | None = strawberry.field(
         description="A PROPOSED Art. 23(11) revocation when this is the agency's third "
-        "UNQUALIFIED external result of the calendar year; no effect until confirmed.")
+        "UNQUALIFIED external result of the calendar year; no effect until confirmed."
+    )
 
 
 @strawberry.type
 class InspectionMutations:
-    @mutation(permissions.RECORD_INSPECTION,
-              description="The province; a city for agencies filed with it and any agency's "
-              "sites in it (Art. 4, 20).")
-    async def record_inspection(self, info: Info,
-                                input: RecordInspectionInput) -> RecordInspectionSuccess | Failure:
+    @mutation(
+        permissions.RECORD_INSPECTION,
+        description="The province; a city for agencies filed with it and any agency's "
+        "sites in it (Art. 4, 20).",
+    )
+    async def record_inspection(
+        self, info: Info, input: RecordInspectionInput
+    ) -> RecordInspectionSuccess | Failure:
         ctx = info.context
         agency = await require(ctx, AgencyRow, input.agency_id)
         site = None
         if input.site_id is not None:
             site = await require(ctx, SiteRow, input.site_id, "siteId")
-        await ctx.guard.authorize(permissions.RECORD_INSPECTION, InspectionRow(
-            agency_id=agency.id, site_id=site.id if site else None))
-        inspection, proposal = await record_inspection(ctx.actor, agency, NewInspection(
-            site=site, kind=input.kind, mode=input.mode, date=input.date, result=input.result,
-            findings=input.findings, published=bool(input.published),
-            authority=ctx.viewer.region_code or "350000",
-        ), today=ctx.today)
+        await ctx.guard.authorize(
+            permissions.RECORD_INSPECTION,
+            InspectionRow(agency_id=agency.id, site_id=site.id if site else None),
+        )
+        inspection, proposal = await record_inspection(
+            ctx.actor,
+            agency,
+            NewInspection(
+                site=site,
+                kind=input.kind,
+                mode=input.mode,
+                date=input.date,
+                result=input.result,
+                findings=input.findings,
+                published=bool(input.published),
+                authority=ctx.viewer.region_code or "350000",
+            ),
+            today=ctx.today,
+        )
         # The proposal belongs to the agency's filing authority; the recorder sees it only
         # where its own sanction scope reaches.
         return RecordInspectionSuccess(
             inspection=Inspection.from_row(inspection),
-            proposed_sanction=await load_sanction(info, proposal.id if proposal else None))
+            proposed_sanction=await load_sanction(info, proposal.id if proposal else None),
+        )

@@ -29,8 +29,14 @@ def filter_q(f: InspectionFilter | None) -> Q:
 @strawberry.type
 class InspectionQueries:
     @strawberry.field(extensions=[Authorize(permissions.READ_INSPECTION)])
-    async def inspections(self, info: Info, first: int | None = None, after: str | None = None,
-                          filter: InspectionFilter | None = None) -> Connection[Inspection]:
-        qs = InspectionRow.filter(info.context.guard.filter(permissions.READ_INSPECTION),
-                               filter_q(filter))
+    async def inspections(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: InspectionFilter | None = None,
+    ) -> Connection[Inspection]:
+        qs = InspectionRow.filter(
+            info.context.guard.filter(permissions.READ_INSPECTION), filter_q(filter)
+        )
         return await paginate(qs, first, after, Inspection.from_row)

@@ -32,9 +32,16 @@ class Inspection(Node):
 
     @classmethod
     def from_row(cls, row: InspectionRow) -> Inspection:
-        return cls(id=strawberry.ID(to_global_id("Inspection", row.id)), kind=row.kind,
-                   mode=row.mode, date=row.date, result=row.result, findings=row.findings,
-                   published=row.published, row=row)
+        return cls(
+            id=strawberry.ID(to_global_id("Inspection", row.id)),
+            kind=row.kind,
+            mode=row.mode,
+            date=row.date,
+            result=row.result,
+            findings=row.findings,
+            published=row.published,
+            row=row,
+        )
 
     @strawberry.field
     async def agency(self, info: Info) -> AgencyT | None:

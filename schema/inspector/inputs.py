@@ -10,4 +10,5 @@ class RegisterInspectorInput:
     name: str
     region_code: str
     conflict_agency_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Agencies the inspector must never be drawn for (回避).")
+        default=None, description="Agencies the inspector must never be drawn for (回避)."
+    )

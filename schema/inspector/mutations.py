@@ -21,18 +21,23 @@ class RegisterInspectorSuccess:
 
 @strawberry.type
 class InspectorMutations:
-    @mutation(permissions.REGISTER_INSPECTOR,
-              description="The province, or a city for its own pool (Art. 20).")
+    @mutation(
+        permissions.REGISTER_INSPECTOR,
+        description="The province, or a city for its own pool (Art. 20).",
+    )
     async def register_inspector(
-        self, info: Info, input: RegisterInspectorInput,
+        self,
+        info: Info,
+        input: RegisterInspectorInput,
     ) -> RegisterInspectorSuccess | Failure:
         ctx = info.context
-        await ctx.guard.authorize(permissions.REGISTER_INSPECTOR,
-                                  InspectorRow(name=input.name, region_id=input.region_code))
+        await ctx.guard.authorize(
+            permissions.REGISTER_INSPECTOR,
+            InspectorRow(name=input.name, region_id=input.region_code),
+        )
         conflicts = [
             await require(ctx, AgencyRow, agency_id, f"conflictAgencyIds[{n}]")
             for n, agency_id in enumerate(input.conflict_agency_ids or [])
         ]
-        inspector = await register_inspector(ctx.actor, input.name, input.region_code,
-                                             conflicts)
+        inspector = await register_inspector(ctx.actor, input.name, input.region_code, conflicts)
         return RegisterInspectorSuccess(inspector=Inspector.from_row(inspector))

@@ -12,9 +12,12 @@ from schema.inspector.types import Inspector
 
 @strawberry.type
 class InspectorQueries:
-    @strawberry.field(extensions=[Authorize(permissions.READ_INSPECTOR)],
-                      description="The province's inspectors, or a city's own.")
-    async def inspectors(self, info: Info, first: int | None = None,
-                         after: str | None = None) -> Connection[Inspector]:
+    @strawberry.field(
+        extensions=[Authorize(permissions.READ_INSPECTOR)],
+        description="The province's inspectors, or a city's own.",
+    )
+    async def inspectors(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Inspector]:
         qs = InspectorRow.filter(info.context.guard.filter(permissions.READ_INSPECTOR))
         return await paginate(qs, first, after, Inspector.from_row)

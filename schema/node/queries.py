@@ -70,11 +70,21 @@ LOADERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {
 @strawberry.type
 class NodeQueries:
     @strawberry.field(
-        extensions=[Authorize(
-            permissions.READ_AGENCY, permissions.READ_SITE, permissions.READ_FILING,
-            permissions.READ_SANCTION, permissions.READ_ANNOUNCEMENT, permissions.READ_INSPECTION,
-            permissions.READ_INSPECTOR, permissions.READ_DRAW, permissions.READ_AUDIT_EVENT)],
-        description="Any object by global id; null when missing or out of scope.")
+        extensions=[
+            Authorize(
+                permissions.READ_AGENCY,
+                permissions.READ_SITE,
+                permissions.READ_FILING,
+                permissions.READ_SANCTION,
+                permissions.READ_ANNOUNCEMENT,
+                permissions.READ_INSPECTION,
+                permissions.READ_INSPECTOR,
+                permissions.READ_DRAW,
+                permissions.READ_AUDIT_EVENT,
+            )
+        ],
+        description="Any object by global id; null when missing or out of scope.",
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)
         if parsed is None or parsed[0] not in LOADERS:

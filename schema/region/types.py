@@ -27,9 +27,15 @@ class Region:
 
 # The jurisdictions are a fixed table (models.region.JURISDICTIONS, which also fills the
 # `region` table): a reference to one is answered from it, without a statement or an await.
-REGIONS = {code: Region(code=code, name=name, level=level,
-                        parent_code=None if code == PROVINCE_CODE else PROVINCE_CODE)
-           for code, name, level in JURISDICTIONS}
+REGIONS = {
+    code: Region(
+        code=code,
+        name=name,
+        level=level,
+        parent_code=None if code == PROVINCE_CODE else PROVINCE_CODE,
+    )
+    for code, name, level in JURISDICTIONS
+}
 
 
 def region_of(code: str) -> Region:

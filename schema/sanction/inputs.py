@@ -23,8 +23,9 @@ class IssueSanctionInput:
     serious: bool | None = False
     certificates_invalidated: CertificateInvalidation | None = CertificateInvalidation.NONE
     published: bool | None = strawberry.field(
-        default=None, description="Art. 21 interviews only; rectifications and revocations "
-        "are always published.")
+        default=None,
+        description="Art. 21 interviews only; rectifications and revocations are always published.",
+    )
     rectification_deadline: datetime.date | None = None
 
 

@@ -7,7 +7,8 @@ from schema.core.pagination import Connection, slice_page
 from schema.sanction.types import Sanction
 
 
-async def sanctions_of_agency(info: Info, agency_id: int, first: int | None,
-                              after: str | None) -> Connection[Sanction]:
+async def sanctions_of_agency(
+    info: Info, agency_id: int, first: int | None, after: str | None
+) -> Connection[Sanction]:
     rows = await children(info.context, SanctionRow, "agency_id").load(agency_id)
     return slice_page(rows, first, after, Sanction.from_row)

@@ -45,39 +45,63 @@ async def _decidable(ctx: Context, sanction_id: strawberry.ID) -> SanctionRow:
 
 @strawberry.type
 class SanctionMutations:
-    @mutation(permissions.ISSUE_SANCTION,
-              description="Art. 21 interview, 22 rectification, 23 revocation, with escalation "
-              "(22.1, 23.1).")
-    async def issue_sanction(self, info: Info,
-                             input: IssueSanctionInput) -> IssueSanctionSuccess | Failure:
+    @mutation(
+        permissions.ISSUE_SANCTION,
+        description="Art. 21 interview, 22 rectification, 23 revocation, with escalation "
+        "(22.1, 23.1).",
+    )
+    async def issue_sanction(
+        self, info: Info, input: IssueSanctionInput
+    ) -> IssueSanctionSuccess | Failure:
         ctx = info.context
         agency = await require(ctx, AgencyRow, input.agency_id)
         await ctx.guard.authorize(permissions.ISSUE_SANCTION, agency)
-        sanction, escalated = await issue_sanction(ctx.actor, agency, NewSanction(
-            article=input.article, clause=input.clause, facts=input.facts,
-            serious=bool(input.serious),
-            certificates_invalidated=(input.certificates_invalidated
-                                      or CertificateInvalidation.NONE),
-            published=input.published, rectification_deadline=input.rectification_deadline,
-        ), today=ctx.today, now=ctx.now)
+        sanction, escalated = await issue_sanction(
+            ctx.actor,
+            agency,
+            NewSanction(
+                article=input.article,
+                clause=input.clause,
+                facts=input.facts,
+                serious=bool(input.serious),
+                certificates_invalidated=(
+                    input.certificates_invalidated or CertificateInvalidation.NONE
+                ),
+                published=input.published,
+                rectification_deadline=input.rectification_deadline,
+            ),
+            today=ctx.today,
+            now=ctx.now,
+        )
         return IssueSanctionSuccess(sanction=Sanction.from_row(sanction), escalated=escalated)
 
-    @mutation(permissions.DECIDE_SANCTION,
-              description="Confirm a sanction the system proposed (Art. 23(11)).")
-    async def confirm_sanction(self, info: Info,
-                               input: ConfirmSanctionInput) -> ConfirmSanctionSuccess | Failure:
+    @mutation(
+        permissions.DECIDE_SANCTION,
+        description="Confirm a sanction the system proposed (Art. 23(11)).",
+    )
+    async def confirm_sanction(
+        self, info: Info, input: ConfirmSanctionInput
+    ) -> ConfirmSanctionSuccess | Failure:
         ctx = info.context
         row = await _decidable(ctx, input.sanction_id)
-        return ConfirmSanctionSuccess(sanction=Sanction.from_row(
-            await confirm_sanction(ctx.actor, row, today=ctx.today, now=ctx.now)))
+        return ConfirmSanctionSuccess(
+            sanction=Sanction.from_row(
+                await confirm_sanction(ctx.actor, row, today=ctx.today, now=ctx.now)
+            )
+        )
 
-    @mutation(permissions.DECIDE_SANCTION,
-              description="Accept a rectification (Art. 22): ends the suspension unless another "
-              "rectification is open.")
+    @mutation(
+        permissions.DECIDE_SANCTION,
+        description="Accept a rectification (Art. 22): ends the suspension unless another "
+        "rectification is open.",
+    )
     async def accept_rectification(
-        self, info: Info, input: AcceptRectificationInput,
+        self,
+        info: Info,
+        input: AcceptRectificationInput,
     ) -> AcceptRectificationSuccess | Failure:
         ctx = info.context
         row = await _decidable(ctx, input.sanction_id)
-        return AcceptRectificationSuccess(sanction=Sanction.from_row(
-            await accept_rectification(ctx.actor, row, today=ctx.today)))
+        return AcceptRectificationSuccess(
+            sanction=Sanction.from_row(await accept_rectification(ctx.actor, row, today=ctx.today))
+        )

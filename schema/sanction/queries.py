@@ -29,8 +29,14 @@ def filter_q(f: SanctionFilter | None) -> Q:
 @strawberry.type
 class SanctionQueries:
     @strawberry.field(extensions=[Authorize(permissions.READ_SANCTION)])
-    async def sanctions(self, info: Info, first: int | None = None, after: str | None = None,
-                        filter: SanctionFilter | None = None) -> Connection[Sanction]:
-        qs = SanctionRow.filter(info.context.guard.filter(permissions.READ_SANCTION),
-                             filter_q(filter))
+    async def sanctions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: SanctionFilter | None = None,
+    ) -> Connection[Sanction]:
+        qs = SanctionRow.filter(
+            info.context.guard.filter(permissions.READ_SANCTION), filter_q(filter)
+        )
         return await paginate(qs, first, after, Sanction.from_row)

@@ -39,11 +39,18 @@ class Sanction(Node):
     @classmethod
     def from_row(cls, row: SanctionRow) -> Sanction:
         return cls(
-            id=strawberry.ID(to_global_id("Sanction", row.id)), article=row.article,
-            clause=row.clause, grade=row.grade, status=row.status, facts=row.facts,
-            serious=row.serious, certificates_invalidated=row.certificates_invalidated,
-            decided_at=row.decided_at, published=row.published,
-            rectification_deadline=row.rectification_deadline, rectified_at=row.rectified_at,
+            id=strawberry.ID(to_global_id("Sanction", row.id)),
+            article=row.article,
+            clause=row.clause,
+            grade=row.grade,
+            status=row.status,
+            facts=row.facts,
+            serious=row.serious,
+            certificates_invalidated=row.certificates_invalidated,
+            decided_at=row.decided_at,
+            published=row.published,
+            rectification_deadline=row.rectification_deadline,
+            rectified_at=row.rectified_at,
             row=row,
         )
 

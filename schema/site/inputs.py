@@ -12,7 +12,8 @@ class SiteFilter:
         default=None, description="Sites the agency registered or put on one of its filings."
     )
     acknowledged: bool | None = strawberry.field(
-        default=None, description="Whether the city acknowledged it (Art. 4).")
+        default=None, description="Whether the city acknowledged it (Art. 4)."
+    )
 
 
 @strawberry.input

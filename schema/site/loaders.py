@@ -24,8 +24,9 @@ def _sites_of_agencies(ctx: Context, *, ids_only: bool) -> DataLoader[int, list[
         users = await site_users(ids)
         # One list of primary keys, not a subquery or an OR: PostgreSQL then expects the few
         # rows it gets and tests the viewer's scope per venue, not over every venue first.
-        in_scope = SiteRow.filter(ctx.guard.filter(permissions.READ_SITE),
-                                  among("id", users)).order_by("id")
+        in_scope = SiteRow.filter(
+            ctx.guard.filter(permissions.READ_SITE), among("id", users)
+        ).order_by("id")
         # Counting needs the ids in scope only, not the venues' columns or model objects.
         rows: list[Any] = await (in_scope.values_list("id", flat=True) if ids_only else in_scope)
         groups: dict[int, list[Any]] = {i: [] for i in ids}
@@ -41,8 +42,9 @@ def sites_of_agencies(ctx: Context) -> DataLoader[int, list[SiteRow]]:
     return _sites_of_agencies(ctx, ids_only=False)
 
 
-async def sites_of_agency(info: Info, agency_id: int, first: int | None,
-                          after: str | None) -> Connection[Site]:
+async def sites_of_agency(
+    info: Info, agency_id: int, first: int | None, after: str | None
+) -> Connection[Site]:
     if only_total_count(info._raw_info):
         page_args(first, after)  # a bad `first` or `after` is refused all the same
         ids = await _sites_of_agencies(info.context, ids_only=True).load(agency_id)

@@ -31,16 +31,25 @@ def filter_q(f: SiteFilter | None) -> Q:
 @strawberry.type
 class SiteQueries:
     @strawberry.field(extensions=[Authorize(permissions.READ_SITE)])
-    async def sites(self, info: Info, first: int | None = None, after: str | None = None,
-                    filter: SiteFilter | None = None) -> Connection[Site]:
+    async def sites(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: SiteFilter | None = None,
+    ) -> Connection[Site]:
         qs = SiteRow.filter(info.context.guard.filter(permissions.READ_SITE), filter_q(filter))
         return await paginate(qs, first, after, Site.from_row)
 
-    @strawberry.field(extensions=[Authorize(permissions.ACKNOWLEDGE_SITE)],
-                      description="Provincial agencies' sites in the viewer's city that await "
-                      "acknowledgement (报备, Art. 4).")
-    async def acknowledgement_queue(self, info: Info, first: int | None = None,
-                                    after: str | None = None) -> Connection[Site]:
-        qs = SiteRow.filter(info.context.guard.filter(permissions.ACKNOWLEDGE_SITE),
-                            awaiting_acknowledgement_q())
+    @strawberry.field(
+        extensions=[Authorize(permissions.ACKNOWLEDGE_SITE)],
+        description="Provincial agencies' sites in the viewer's city that await "
+        "acknowledgement (报备, Art. 4).",
+    )
+    async def acknowledgement_queue(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Site]:
+        qs = SiteRow.filter(
+            info.context.guard.filter(permissions.ACKNOWLEDGE_SITE), awaiting_acknowledgement_q()
+        )
         return await paginate(qs, first, after, Site.from_row)

@@ -34,10 +34,15 @@ class Site(Node):
 
     @classmethod
     def from_row(cls, row: SiteRow) -> Site:
-        return cls(id=strawberry.ID(to_global_id("Site", row.id)), name=row.name,
-                   address=row.address, tenure=row.tenure,
-                   has_video_surveillance=row.has_video_surveillance,
-                   acknowledged_at=row.acknowledged_at, row=row)
+        return cls(
+            id=strawberry.ID(to_global_id("Site", row.id)),
+            name=row.name,
+            address=row.address,
+            tenure=row.tenure,
+            has_video_surveillance=row.has_video_surveillance,
+            acknowledged_at=row.acknowledged_at,
+            row=row,
+        )
 
     @strawberry.field
     def region(self) -> Region:

@@ -20,5 +20,11 @@ from server.demo.tables import (
     SHARED_VENUE,
 )
 
-__all__ = ["AGENCIES", "DEMO_CREDIT_CODES", "MEASURES_IN_FORCE", "OCCUPATIONS", "SHARED_VENUE",
-           "seed_demo"]
+__all__ = [
+    "AGENCIES",
+    "DEMO_CREDIT_CODES",
+    "MEASURES_IN_FORCE",
+    "OCCUPATIONS",
+    "SHARED_VENUE",
+    "seed_demo",
+]

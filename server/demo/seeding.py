@@ -110,13 +110,19 @@ class _Run:
     async def register(self, p: AgencyPlan) -> None:
         seed = p.seed
         provincial = seed.filing_region == PROVINCE_CODE
-        agency = await validate_new_agency(NewAgency(
-            name=seed.name, credit_code=seed.credit_code,
-            kind=AgencyKind.EMPLOYER if seed.kind == EMPLOYER else AgencyKind.SOCIAL_ORG,
-            is_college=seed.kind == COLLEGE,
-            level=AgencyLevel.PROVINCIAL if provincial else AgencyLevel.CITY,
-            filing_region_code=seed.filing_region, contact_name=p.contact_name,
-            contact_phone=p.contact_phone, legal_representative=p.legal_representative))
+        agency = await validate_new_agency(
+            NewAgency(
+                name=seed.name,
+                credit_code=seed.credit_code,
+                kind=AgencyKind.EMPLOYER if seed.kind == EMPLOYER else AgencyKind.SOCIAL_ORG,
+                is_college=seed.kind == COLLEGE,
+                level=AgencyLevel.PROVINCIAL if provincial else AgencyLevel.CITY,
+                filing_region_code=seed.filing_region,
+                contact_name=p.contact_name,
+                contact_phone=p.contact_phone,
+                legal_representative=p.legal_representative,
+            )
+        )
         # The province registers provincial agencies, a city its own (DESIGN §6).
         await register_agency(authority(seed.filing_region), agency)
         self.ids[seed.key] = agency.id
@@ -124,9 +130,18 @@ class _Run:
     async def add_sites(self, p: AgencyPlan) -> None:
         agency = await self.agency(p.seed.key)
         for s in p.sites:
-            site = await add_site(on_behalf_of(agency), agency, NewSite(
-                name=s.name, address=s.address, region_code=s.region, tenure=s.tenure,
-                has_video_surveillance=s.video), today=s.registered)
+            site = await add_site(
+                on_behalf_of(agency),
+                agency,
+                NewSite(
+                    name=s.name,
+                    address=s.address,
+                    region_code=s.region,
+                    tenure=s.tenure,
+                    has_video_surveillance=s.video,
+                ),
+                today=s.registered,
+            )
             if s.acknowledged is not None:  # Art. 4: the city the venue lies in
                 site = await acknowledge_site(authority(s.region), site, now=s.acknowledged)
             self.sites[s.ref] = site
@@ -149,21 +164,36 @@ class _Run:
             await step(p, subject)
 
     def items(self, items: list[ItemPlan]) -> list[NewItem]:
-        return [NewItem(OCCUPATIONS[i.occupation][0], i.occupation, i.level, self.sites[i.site])
-                for i in items]
+        return [
+            NewItem(OCCUPATIONS[i.occupation][0], i.occupation, i.level, self.sites[i.site])
+            for i in items
+        ]
 
     async def submit(self, p: AgencyPlan, f: FilingPlan) -> None:
         agency = await self.agency(p.seed.key)
         if f.imported and f.decided is not None:
             filing = await import_filing(
-                authority(PROVINCE_CODE), agency, f.decided.date(), self.items(f.items),
-                today=f.decided.date(), now=f.decided)
+                authority(PROVINCE_CODE),
+                agency,
+                f.decided.date(),
+                self.items(f.items),
+                today=f.decided.date(),
+                now=f.decided,
+            )
         else:
-            filing = await submit_filing(on_behalf_of(agency), agency, NewFiling(
-                kind=f.kind, items=self.items(f.items), new_name=f.new_name,
-                new_legal_representative=f.new_legal_representative,
-                reason=f.reason if f.status is not FilingStatus.REJECTED else None),
-                today=f.submitted.date(), now=f.submitted)
+            filing = await submit_filing(
+                on_behalf_of(agency),
+                agency,
+                NewFiling(
+                    kind=f.kind,
+                    items=self.items(f.items),
+                    new_name=f.new_name,
+                    new_legal_representative=f.new_legal_representative,
+                    reason=f.reason if f.status is not FilingStatus.REJECTED else None,
+                ),
+                today=f.submitted.date(),
+                now=f.submitted,
+            )
         self.filings[id(f)] = filing
 
     async def decide(self, p: AgencyPlan, f: FilingPlan) -> None:
@@ -173,10 +203,17 @@ class _Run:
         if approve and f.kind in (FilingKind.INFO_CHANGE, FilingKind.TERMINATION):
             await ensure_calendar(f.decided.date())  # the notice's 5 working days (Art. 15)
         filing = await decide_filing(
-            authority(p.seed.filing_region), self.filings[id(f)], approve,
-            None if approve else f.reason, today=f.decided.date(), now=f.decided)
-        expect(filing.status is f.status,
-               f"{p.seed.key}'s {f.kind.value} filing came out {filing.status.value}")
+            authority(p.seed.filing_region),
+            self.filings[id(f)],
+            approve,
+            None if approve else f.reason,
+            today=f.decided.date(),
+            now=f.decided,
+        )
+        expect(
+            filing.status is f.status,
+            f"{p.seed.key}'s {f.kind.value} filing came out {filing.status.value}",
+        )
 
     async def sanction(self, p: AgencyPlan, s: SanctionPlan) -> None:
         seed = s.seed
@@ -188,20 +225,32 @@ class _Run:
             if seed.escalates:  # a repeat of the interview's violation; the ladder escalates
                 expect(self.latest is not None, f"{seed.key} has no sanction to repeat")
                 article, clause = 21, self.latest.clause if self.latest else clause
-            deadline = (s.day + dt.timedelta(days=seed.deadline_days) if seed.deadline_days
-                        else None)
-            sanction, _ = await issue_sanction(authority(p.seed.filing_region), agency,
-                                               NewSanction(
-                                                   article=article, clause=clause,
-                                                   facts=seed.facts,
-                                                   certificates_invalidated=seed.certificates,
-                                                   published=seed.published,
-                                                   rectification_deadline=deadline),
-                                               today=s.day, now=s.at)
-        got = (sanction.article, sanction.clause, sanction.grade, sanction.status,
-               sanction.escalated_from_id is not None)
-        expect(got == (seed.article, seed.clause, seed.grade, seed.status, seed.escalates),
-               f"{seed.key}'s sanction came out {got}")
+            deadline = s.day + dt.timedelta(days=seed.deadline_days) if seed.deadline_days else None
+            sanction, _ = await issue_sanction(
+                authority(p.seed.filing_region),
+                agency,
+                NewSanction(
+                    article=article,
+                    clause=clause,
+                    facts=seed.facts,
+                    certificates_invalidated=seed.certificates,
+                    published=seed.published,
+                    rectification_deadline=deadline,
+                ),
+                today=s.day,
+                now=s.at,
+            )
+        got = (
+            sanction.article,
+            sanction.clause,
+            sanction.grade,
+            sanction.status,
+            sanction.escalated_from_id is not None,
+        )
+        expect(
+            got == (seed.article, seed.clause, seed.grade, seed.status, seed.escalates),
+            f"{seed.key}'s sanction came out {got}",
+        )
         self.issued[id(s)] = sanction
         self.latest = sanction
 
@@ -214,19 +263,29 @@ class _Run:
         proposal = None
         for n, day in enumerate([*days, s.day]):
             _, proposal = await record_inspection(
-                authority(agency.filing_region_id), agency, NewInspection(
-                    site=venues[n % len(venues)], kind=InspectionKind.EXTERNAL,
-                    mode=InspectionMode.EVERY_EXAM, date=day, result=InspectionResult.UNQUALIFIED,
-                    findings=s.seed.facts, published=False,
-                    authority=agency.filing_region_id), today=s.day)
+                authority(agency.filing_region_id),
+                agency,
+                NewInspection(
+                    site=venues[n % len(venues)],
+                    kind=InspectionKind.EXTERNAL,
+                    mode=InspectionMode.EVERY_EXAM,
+                    date=day,
+                    result=InspectionResult.UNQUALIFIED,
+                    findings=s.seed.facts,
+                    published=False,
+                    authority=agency.filing_region_id,
+                ),
+                today=s.day,
+            )
         if proposal is None:
             raise DemoMismatch(f"demo data: no Art. 23(11) proposal for {agency.name}")
         return proposal
 
     async def accept(self, p: AgencyPlan, s: SanctionPlan) -> None:
         if s.rectified is not None:
-            await accept_rectification(authority(p.seed.filing_region), self.issued[id(s)],
-                                       today=s.rectified)
+            await accept_rectification(
+                authority(p.seed.filing_region), self.issued[id(s)], today=s.rectified
+            )
 
     # --- supervision ---------------------------------------------------------------------
 
@@ -236,33 +295,72 @@ class _Run:
         today = self.today
         conflicted, tied_to = CONFLICTED_INSPECTOR
         inspectors = [
-            await register_inspector(authority(region), name, region,
-                                     [await self.agency(tied_to)] if n == conflicted else [])
-            for n, (name, region) in enumerate(INSPECTORS)]
+            await register_inspector(
+                authority(region),
+                name,
+                region,
+                [await self.agency(tied_to)] if n == conflicted else [],
+            )
+            for n, (name, region) in enumerate(INSPECTORS)
+        ]
         active = await Agency.filter(status_q(AgencyStatus.ACTIVE, today=today)).order_by("id")
         for n, agency in enumerate(active[:24]):
             site = await Site.filter(agency_id=agency.id).order_by("id").first()
             unqualified = n % 5 == 3
             findings = "考场视频监控存在盲区，监考人员配备不足。" if unqualified else "考务规范。"
             by = agency.filing_region_id if n % 2 or site is None else site.region_id
-            await record_inspection(authority(by), agency, NewInspection(
-                site=site, kind=InspectionKind.EXTERNAL if n % 3 else InspectionKind.INTERNAL,
-                mode=InspectionMode.EVERY_EXAM if n % 4 else InspectionMode.RANDOM,
-                date=workday(today - dt.timedelta(days=20 + 9 * n)),
-                result=InspectionResult.UNQUALIFIED if unqualified else InspectionResult.QUALIFIED,
-                findings=findings, published=n % 3 == 0, authority=by), today=today)
+            await record_inspection(
+                authority(by),
+                agency,
+                NewInspection(
+                    site=site,
+                    kind=InspectionKind.EXTERNAL if n % 3 else InspectionKind.INTERNAL,
+                    mode=InspectionMode.EVERY_EXAM if n % 4 else InspectionMode.RANDOM,
+                    date=workday(today - dt.timedelta(days=20 + 9 * n)),
+                    result=InspectionResult.UNQUALIFIED
+                    if unqualified
+                    else InspectionResult.QUALIFIED,
+                    findings=findings,
+                    published=n % 3 == 0,
+                    authority=by,
+                ),
+                today=today,
+            )
         await self.cross_jurisdiction_inspections()
         province_pool = [i for i in inspectors if i.region_id == PROVINCE_CODE]
-        await draw_inspections(authority(PROVINCE_CODE), DrawRequest(
-            scope=Q(), count=6, ratio=None, region_code=None, kind=None,
-            inspectors=province_pool, per_agency=2, seed=PROVINCE_DRAW_SEED, published=True,
-            authority=PROVINCE_CODE), today=today)
+        await draw_inspections(
+            authority(PROVINCE_CODE),
+            DrawRequest(
+                scope=Q(),
+                count=6,
+                ratio=None,
+                region_code=None,
+                kind=None,
+                inspectors=province_pool,
+                per_agency=2,
+                seed=PROVINCE_DRAW_SEED,
+                published=True,
+                authority=PROVINCE_CODE,
+            ),
+            today=today,
+        )
         if sum(a.filing_region_id == XIAMEN for a in active) >= 2:
-            await draw_inspections(authority(XIAMEN), DrawRequest(
-                scope=Q(filing_region_id=XIAMEN), count=2, ratio=None, region_code=XIAMEN,
-                kind=None, inspectors=[i for i in inspectors if i.region_id == XIAMEN],
-                per_agency=2, seed=XIAMEN_DRAW_SEED, published=False, authority=XIAMEN),
-                today=today)
+            await draw_inspections(
+                authority(XIAMEN),
+                DrawRequest(
+                    scope=Q(filing_region_id=XIAMEN),
+                    count=2,
+                    ratio=None,
+                    region_code=XIAMEN,
+                    kind=None,
+                    inspectors=[i for i in inspectors if i.region_id == XIAMEN],
+                    per_agency=2,
+                    seed=XIAMEN_DRAW_SEED,
+                    published=False,
+                    authority=XIAMEN,
+                ),
+                today=today,
+            )
 
     async def cross_jurisdiction_inspections(self) -> None:
         day = workday(self.today - dt.timedelta(days=45))
@@ -272,11 +370,21 @@ class _Run:
             if region is not None:
                 sites = sites.filter(region_id=region)
             for site in await sites.limit(3):
-                await record_inspection(authority(by), agency, NewInspection(
-                    site=site, kind=InspectionKind.EXTERNAL, mode=InspectionMode.RANDOM,
-                    date=day, result=InspectionResult.QUALIFIED,
-                    findings="双随机抽查：考务组织规范。", published=False, authority=by),
-                    today=self.today)
+                await record_inspection(
+                    authority(by),
+                    agency,
+                    NewInspection(
+                        site=site,
+                        kind=InspectionKind.EXTERNAL,
+                        mode=InspectionMode.RANDOM,
+                        date=day,
+                        result=InspectionResult.QUALIFIED,
+                        findings="双随机抽查：考务组织规范。",
+                        published=False,
+                        authority=by,
+                    ),
+                    today=self.today,
+                )
 
 
 async def ensure_calendar(day: dt.date) -> None:
@@ -288,8 +396,9 @@ async def ensure_calendar(day: dt.date) -> None:
             await working_day_span(day, 5)
             return
         except CalendarMissing as missing:
-            await set_working_calendar(authority(PROVINCE_CODE), missing.year,
-                                       stand_in_holidays(missing.year), [])
+            await set_working_calendar(
+                authority(PROVINCE_CODE), missing.year, stand_in_holidays(missing.year), []
+            )
 
 
 async def seed_demo(today: dt.date | None = None) -> None:
@@ -306,4 +415,3 @@ async def seed_demo(today: dt.date | None = None) -> None:
         for p in run.plans:
             await run.life(p)
         await run.supervision()
-

@@ -115,8 +115,9 @@ def scope(sites: Sequence[SiteRef], occupations: Sequence[str]) -> list[ItemPlan
     n = max(len(sites), len(occupations))
     pairs = [(sites[i % len(sites)], occupations[i % len(occupations)]) for i in range(n)]
     items = [ItemPlan(site, occ, OCCUPATIONS[occ][1][0]) for site, occ in pairs]
-    items += [ItemPlan(site, occ, level) for site, occ in pairs
-              for level in OCCUPATIONS[occ][1][1:2]]
+    items += [
+        ItemPlan(site, occ, level) for site, occ in pairs for level in OCCUPATIONS[occ][1][1:2]
+    ]
     return items[:MAX_ITEMS]
 
 
@@ -180,8 +181,9 @@ class _Planner:
                 self.addresses.add((region, address_key(address)))
                 return district, address
 
-    def site_name(self, plan: AgencyPlan, name: str, tenure: SiteTenure, index: int,
-                  district: str) -> str:
+    def site_name(
+        self, plan: AgencyPlan, name: str, tenure: SiteTenure, index: int, district: str
+    ) -> str:
         place = _short(district)
         if tenure is SiteTenure.COLLEGE_CAMPUS:
             base = f"{name}（{'主校区' if index == 0 else place + '校区'}）"
@@ -216,23 +218,44 @@ class _Planner:
             if self.rng.random() < 0.65 and ack_day <= self.today:
                 acknowledged = self.at(ack_day)
         ref = (seed.key, index)
-        plan.sites.append(SitePlan(ref, region, site_name, address, tenure, video, day,
-                                   acknowledged))
+        plan.sites.append(
+            SitePlan(ref, region, site_name, address, tenure, video, day, acknowledged)
+        )
         return ref
 
     # --- filings --------------------------------------------------------------------------
 
-    def filing(self, plan: AgencyPlan, kind: FilingKind, status: FilingStatus,
-               submitted: dt.date, decided: dt.date | None = None,
-               items: Sequence[ItemPlan] = (), reason: str | None = None,
-               new_name: str | None = None,
-               new_legal_representative: str | None = None) -> FilingPlan:
+    def filing(
+        self,
+        plan: AgencyPlan,
+        kind: FilingKind,
+        status: FilingStatus,
+        submitted: dt.date,
+        decided: dt.date | None = None,
+        items: Sequence[ItemPlan] = (),
+        reason: str | None = None,
+        new_name: str | None = None,
+        new_legal_representative: str | None = None,
+    ) -> FilingPlan:
         submitted_at = self.at(submitted)
         decided_at = self.at(decided) if decided else None
-        imported = (kind is FilingKind.INITIAL and decided is not None
-                    and status is FilingStatus.APPROVED and decided < MEASURES_IN_FORCE)
-        filing = FilingPlan(kind, status, submitted_at, decided_at, list(items), reason,
-                            new_name, new_legal_representative, imported)
+        imported = (
+            kind is FilingKind.INITIAL
+            and decided is not None
+            and status is FilingStatus.APPROVED
+            and decided < MEASURES_IN_FORCE
+        )
+        filing = FilingPlan(
+            kind,
+            status,
+            submitted_at,
+            decided_at,
+            list(items),
+            reason,
+            new_name,
+            new_legal_representative,
+            imported,
+        )
         plan.filings.append(filing)
         return filing
 
@@ -244,29 +267,41 @@ class _Planner:
         submitted = self.lag(decided, -20, -7) if decided else self.days_ago(seed.age)
         return self.lag(submitted, -12, -5), submitted, decided
 
-    def first_filings(self, plan: AgencyPlan, submitted: dt.date,
-                      decided: dt.date | None) -> None:
+    def first_filings(self, plan: AgencyPlan, submitted: dt.date, decided: dt.date | None) -> None:
         """The INITIAL filing, and the RENEWAL of the renewed and renewing agencies."""
         seed = plan.seed
         items = scope([s.ref for s in plan.sites], seed.occupations)
         if seed.key == SHARED_VENUE.user:
             shared = (SHARED_VENUE.owner, SHARED_VENUE.site_index)
-            items = [*items[: MAX_ITEMS - 1],
-                     ItemPlan(shared, SHARED_VENUE.occupation, SHARED_VENUE.level)]
+            items = [
+                *items[: MAX_ITEMS - 1],
+                ItemPlan(shared, SHARED_VENUE.occupation, SHARED_VENUE.level),
+            ]
         if decided is None:
-            self.filing(plan, FilingKind.INITIAL, FilingStatus.SUBMITTED, submitted,
-                        items=items)
+            self.filing(plan, FilingKind.INITIAL, FilingStatus.SUBMITTED, submitted, items=items)
             return
         if seed.story == "rejected":
-            self.filing(plan, FilingKind.INITIAL, FilingStatus.REJECTED, submitted, decided,
-                        items=items, reason=REJECTION_REASONS[seed.key])
+            self.filing(
+                plan,
+                FilingKind.INITIAL,
+                FilingStatus.REJECTED,
+                submitted,
+                decided,
+                items=items,
+                reason=REJECTION_REASONS[seed.key],
+            )
             return
         self.filing(plan, FilingKind.INITIAL, FilingStatus.APPROVED, submitted, decided, items)
         expiry = add_years(decided, PERIOD_YEARS)
         if seed.story == "renewed":  # applied for in the 90 days before expiry (Art. 16)
             renewal_decided = workday(expiry - dt.timedelta(days=30))
-            self.filing(plan, FilingKind.RENEWAL, FilingStatus.APPROVED,
-                        self.lag(renewal_decided, -20, -7), renewal_decided)
+            self.filing(
+                plan,
+                FilingKind.RENEWAL,
+                FilingStatus.APPROVED,
+                self.lag(renewal_decided, -20, -7),
+                renewal_decided,
+            )
         elif seed.story == "renewing":
             self.filing(plan, FilingKind.RENEWAL, FilingStatus.SUBMITTED, self.days_ago(10))
 
@@ -279,23 +314,33 @@ class _Planner:
             decided = self.lag(submitted, 7, 20)
         items: list[ItemPlan] = []
         if extra.kind is FilingKind.SCOPE_CHANGE:
-            site = self.add_site(plan, name, len(plan.seed.sites) - 1,
-                                 self.lag(submitted, -10, -3))
+            site = self.add_site(plan, name, len(plan.seed.sites) - 1, self.lag(submitted, -10, -3))
             items = [ItemPlan(site, occ, OCCUPATIONS[occ][1][0]) for occ in plan.seed.occupations]
-        self.filing(plan, extra.kind, extra.status, submitted, decided, items,
-                    reason=extra.reason, new_name=extra.new_name,
-                    new_legal_representative=extra.new_legal_representative)
+        self.filing(
+            plan,
+            extra.kind,
+            extra.status,
+            submitted,
+            decided,
+            items,
+            reason=extra.reason,
+            new_name=extra.new_name,
+            new_legal_representative=extra.new_legal_representative,
+        )
 
     # --- one agency -----------------------------------------------------------------------
 
     def agency(self, seed: AgencySeed) -> AgencyPlan:
         registered, submitted, decided = self.timeline(seed)
-        plan = AgencyPlan(seed, registered, legal_representative=self.person(),
-                          contact_name=self.person(),
-                          contact_phone=self.phone(seed.filing_region))
+        plan = AgencyPlan(
+            seed,
+            registered,
+            legal_representative=self.person(),
+            contact_name=self.person(),
+            contact_phone=self.phone(seed.filing_region),
+        )
         self.at(registered)  # the registration's moment, drawn as for the venues
-        extras = sorted((e for e in EXTRA_FILINGS if e.key == seed.key),
-                        key=lambda e: -e.days_ago)
+        extras = sorted((e for e in EXTRA_FILINGS if e.key == seed.key), key=lambda e: -e.days_ago)
         # A SCOPE_CHANGE registers the agency's last site shortly before it is submitted.
         later_site = any(e.kind is FilingKind.SCOPE_CHANGE for e in extras)
         for i in range(len(seed.sites) - later_site):

@@ -31,13 +31,13 @@ CONTEXT_FIELDS = ("request_id", "operation", "role")
 SECRETS = (
     (re.compile(r"(?i)\bbearer\s+\S+"), "Bearer [redacted]"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[redacted token]"),
-    (re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9]\d{9}(?![0-9A-Za-z])"),
-     "[redacted phone]"),
+    (re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9]\d{9}(?![0-9A-Za-z])"), "[redacted phone]"),
     (re.compile(r"(?<![0-9A-Za-z])0\d{2,3}-\d{7,8}(?![0-9A-Za-z])"), "[redacted phone]"),
 )
 
-request_context: ContextVar[dict[str, str] | None] = ContextVar("registry_request_context",
-                                                                default=None)
+request_context: ContextVar[dict[str, str] | None] = ContextVar(
+    "registry_request_context", default=None
+)
 
 
 def bind_request(**fields: str) -> Token[dict[str, str] | None]:
@@ -75,7 +75,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-                    + f".{int(record.msecs):03d}Z",
+            + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
@@ -99,8 +99,11 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        extra = " ".join(f"{name}={getattr(record, name)}" for name in FIELDS
-                         if getattr(record, name, None) is not None)
+        extra = " ".join(
+            f"{name}={getattr(record, name)}"
+            for name in FIELDS
+            if getattr(record, name, None) is not None
+        )
         if extra:
             head, newline, stack = line.partition("\n")
             line = f"{head} [{extra}]{newline}{stack}"

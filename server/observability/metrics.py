@@ -113,8 +113,9 @@ class Metrics:
     errors: Counter
     pool: Gauge | None  # multiprocess mode only: set by each worker, summed at scrape time
 
-    def observe(self, operation: str, role: str, status: int, seconds: float,
-                codes: Iterable[str]) -> None:
+    def observe(
+        self, operation: str, role: str, status: int, seconds: float, codes: Iterable[str]
+    ) -> None:
         self.requests.labels(operation, role, str(status)).inc()
         self.duration.labels(operation, role).observe(seconds)
         for code in codes:
@@ -148,18 +149,28 @@ def metrics() -> Metrics:
     # Our own registry, not prometheus-client's global one: only these metrics are exported,
     # and in multiprocess mode the scrape builds a fresh one from the workers' files.
     registry = CollectorRegistry()
-    requests = Counter("registry_requests_total", "GraphQL requests answered",
-                       ["operation", "role", "status"], registry=registry)
-    duration = Histogram("registry_request_duration_seconds",
-                         "Time to answer a GraphQL request", ["operation", "role"],
-                         buckets=BUCKETS, registry=registry)
-    errors = Counter("registry_graphql_errors_total",
-                     "Errors in GraphQL answers, by extensions.code", ["code"],
-                     registry=registry)
+    requests = Counter(
+        "registry_requests_total",
+        "GraphQL requests answered",
+        ["operation", "role", "status"],
+        registry=registry,
+    )
+    duration = Histogram(
+        "registry_request_duration_seconds",
+        "Time to answer a GraphQL request",
+        ["operation", "role"],
+        buckets=BUCKETS,
+        registry=registry,
+    )
+    errors = Counter(
+        "registry_graphql_errors_total",
+        "Errors in GraphQL answers, by extensions.code",
+        ["code"],
+        registry=registry,
+    )
     pool = None
     if shared:
-        pool = Gauge(POOL, POOL_HELP, ["state"], registry=registry,
-                     multiprocess_mode="livesum")
+        pool = Gauge(POOL, POOL_HELP, ["state"], registry=registry, multiprocess_mode="livesum")
     else:
         registry.register(PoolCollector())
     return Metrics(registry, requests, duration, errors, pool)
@@ -201,5 +212,8 @@ def error_codes(body: bytes) -> list[str]:
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    return Response(metrics().exposition(), media_type=CONTENT_TYPE_LATEST,
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        metrics().exposition(),
+        media_type=CONTENT_TYPE_LATEST,
+        headers={"Cache-Control": "no-store"},
+    )

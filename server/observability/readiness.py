@@ -26,7 +26,7 @@ logger = logging.getLogger("registry.readiness")
 TIMEOUT_SECONDS = 2.0
 # tortoise-orm 1.x records each applied migration as a row (app, name, applied_at) of this table
 # (tortoise.migrations.recorder.MigrationRecorder).
-APPLIED = f"SELECT \"name\" FROM \"tortoise_migrations\" WHERE \"app\" = '{APP_LABEL}'"
+APPLIED = f'SELECT "name" FROM "tortoise_migrations" WHERE "app" = \'{APP_LABEL}\''
 
 
 @cache
@@ -35,8 +35,13 @@ def migrations_on_disk() -> tuple[str, ...]:
     whose names do not start with `_` or `~`), without importing them."""
     import models.migrations as package
 
-    return tuple(sorted(name for _, name, is_package in pkgutil.iter_modules(package.__path__)
-                        if not is_package and name[0] not in "_~"))
+    return tuple(
+        sorted(
+            name
+            for _, name, is_package in pkgutil.iter_modules(package.__path__)
+            if not is_package and name[0] not in "_~"
+        )
+    )
 
 
 def database() -> BaseDBAsyncClient:

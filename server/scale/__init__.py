@@ -41,18 +41,33 @@ def generate(n: int, today: dt.date, seed: int = 2023) -> Tables:
     rng = world.rng
     stories = quota(n, STORIES, rng)
     kinds = quota(n, KINDS, rng)
-    regions = quota(n, {PROVINCE_CODE: PROVINCIAL * 100,
-                        **{c: (1 - PROVINCIAL) * w for c, w in CITY_WEIGHTS.items()}}, rng)
-    clean = [i for i, s in enumerate(stories) if s in ("active", "renewed", "renewing",
-                                                       "expired")]
+    regions = quota(
+        n,
+        {
+            PROVINCE_CODE: PROVINCIAL * 100,
+            **{c: (1 - PROVINCIAL) * w for c, w in CITY_WEIGHTS.items()},
+        },
+        rng,
+    )
+    clean = [i for i, s in enumerate(stories) if s in ("active", "renewed", "renewing", "expired")]
     rng.shuffle(clean)
     interviewed = set(clean[: round(n * INTERVIEWED)])
-    proposed = {i for i in clean[round(n * INTERVIEWED):][: max(1, round(n * PROPOSED))]
-                if stories[i] == "active"}
+    proposed = {
+        i
+        for i in clean[round(n * INTERVIEWED) :][: max(1, round(n * PROPOSED))]
+        if stories[i] == "active"
+    }
     lives = []
     for i in range(n):
-        life = Life(world, i, stories[i], kinds[i], regions[i], interviewed=i in interviewed,
-                    proposed=i in proposed)
+        life = Life(
+            world,
+            i,
+            stories[i],
+            kinds[i],
+            regions[i],
+            interviewed=i in interviewed,
+            proposed=i in proposed,
+        )
         life.plan()
         life.run()
         life.inspect()
@@ -66,8 +81,10 @@ async def seed_scale(n: int, today: dt.date | None = None, seed: int = 2023) -> 
     to; returns the rows written per table."""
     client = connections.get("default")
     if client.capabilities.dialect != "postgres":
-        raise ScaleUnsupported("--scale writes with PostgreSQL COPY; set DATABASE_URL to a "
-                               "PostgreSQL database (the embedded SQLite takes --demo)")
+        raise ScaleUnsupported(
+            "--scale writes with PostgreSQL COPY; set DATABASE_URL to a "
+            "PostgreSQL database (the embedded SQLite takes --demo)"
+        )
     if n < 1:
         raise ScaleUnsupported("--scale needs at least one agency")
     await ensure_jurisdictions()

@@ -20,17 +20,56 @@ from server.demo.tables import AREA_CODES, GIVEN, STREETS, SURNAMES
 CITIES = [code for code, _, level in JURISDICTIONS if level is RegionLevel.CITY]
 CITY_NAMES = {code: name for code, name, _ in JURISDICTIONS}
 # Share of the agencies filed with each city: the large economies (福州, 泉州, 厦门) hold most.
-CITY_WEIGHTS = {"350100": 20, "350200": 15, "350300": 7, "350400": 5, "350500": 18,
-                "350600": 9, "350700": 5, "350800": 7, "350900": 9, "350128": 5}
+CITY_WEIGHTS = {
+    "350100": 20,
+    "350200": 15,
+    "350300": 7,
+    "350400": 5,
+    "350500": 18,
+    "350600": 9,
+    "350700": 5,
+    "350800": 7,
+    "350900": 9,
+    "350128": 5,
+}
 
 # Two-character brand names: first character x second character gives 900 of them.
 BRAND_FIRST = "闽榕鹭泉漳莆武汀清海金华恒鑫瑞嘉鸿兴盛天凯博智启明育同长新东"
 BRAND_SECOND = "江城海源达泰信丰运成创联德才心青安禾航峰山湾林港阳光远通润和"
-INDUSTRIES = ("电力设备", "机械制造", "食品", "汽车服务", "建设工程", "电子科技", "纺织服装",
-              "化工", "物流", "智能制造", "酒店管理", "医疗器械", "鞋业", "茶业", "家政服务",
-              "锂电科技", "石材", "船舶工程", "餐饮管理", "养老服务")
-TRADES = ("家政服务行业", "烹饪", "电子商务", "美容美发", "养老服务", "人力资源服务",
-          "汽车维修", "健康管理", "茶文化", "物流")
+INDUSTRIES = (
+    "电力设备",
+    "机械制造",
+    "食品",
+    "汽车服务",
+    "建设工程",
+    "电子科技",
+    "纺织服装",
+    "化工",
+    "物流",
+    "智能制造",
+    "酒店管理",
+    "医疗器械",
+    "鞋业",
+    "茶业",
+    "家政服务",
+    "锂电科技",
+    "石材",
+    "船舶工程",
+    "餐饮管理",
+    "养老服务",
+)
+TRADES = (
+    "家政服务行业",
+    "烹饪",
+    "电子商务",
+    "美容美发",
+    "养老服务",
+    "人力资源服务",
+    "汽车维修",
+    "健康管理",
+    "茶文化",
+    "物流",
+)
 COMPANY = ("有限公司", "股份有限公司", "集团有限公司")
 SCHOOL = ("职业培训学校", "职业技能培训中心", "职业技能培训学校")
 COLLEGE_NAMES = ("职业技术学院", "技师学院", "职业中专学校")
@@ -74,8 +113,9 @@ def phone(rng: random.Random, region: str) -> str:
 
 
 def _org_check(body: str) -> str:
-    total = sum(ORG_WEIGHTS[i] * (int(c) if c.isdigit() else ord(c) - 55)
-                for i, c in enumerate(body))
+    total = sum(
+        ORG_WEIGHTS[i] * (int(c) if c.isdigit() else ord(c) - 55) for i, c in enumerate(body)
+    )
     check = 11 - total % 11
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
@@ -93,9 +133,14 @@ def credit_code(index: int, kind: str, region: str, rng: random.Random) -> str:
     52 private non-enterprise unit, 12 public institution), a county code in the region, an
     organisation code numbered by `index` with its GB 11714 check, and the check character."""
     prefix = {"employer": "91", "association": "51", "school": "52", "college": "12"}[kind]
-    county = region if region == PROVINCE_CODE and kind == "association" else (
-        (region if region != PROVINCE_CODE else rng.choice(CITIES))[:4]
-        + f"{rng.randint(1, 12):02d}")
+    county = (
+        region
+        if region == PROVINCE_CODE and kind == "association"
+        else (
+            (region if region != PROVINCE_CODE else rng.choice(CITIES))[:4]
+            + f"{rng.randint(1, 12):02d}"
+        )
+    )
     serial = (index * SERIAL_STEP + 104_729) % SERIALS
     if kind == "college":
         body = f"4{(index * SERIAL_STEP + 104_729) % 10**7:07d}"  # 7919 is prime to 10
@@ -119,8 +164,12 @@ class Names:
         if kind == "employer":
             return place + brand + self.rng.choice(INDUSTRIES) + self.rng.choice(COMPANY)
         if kind == "association":
-            return place + ("省" if region == PROVINCE_CODE else "市") + \
-                self.rng.choice(TRADES) + "协会"
+            return (
+                place
+                + ("省" if region == PROVINCE_CODE else "市")
+                + self.rng.choice(TRADES)
+                + "协会"
+            )
         if kind == "school":
             return place + brand + self.rng.choice(SCHOOL)
         return place + brand + self.rng.choice(COLLEGE_NAMES)
@@ -166,8 +215,9 @@ def tenure(rng: random.Random, kind: str, index: int) -> SiteTenure:
     return SiteTenure.OWNED if rng.random() < owned else SiteTenure.LONG_TERM_LEASE
 
 
-def site_name(agency_name: str, agency_kind: AgencyKind, site_tenure: SiteTenure,
-              index: int, district: str) -> str:
+def site_name(
+    agency_name: str, agency_kind: AgencyKind, site_tenure: SiteTenure, index: int, district: str
+) -> str:
     place = district[:-1] if len(district) > 2 and district[-1] in "区县市镇" else district
     if site_tenure is SiteTenure.COLLEGE_CAMPUS:
         return f"{agency_name}（{'主校区' if index == 0 else place + '校区'}）"

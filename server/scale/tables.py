@@ -17,52 +17,163 @@ Row = dict[str, Any]
 # Every column each table is written with, in foreign-key order (a table only refers to the
 # ones above it). Columns left out of a row are written as NULL.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "agency": ("id", "name", "credit_code", "kind", "is_college", "level", "filing_region_id",
-               "state", "first_approved_on", "valid_until", "banned_until",
-               "legal_representative", "contact_name", "contact_phone",
-               "upgrade_recommended_at", "upgrade_basis", "national_recommended_at",
-               "created_at"),
-    "site": ("id", "agency_id", "name", "address", "address_key", "region_id", "tenure",
-             "has_video_surveillance", "acknowledged_at", "created_at"),
-    "filing": ("id", "agency_id", "kind", "status", "authority_id", "submitted_at",
-               "decided_at", "valid_from", "valid_until", "reason", "new_name",
-               "new_legal_representative", "imported"),
-    "filing_item": ("id", "filing_id", "occupation_code", "occupation_name", "level",
-                    "site_id"),
-    "item_claim": ("id", "site_id", "occupation_code", "agency_id", "item_id", "claimed_at",
-                   "released_at"),
-    "sanction": ("id", "agency_id", "article", "clause", "grade", "status", "facts",
-                 "serious", "certificates_invalidated", "authority_id", "decided_at",
-                 "published", "escalated_from_id", "rectification_deadline", "rectified_at",
-                 "created_at"),
-    "announcement": ("id", "kind", "agency_id", "filing_id", "authority_id",
-                     "termination_reason", "start_date", "end_date", "body", "published",
-                     "reported_to_ministry_at", "created_at"),
+    "agency": (
+        "id",
+        "name",
+        "credit_code",
+        "kind",
+        "is_college",
+        "level",
+        "filing_region_id",
+        "state",
+        "first_approved_on",
+        "valid_until",
+        "banned_until",
+        "legal_representative",
+        "contact_name",
+        "contact_phone",
+        "upgrade_recommended_at",
+        "upgrade_basis",
+        "national_recommended_at",
+        "created_at",
+    ),
+    "site": (
+        "id",
+        "agency_id",
+        "name",
+        "address",
+        "address_key",
+        "region_id",
+        "tenure",
+        "has_video_surveillance",
+        "acknowledged_at",
+        "created_at",
+    ),
+    "filing": (
+        "id",
+        "agency_id",
+        "kind",
+        "status",
+        "authority_id",
+        "submitted_at",
+        "decided_at",
+        "valid_from",
+        "valid_until",
+        "reason",
+        "new_name",
+        "new_legal_representative",
+        "imported",
+    ),
+    "filing_item": ("id", "filing_id", "occupation_code", "occupation_name", "level", "site_id"),
+    "item_claim": (
+        "id",
+        "site_id",
+        "occupation_code",
+        "agency_id",
+        "item_id",
+        "claimed_at",
+        "released_at",
+    ),
+    "sanction": (
+        "id",
+        "agency_id",
+        "article",
+        "clause",
+        "grade",
+        "status",
+        "facts",
+        "serious",
+        "certificates_invalidated",
+        "authority_id",
+        "decided_at",
+        "published",
+        "escalated_from_id",
+        "rectification_deadline",
+        "rectified_at",
+        "created_at",
+    ),
+    "announcement": (
+        "id",
+        "kind",
+        "agency_id",
+        "filing_id",
+        "authority_id",
+        "termination_reason",
+        "start_date",
+        "end_date",
+        "body",
+        "published",
+        "reported_to_ministry_at",
+        "created_at",
+    ),
     "inspector": ("id", "name", "region_id", "created_at"),
     "inspector_conflict": ("id", "inspector_id", "agency_id"),
-    "inspection": ("id", "agency_id", "site_id", "kind", "mode", "date", "result", "findings",
-                   "published", "authority_id", "created_at"),
-    "draw": ("id", "seed", "algorithm", "population_hash", "pool_hash", "population", "pool",
-             "parameters", "assignments", "published", "authority_id", "created_at"),
+    "inspection": (
+        "id",
+        "agency_id",
+        "site_id",
+        "kind",
+        "mode",
+        "date",
+        "result",
+        "findings",
+        "published",
+        "authority_id",
+        "created_at",
+    ),
+    "draw": (
+        "id",
+        "seed",
+        "algorithm",
+        "population_hash",
+        "pool_hash",
+        "population",
+        "pool",
+        "parameters",
+        "assignments",
+        "published",
+        "authority_id",
+        "created_at",
+    ),
     "working_calendar_year": ("id", "year", "entered_at", "entered_by"),
     "working_calendar_day": ("day", "is_working_day"),  # keyed by the day, no id
-    "audit_event": ("id", "at", "actor_role", "actor_id", "action", "object_type",
-                    "object_id", "agency_id", "region_id", "before", "after", "request_id"),
+    "audit_event": (
+        "id",
+        "at",
+        "actor_role",
+        "actor_id",
+        "action",
+        "object_type",
+        "object_id",
+        "agency_id",
+        "region_id",
+        "before",
+        "after",
+        "request_id",
+    ),
 }
 JSON_COLUMNS = {"population", "pool", "parameters", "assignments", "before", "after"}
 
 # The model name the audit trail records for each table (AuditEvent.object_type).
-OBJECT_TYPES = {"agency": "Agency", "site": "Site", "filing": "Filing",
-                "sanction": "Sanction", "announcement": "Announcement",
-                "inspector": "Inspector", "inspection": "Inspection", "draw": "Draw",
-                "working_calendar_year": "WorkingCalendarYear"}
+OBJECT_TYPES = {
+    "agency": "Agency",
+    "site": "Site",
+    "filing": "Filing",
+    "sanction": "Sanction",
+    "announcement": "Announcement",
+    "inspector": "Inspector",
+    "inspection": "Inspection",
+    "draw": "Draw",
+    "working_calendar_year": "WorkingCalendarYear",
+}
 
 
 class CopyConnection(Protocol):
     """The part of an asyncpg connection the writer uses."""
 
-    async def copy_records_to_table(self, table_name: str, *, records: list[tuple[Any, ...]],
-                                    columns: list[str]) -> str: ...
+    async def copy_records_to_table(
+        self, table_name: str, *, records: list[tuple[Any, ...]], columns: list[str]
+    ) -> str: ...
 
     async def execute(self, query: str, *args: Any) -> str: ...
 
@@ -98,17 +209,35 @@ class Tables:
         """The row as it is now, for the audit trail (JSON-encoded only when written)."""
         return dict(row)
 
-    def audit(self, at: datetime, actor: tuple[str, str], action: str, table: str, row: Row,
-              *, agency_id: int | None, region_id: str | None,
-              before: dict[str, Any] | None = None,
-              after: dict[str, Any] | None = None) -> None:
+    def audit(
+        self,
+        at: datetime,
+        actor: tuple[str, str],
+        action: str,
+        table: str,
+        row: Row,
+        *,
+        agency_id: int | None,
+        region_id: str | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
         """The event the operation behind `action` records, `after` being the row as it is
         now unless given: call it at the moment of the change, before the row changes
         again."""
-        self.add("audit_event", at=at, actor_role=actor[0], actor_id=actor[1], action=action,
-                 object_type=OBJECT_TYPES[table], object_id=str(row["id"]),
-                 agency_id=agency_id, region_id=region_id, before=before,
-                 after=after if after is not None else dict(row))
+        self.add(
+            "audit_event",
+            at=at,
+            actor_role=actor[0],
+            actor_id=actor[1],
+            action=action,
+            object_type=OBJECT_TYPES[table],
+            object_id=str(row["id"]),
+            agency_id=agency_id,
+            region_id=region_id,
+            before=before,
+            after=after if after is not None else dict(row),
+        )
 
 
 def _records(table: str, rows: list[Row]) -> list[tuple[Any, ...]]:
@@ -133,10 +262,12 @@ async def write(conn: CopyConnection, tables: Tables) -> None:
     for table, columns in COLUMNS.items():
         rows = tables.rows[table]
         if rows:
-            await conn.copy_records_to_table(table, records=_records(table, rows),
-                                             columns=list(columns))
+            await conn.copy_records_to_table(
+                table, records=_records(table, rows), columns=list(columns)
+            )
         if "id" not in columns:
             continue
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )

@@ -85,28 +85,45 @@ pytestmark = [pytest.mark.long, pytest.mark.timeout(1800)]
 PAGE = 30
 WRITES = 1  # mutations per example
 TYPES = ("Agency", "Site", "Filing", "Sanction", "Inspection")
-TABLE = {"Agency": "agency", "Site": "site", "Filing": "filing", "Sanction": "sanction",
-         "Inspection": "inspection"}
+TABLE = {
+    "Agency": "agency",
+    "Site": "site",
+    "Filing": "filing",
+    "Sanction": "sanction",
+    "Inspection": "inspection",
+}
 
 # ============================================================================================
 # Documents (few aliases, modest pages: well inside the query limits)
 
 CONN = "totalCount pageInfo { hasNextPage } edges { node { %s } }"
 NESTED_IDS = "totalCount pageInfo { hasNextPage } edges { node { id } }"
-AGENCY_FIELDS = ("id status contactName contactPhone "
-                 f"sites(first: {PAGE}) {{ {NESTED_IDS} }} "
-                 f"filings(first: {PAGE}) {{ {NESTED_IDS} }} "
-                 f"sanctions(first: {PAGE}) {{ {NESTED_IDS} }}")
+AGENCY_FIELDS = (
+    "id status contactName contactPhone "
+    f"sites(first: {PAGE}) {{ {NESTED_IDS} }} "
+    f"filings(first: {PAGE}) {{ {NESTED_IDS} }} "
+    f"sanctions(first: {PAGE}) {{ {NESTED_IDS} }}"
+)
 SELECTIONS = {  # agencies use the fragment of AGENCY_FIELDS
     "Site": "id agency { id }",
     "Filing": "id agency { id } items { site { id } }",
     "Sanction": "id agency { id } escalatedFrom { id }",
     "Inspection": "id agency { id } site { id }",
 }
-ROOTS = {"Agency": "agencies", "Site": "sites", "Filing": "filings", "Sanction": "sanctions",
-         "Inspection": "inspections"}
-FILTER_TYPES = {"Agency": "AgencyFilter", "Site": "SiteFilter", "Filing": "FilingFilter",
-                "Sanction": "SanctionFilter", "Inspection": "InspectionFilter"}
+ROOTS = {
+    "Agency": "agencies",
+    "Site": "sites",
+    "Filing": "filings",
+    "Sanction": "sanctions",
+    "Inspection": "inspections",
+}
+FILTER_TYPES = {
+    "Agency": "AgencyFilter",
+    "Site": "SiteFilter",
+    "Filing": "FilingFilter",
+    "Sanction": "SanctionFilter",
+    "Inspection": "InspectionFilter",
+}
 QUEUES = {"filingQueue": "Filing", "acknowledgementQueue": "Site", "renewalsDue": "Agency"}
 
 
@@ -114,9 +131,19 @@ EXTRAS = tuple(f"filtered{t}" for t in TYPES) + tuple(QUEUES)
 
 
 # The mutations a random write draws from (their documents: tests/support/documents.py).
-WRITTEN = ("registerAgency", "addSite", "submitFiling", "decideFiling", "importFiling",
-           "terminateAgency", "issueSanction", "confirmSanction", "acceptRectification",
-           "acknowledgeSite", "recordInspection")
+WRITTEN = (
+    "registerAgency",
+    "addSite",
+    "submitFiling",
+    "decideFiling",
+    "importFiling",
+    "terminateAgency",
+    "issueSanction",
+    "confirmSanction",
+    "acceptRectification",
+    "acknowledgeSite",
+    "recordInspection",
+)
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -181,17 +208,29 @@ def draw_actor(c: Choices, ds: Dataset, ins: Inserted, base_agencies: list[int])
 
 AGENCY_STATUSES = ("PENDING", "ACTIVE", "SUSPENDED", "EXPIRED", "TERMINATED", "REVOKED")
 FILTER_VALUES: dict[str, dict[str, tuple[Any, ...]]] = {
-    "Agency": {"status": AGENCY_STATUSES, "kind": ("EMPLOYER", "SOCIAL_ORG"),
-               "level": ("CITY", "PROVINCIAL"), "filingRegionCode": (PROVINCE_CODE, *CITIES),
-               "nameContains": ()},
+    "Agency": {
+        "status": AGENCY_STATUSES,
+        "kind": ("EMPLOYER", "SOCIAL_ORG"),
+        "level": ("CITY", "PROVINCIAL"),
+        "filingRegionCode": (PROVINCE_CODE, *CITIES),
+        "nameContains": (),
+    },
     "Site": {"regionCode": CITIES, "agencyId": (), "acknowledged": (True, False)},
-    "Filing": {"status": ("SUBMITTED", "APPROVED", "REJECTED", "WITHDRAWN"),
-               "kind": ("INITIAL", "RENEWAL", "SCOPE_CHANGE", "INFO_CHANGE", "TERMINATION"),
-               "agencyId": ()},
-    "Sanction": {"grade": ("INTERVIEW", "RECTIFICATION", "REVOCATION"), "agencyId": (),
-                 "published": (True, False)},
-    "Inspection": {"agencyId": (), "kind": ("EXTERNAL", "INTERNAL"),
-                   "result": ("QUALIFIED", "UNQUALIFIED")},
+    "Filing": {
+        "status": ("SUBMITTED", "APPROVED", "REJECTED", "WITHDRAWN"),
+        "kind": ("INITIAL", "RENEWAL", "SCOPE_CHANGE", "INFO_CHANGE", "TERMINATION"),
+        "agencyId": (),
+    },
+    "Sanction": {
+        "grade": ("INTERVIEW", "RECTIFICATION", "REVOCATION"),
+        "agencyId": (),
+        "published": (True, False),
+    },
+    "Inspection": {
+        "agencyId": (),
+        "kind": ("EXTERNAL", "INTERNAL"),
+        "result": ("QUALIFIED", "UNQUALIFIED"),
+    },
 }
 
 
@@ -219,14 +258,16 @@ def _ids(conn: dict[str, Any], type_name: str) -> list[int]:
     return [pk for e in conn["edges"] if (pk := pk_of(e["node"]["id"], type_name)) is not None]
 
 
-def _same(got: list[int], want: set[int], where: str, oracle: DifferentialOracle,
-          type_name: str) -> None:
+def _same(
+    got: list[int], want: set[int], where: str, oracle: DifferentialOracle, type_name: str
+) -> None:
     duplicates = [i for i, n in Counter(got).items() if n > 1]
     assert not duplicates, f"{where}: listed twice: {duplicates}"
     extra, missing = set(got) - want, want - set(got)
     assert not extra and not missing, (
         f"{where}: shown but out of scope {_rows(oracle, type_name, extra)}; "
-        f"in scope but not shown {_rows(oracle, type_name, missing)}")
+        f"in scope but not shown {_rows(oracle, type_name, missing)}"
+    )
     assert got == sorted(got), f"{where}: not in id order"
 
 
@@ -242,40 +283,61 @@ def _rows(oracle: DifferentialOracle, type_name: str, ids: set[int]) -> str:
             out.append(f"Agency {i} ({a.level}, filed with {a.filing_region}, {a.state})")
         elif type_name == "Site":
             s = snap.sites[i]
-            out.append(f"Site {i} (in {s.region}, registered by agency {s.agency_id}, used by "
-                       f"agencies {sorted(oracle.users_of_site(i))})")
+            out.append(
+                f"Site {i} (in {s.region}, registered by agency {s.agency_id}, used by "
+                f"agencies {sorted(oracle.users_of_site(i))})"
+            )
         elif type_name == "Filing":
             f = snap.filings[i]
-            regions = sorted({snap.sites[it.site_id].region
-                              for it in snap.items_of_filing.get(i, [])})
-            out.append(f"Filing {i} ({f.kind} {f.status} of agency {f.agency_id}, authority "
-                       f"{f.authority}, item sites in {regions})")
+            regions = sorted(
+                {snap.sites[it.site_id].region for it in snap.items_of_filing.get(i, [])}
+            )
+            out.append(
+                f"Filing {i} ({f.kind} {f.status} of agency {f.agency_id}, authority "
+                f"{f.authority}, item sites in {regions})"
+            )
         elif type_name == "Sanction":
             sn = snap.sanctions[i]
-            out.append(f"Sanction {i} (of agency {sn.agency_id}, authority {sn.authority}, "
-                       f"published {sn.published})")
+            out.append(
+                f"Sanction {i} (of agency {sn.agency_id}, authority {sn.authority}, "
+                f"published {sn.published})"
+            )
         else:
             n = oracle.snap.inspections[i]
-            out.append(f"Inspection {i} (of agency {n.agency_id}, site {n.site_id}, authority "
-                       f"{n.authority}, published {n.published})")
+            out.append(
+                f"Inspection {i} (of agency {n.agency_id}, site {n.site_id}, authority "
+                f"{n.authority}, published {n.published})"
+            )
     return "[" + "; ".join(out) + "]"
 
 
-def _ref(oracle: DifferentialOracle, actor: Actor, node: dict[str, Any] | None, type_name: str,
-         pk: int | None, where: str) -> None:
+def _ref(
+    oracle: DifferentialOracle,
+    actor: Actor,
+    node: dict[str, Any] | None,
+    type_name: str,
+    pk: int | None,
+    where: str,
+) -> None:
     want = pk if pk is not None and oracle.visible(actor, type_name, pk) else None
     got = pk_of(node["id"], type_name) if node else None
-    assert got == want, (f"{where}: {type_name} reference {got}, expected {want} "
-                         f"{_rows(oracle, type_name, {pk} if pk else set())}")
+    assert got == want, (
+        f"{where}: {type_name} reference {got}, expected {want} "
+        f"{_rows(oracle, type_name, {pk} if pk else set())}"
+    )
 
 
-def lists_document(roots: frozenset[str], extras: frozenset[str],
-                   lookups: list[tuple[str, str, int]]) -> str:
+def lists_document(
+    roots: frozenset[str], extras: frozenset[str], lookups: list[tuple[str, str, int]]
+) -> str:
     """The root lists of `roots`, the filtered lists and queues of `extras`, each from the
     cursor `$after<Type>`, and the lookups: a random part of everything in each request, as
     one request with everything costs more than it finds."""
-    used = {t for t in TYPES if t in roots or f"filtered{t}" in extras
-            or any(QUEUES.get(e) == t for e in extras)}
+    used = {
+        t
+        for t in TYPES
+        if t in roots or f"filtered{t}" in extras or any(QUEUES.get(e) == t for e in extras)
+    }
     decls = [f"$after{t}: String" for t in TYPES if t in used]
     fields = ["me { role agency { id } }"]
     for t in TYPES:
@@ -284,8 +346,10 @@ def lists_document(roots: frozenset[str], extras: frozenset[str],
             fields.append(f"{ROOTS[t]}(first: {PAGE}, after: $after{t}) {{ {CONN % selection} }}")
         if f"filtered{t}" in extras:
             decls.append(f"$filter{t}: {FILTER_TYPES[t]}")
-            fields.append(f"filtered{t}: {ROOTS[t]}(first: {PAGE}, after: $after{t}, "
-                          f"filter: $filter{t}) {{ {CONN % 'id'} }}")
+            fields.append(
+                f"filtered{t}: {ROOTS[t]}(first: {PAGE}, after: $after{t}, "
+                f"filter: $filter{t}) {{ {CONN % 'id'} }}"
+            )
     for queue, t in QUEUES.items():
         if queue in extras:
             fields.append(f"{queue}(first: {PAGE}, after: $after{t}) {{ {CONN % 'id'} }}")
@@ -305,8 +369,13 @@ class Keys:
 
     def __init__(self, oracle: DifferentialOracle, marks: Watermarks, ins: Inserted) -> None:
         self.marks = marks
-        self.mine = {"Agency": ins.agencies, "Site": ins.sites, "Filing": ins.filings,
-                     "Sanction": ins.sanctions, "Inspection": ins.inspections}
+        self.mine = {
+            "Agency": ins.agencies,
+            "Site": ins.sites,
+            "Filing": ins.filings,
+            "Sanction": ins.sanctions,
+            "Inspection": ins.inspections,
+        }
         self.base = {t: oracle.keys(t, marks[TABLE[t]]) for t in TYPES}
 
     def draw(self, c: Choices, t: str) -> int:
@@ -319,8 +388,9 @@ class Keys:
         return max(1, mark - 2) + c.below(len(self.mine[t]) + 8)  # mostly no such row
 
 
-async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Watermarks,
-                ins: Inserted, c: Choices) -> None:
+async def probe(
+    api: Any, oracle: DifferentialOracle, actor: Actor, marks: Watermarks, ins: Inserted, c: Choices
+) -> None:
     """One actor's lists, counts, nested connections and lookups, against the oracle."""
     note(f"reader: {actor}")
     token = token_for(api, actor, oracle)
@@ -334,11 +404,15 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
     for _ in range(1 + c.below(4)):
         t = c.pick(TYPES)
         lookups.append(("agency" if t == "Agency" and c.flag() else "node", t, keys.draw(c, t)))
-    note(f"roots: {sorted(roots)}, filters: {chosen}, queues: {sorted(extras & set(QUEUES))},"
-         f" lookups: {lookups}")
-    variables: dict[str, Any] = {f"after{t}": encode_cursor(marks[TABLE[t]]) for t in TYPES
-                                 if t in roots or f"filtered{t}" in extras
-                                 or any(QUEUES.get(e) == t for e in extras)}
+    note(
+        f"roots: {sorted(roots)}, filters: {chosen}, queues: {sorted(extras & set(QUEUES))},"
+        f" lookups: {lookups}"
+    )
+    variables: dict[str, Any] = {
+        f"after{t}": encode_cursor(marks[TABLE[t]])
+        for t in TYPES
+        if t in roots or f"filtered{t}" in extras or any(QUEUES.get(e) == t for e in extras)
+    }
     variables.update({f"filter{t}": _graphql_filter(f) for t, f in chosen.items()})
     variables.update({f"id{n}": gid(t, key) for n, (_, t, key) in enumerate(lookups)})
     got = await api.query(lists_document(roots, extras, lookups), variables, token)
@@ -356,20 +430,24 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
             where = f"{who} {ROOTS[t]}(filter: {f})"
             want = {i for i in visible[t] if oracle.matches(t, i, f)}
             assert conn["totalCount"] == len(want), (
-                f"{where}: totalCount {conn['totalCount']}, expected {len(want)}")
+                f"{where}: totalCount {conn['totalCount']}, expected {len(want)}"
+            )
             _same(_ids(conn, t), {i for i in want if i > marks[TABLE[t]]}, where, oracle, t)
             assert not conn["pageInfo"]["hasNextPage"], where
 
-    queues = {"filingQueue": oracle.filing_queue(actor),
-              "acknowledgementQueue": oracle.acknowledgement_queue(actor),
-              "renewalsDue": oracle.renewals_due(actor)}
+    queues = {
+        "filingQueue": oracle.filing_queue(actor),
+        "acknowledgementQueue": oracle.acknowledgement_queue(actor),
+        "renewalsDue": oracle.renewals_due(actor),
+    }
     for queue, t in QUEUES.items():
         if queue not in got:
             continue
         conn, want = got[queue], queues[queue]
         where = f"{who} {queue}"
         assert conn["totalCount"] == len(want), (
-            f"{where}: totalCount {conn['totalCount']}, expected {len(want)}")
+            f"{where}: totalCount {conn['totalCount']}, expected {len(want)}"
+        )
         _same(_ids(conn, t), {i for i in want if i > marks[TABLE[t]]}, where, oracle, t)
 
     for edge in got.get("agencies", {"edges": []})["edges"]:
@@ -381,26 +459,40 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
     for edge in got.get("filings", {"edges": []})["edges"]:
         node = edge["node"]
         fi = snap.filings[pk_of(node["id"], "Filing") or 0]
-        _ref(oracle, actor, node["agency"], "Agency", fi.agency_id,
-             f"{who} Filing({fi.id}).agency")
-        got_sites = sorted((pk_of((i["site"] or {}).get("id"), "Site") or 0)
-                           for i in node["items"])
-        want_sites = sorted(i.site_id if i.site_id in visible["Site"] else 0
-                            for i in snap.items_of_filing.get(fi.id, []))
+        _ref(oracle, actor, node["agency"], "Agency", fi.agency_id, f"{who} Filing({fi.id}).agency")
+        got_sites = sorted((pk_of((i["site"] or {}).get("id"), "Site") or 0) for i in node["items"])
+        want_sites = sorted(
+            i.site_id if i.site_id in visible["Site"] else 0
+            for i in snap.items_of_filing.get(fi.id, [])
+        )
         assert got_sites == want_sites, (
-            f"{who} Filing({fi.id}).items[].site: {got_sites}, expected {want_sites} (0: null)")
+            f"{who} Filing({fi.id}).items[].site: {got_sites}, expected {want_sites} (0: null)"
+        )
     for edge in got.get("sanctions", {"edges": []})["edges"]:
         node = edge["node"]
         sn = snap.sanctions[pk_of(node["id"], "Sanction") or 0]
-        _ref(oracle, actor, node["agency"], "Agency", sn.agency_id,
-             f"{who} Sanction({sn.id}).agency")
-        _ref(oracle, actor, node["escalatedFrom"], "Sanction", sn.escalated_from_id,
-             f"{who} Sanction({sn.id}).escalatedFrom")
+        _ref(
+            oracle, actor, node["agency"], "Agency", sn.agency_id, f"{who} Sanction({sn.id}).agency"
+        )
+        _ref(
+            oracle,
+            actor,
+            node["escalatedFrom"],
+            "Sanction",
+            sn.escalated_from_id,
+            f"{who} Sanction({sn.id}).escalatedFrom",
+        )
     for edge in got.get("inspections", {"edges": []})["edges"]:
         node = edge["node"]
         row = oracle.snap.inspections[pk_of(node["id"], "Inspection") or 0]
-        _ref(oracle, actor, node["agency"], "Agency", row.agency_id,
-             f"{who} Inspection({row.id}).agency")
+        _ref(
+            oracle,
+            actor,
+            node["agency"],
+            "Agency",
+            row.agency_id,
+            f"{who} Inspection({row.id}).agency",
+        )
         _ref(oracle, actor, node["site"], "Site", row.site_id, f"{who} Inspection({row.id}).site")
 
     for k, (field, t, looked_up) in enumerate(lookups):
@@ -409,7 +501,8 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
         want_node = oracle.visible(actor, t, looked_up)
         assert (node is not None) == want_node, (
             f"{where}: {'an object' if node else 'null'}, expected "
-            f"{'the object' if want_node else 'null'}: {_rows(oracle, t, {looked_up})}")
+            f"{'the object' if want_node else 'null'}: {_rows(oracle, t, {looked_up})}"
+        )
         if node is None:
             continue
         assert node["id"] == gid(t, looked_up), where
@@ -419,17 +512,18 @@ async def probe(api: Any, oracle: DifferentialOracle, actor: Actor, marks: Water
             check_agency(oracle, actor, node, who)
 
 
-def check_agency(oracle: DifferentialOracle, actor: Actor, node: dict[str, Any],
-                 who: str) -> None:
+def check_agency(oracle: DifferentialOracle, actor: Actor, node: dict[str, Any], who: str) -> None:
     """Contact fields, derived status and the nested connections of one agency node."""
     a = pk_of(node["id"], "Agency")
     assert a is not None
     row = oracle.snap.agencies[a]
     where = f"{who} Agency({a})"
-    contact = ((row.contact_name, row.contact_phone) if oracle.contact_visible(actor, a)
-               else (None, None))
+    contact = (
+        (row.contact_name, row.contact_phone) if oracle.contact_visible(actor, a) else (None, None)
+    )
     assert (node["contactName"], node["contactPhone"]) == contact, (
-        f"{where}: contact {(node['contactName'], node['contactPhone'])}, expected {contact}")
+        f"{where}: contact {(node['contactName'], node['contactPhone'])}, expected {contact}"
+    )
     assert node["status"] == oracle.status(a), f"{where}: status {node['status']}"
     nested = {
         "sites": ("Site", oracle.sites_of_agency(a)),
@@ -440,7 +534,8 @@ def check_agency(oracle: DifferentialOracle, actor: Actor, node: dict[str, Any],
         conn = node[field]
         want = {i for i in of_agency if oracle.visible(actor, t, i)}
         assert conn["totalCount"] == len(want), (
-            f"{where}.{field}: totalCount {conn['totalCount']}, expected {len(want)}")
+            f"{where}.{field}: totalCount {conn['totalCount']}, expected {len(want)}"
+        )
         assert not conn["pageInfo"]["hasNextPage"], f"{where}.{field}"
         _same(_ids(conn, t), want, f"{where}.{field}", oracle, t)
 
@@ -449,8 +544,9 @@ def check_agency(oracle: DifferentialOracle, actor: Actor, node: dict[str, Any],
 # Mutations
 
 
-def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
-                 today: date) -> tuple[Attempt, dict[str, Any]]:
+def draw_attempt(
+    c: Choices, oracle: DifferentialOracle, ins: Inserted, today: date
+) -> tuple[Attempt, dict[str, Any]]:
     """A mutation on a random target of the example (or a key with no row), with its input.
     Demo rows are named only where the mutation merely reads them (sites on filing items), so
     no demo row can change."""
@@ -463,14 +559,22 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
         return missing if not keys or c.below(6) == 0 else c.pick(keys)
 
     def item_sites() -> list[int]:
-        keys = [c.pick(ins.sites) if ins.sites and c.below(3) else c.pick(oracle.keys("Site"))
-                for _ in range(c.below(3))]
+        keys = [
+            c.pick(ins.sites) if ins.sites and c.below(3) else c.pick(oracle.keys("Site"))
+            for _ in range(c.below(3))
+        ]
         return list(dict.fromkeys(keys))
 
     def items(keys: list[int]) -> list[dict[str, Any]]:
-        return [{"occupationCode": OCCUPATIONS[n % len(OCCUPATIONS)][0],
-                 "occupationName": OCCUPATIONS[n % len(OCCUPATIONS)][1], "level": "LEVEL_4",
-                 "siteId": gid("Site", k)} for n, k in enumerate(keys)]
+        return [
+            {
+                "occupationCode": OCCUPATIONS[n % len(OCCUPATIONS)][0],
+                "occupationName": OCCUPATIONS[n % len(OCCUPATIONS)][1],
+                "level": "LEVEL_4",
+                "siteId": gid("Site", k),
+            }
+            for n, k in enumerate(keys)
+        ]
 
     open_filings = [f for f in ins.filings if oracle.snap.filings[f].status == "SUBMITTED"]
     m = c.pick(WRITTEN)
@@ -479,9 +583,13 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
         region = c.pick(CITIES) if level == "CITY" else PROVINCE_CODE
         code = credit_code(region if level == "CITY" else "350100")
         return Attempt(m, level=level, filing_region=region), {
-            "name": f"差分登记{code[-6:]}", "creditCode": code,
-            "kind": c.pick(("EMPLOYER", "SOCIAL_ORG")), "isCollege": False, "level": level,
-            "filingRegionCode": region}
+            "name": f"差分登记{code[-6:]}",
+            "creditCode": code,
+            "kind": c.pick(("EMPLOYER", "SOCIAL_ORG")),
+            "isCollege": False,
+            "level": level,
+            "filingRegionCode": region,
+        }
     if m == "addSite":
         a = agency()
         # A new venue, or the address of one of the example's (mostly in its region: the
@@ -493,15 +601,20 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
             if c.below(4):
                 region = oracle.snap.sites[ins.sites[n]].region
         return Attempt(m, agency=a), {
-            "agencyId": gid("Agency", a), "name": "差分新考点", "address": address,
+            "agencyId": gid("Agency", a),
+            "name": "差分新考点",
+            "address": address,
             "regionCode": region,
             "tenure": c.pick(("OWNED", "COLLEGE_CAMPUS", "TEMPORARY_RENTAL")),
-            "hasVideoSurveillance": True}
+            "hasVideoSurveillance": True,
+        }
     if m == "importFiling":
         a, keys = agency(), item_sites()
         return Attempt(m, agency=a, item_sites=tuple(keys)), {
-            "agencyId": gid("Agency", a), "validFrom": (today - timedelta(days=400)).isoformat(),
-            "items": items(keys)}
+            "agencyId": gid("Agency", a),
+            "validFrom": (today - timedelta(days=400)).isoformat(),
+            "items": items(keys),
+        }
     if m == "submitFiling":
         a = agency()
         kind = c.pick(("INITIAL", "RENEWAL", "SCOPE_CHANGE", "INFO_CHANGE", "TERMINATION"))
@@ -516,18 +629,25 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
         # An open filing half the time: a decided one is refused whoever asks.
         f = own(open_filings) if open_filings and c.flag() else own(ins.filings)
         approve = c.flag()
-        return Attempt(m, filing=f), {"filingId": gid("Filing", f), "approve": approve,
-                                      "reason": None if approve else "差分驳回理由"}
+        return Attempt(m, filing=f), {
+            "filingId": gid("Filing", f),
+            "approve": approve,
+            "reason": None if approve else "差分驳回理由",
+        }
     if m == "terminateAgency":
         a = agency()
         return Attempt(m, agency=a), {
             "agencyId": gid("Agency", a),
-            "reason": c.pick(("UNAPPROVED_SITE_CHANGE", "VOLUNTARY", "OTHER"))}
+            "reason": c.pick(("UNAPPROVED_SITE_CHANGE", "VOLUNTARY", "OTHER")),
+        }
     if m == "issueSanction":
         a = agency()
-        return Attempt(m, agency=a), {"agencyId": gid("Agency", a),
-                                      "article": c.pick((21, 22, 23)), "clause": 1,
-                                      "facts": "差分违规事实"}
+        return Attempt(m, agency=a), {
+            "agencyId": gid("Agency", a),
+            "article": c.pick((21, 22, 23)),
+            "clause": 1,
+            "facts": "差分违规事实",
+        }
     if m in ("confirmSanction", "acceptRectification"):
         s = own(ins.sanctions)
         return Attempt(m, sanction=s), {"sanctionId": gid("Sanction", s)}
@@ -537,15 +657,19 @@ def draw_attempt(c: Choices, oracle: DifferentialOracle, ins: Inserted,
     a = agency()
     site = own(ins.sites) if c.flag() else None
     return Attempt(m, agency=a, site=site), {
-        "agencyId": gid("Agency", a), "siteId": None if site is None else gid("Site", site),
-        "kind": c.pick(("EXTERNAL", "INTERNAL")), "mode": c.pick(("RANDOM", "EVERY_EXAM",
-                                                                  "SPECIAL")),
-        "date": today.isoformat(), "result": c.pick(("QUALIFIED", "UNQUALIFIED")),
-        "published": c.flag()}
+        "agencyId": gid("Agency", a),
+        "siteId": None if site is None else gid("Site", site),
+        "kind": c.pick(("EXTERNAL", "INTERNAL")),
+        "mode": c.pick(("RANDOM", "EVERY_EXAM", "SPECIAL")),
+        "date": today.isoformat(),
+        "result": c.pick(("QUALIFIED", "UNQUALIFIED")),
+        "published": c.flag(),
+    }
 
 
-def draw_writer(c: Choices, oracle: DifferentialOracle, attempt: Attempt,
-                candidates: list[Actor]) -> Actor:
+def draw_writer(
+    c: Choices, oracle: DifferentialOracle, attempt: Attempt, candidates: list[Actor]
+) -> Actor:
     """An actor for whom the oracle expects NotFound, RuleViolation or to get through, each
     answer as likely as the others: drawn at random, the actors the write table lets through,
     and those who see a target they may not change, are too rare to tell a wrong answer from
@@ -561,8 +685,11 @@ def draw_writer(c: Choices, oracle: DifferentialOracle, attempt: Attempt,
 def _named(message: str, words: list[str]) -> list[str]:
     # Messages are Chinese, where a name runs on into the text around it: only ASCII letters
     # and digits continue a word (差分考点T号1 is not 差分考点T号12).
-    return [w for w in words
-            if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(w)}(?![A-Za-z0-9_-])", message)]
+    return [
+        w
+        for w in words
+        if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(w)}(?![A-Za-z0-9_-])", message)
+    ]
 
 
 def _hidden(oracle: DifferentialOracle, actor: Actor, ins: Inserted) -> list[str]:
@@ -583,8 +710,13 @@ def _hidden(oracle: DifferentialOracle, actor: Actor, ins: Inserted) -> list[str
 def _identifying(oracle: DifferentialOracle, attempt: Attempt) -> list[str]:
     """What would tell an existing row named by the attempt from a missing one."""
     out = []
-    named = [("Agency", attempt.agency), ("Site", attempt.site), ("Filing", attempt.filing),
-             ("Sanction", attempt.sanction), *(("Site", s) for s in attempt.item_sites)]
+    named = [
+        ("Agency", attempt.agency),
+        ("Site", attempt.site),
+        ("Filing", attempt.filing),
+        ("Sanction", attempt.sanction),
+        *(("Site", s) for s in attempt.item_sites),
+    ]
     for t, key in named:
         if key is None or not oracle.exists(t, key):
             continue
@@ -594,8 +726,15 @@ def _identifying(oracle: DifferentialOracle, attempt: Attempt) -> list[str]:
     return out
 
 
-async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: list[Actor],
-                           marks: Watermarks, ins: Inserted, today: date, c: Choices) -> bool:
+async def attempt_mutation(
+    api: Any,
+    oracle: DifferentialOracle,
+    candidates: list[Actor],
+    marks: Watermarks,
+    ins: Inserted,
+    today: date,
+    c: Choices,
+) -> bool:
     """One random write; True when it succeeded (and so changed the registry)."""
     attempt, payload = draw_attempt(c, oracle, ins, today)
     actor = draw_writer(c, oracle, attempt, candidates)
@@ -604,7 +743,8 @@ async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: lis
     who = describe(actor, oracle.snap)
     before = await snapshot(above=marks)
     result = (await api.query(MUTATIONS[attempt.mutation], {"input": payload}, token))[
-        attempt.mutation]
+        attempt.mutation
+    ]
     outcome = result["__typename"]
     expected = oracle.predict(actor, attempt)
     where = f"{who} {attempt.mutation}({payload})"
@@ -614,7 +754,8 @@ async def attempt_mutation(api: Any, oracle: DifferentialOracle, candidates: lis
         assert not leaked, f"{where}: {result} names {leaked}, as no missing row would"
     elif expected == REFUSED:
         assert outcome == "RuleViolation", (
-            f"{where}: {result}, expected a RuleViolation (visible, not the actor's to change)")
+            f"{where}: {result}, expected a RuleViolation (visible, not the actor's to change)"
+        )
     else:
         assert expected == ALLOWED
         assert outcome != "NotFound", f"{where}: {result}, but the target is in scope"
@@ -639,9 +780,9 @@ ENTROPY = st.lists(WIDE, min_size=8, max_size=8)
 
 
 @given(dataset=datasets(), entropy=ENTROPY, data=st.data())
-async def test_reads_and_writes_match_the_oracle(api: Any, registry: Registry,
-                                                 dataset: Dataset, entropy: list[int],
-                                                 data: st.DataObject) -> None:
+async def test_reads_and_writes_match_the_oracle(
+    api: Any, registry: Registry, dataset: Dataset, entropy: list[int], data: st.DataObject
+) -> None:
     today = registry_today()
     c = Choices(data.draw, entropy)
     marks = registry.marks
@@ -649,8 +790,12 @@ async def test_reads_and_writes_match_the_oracle(api: Any, registry: Registry,
         ins = await insert(dataset, today)
         oracle = DifferentialOracle(await load_world(marks, registry.base), today)
         base_agencies = oracle.keys("Agency", marks["agency"])
-        writers = [Actor(PUBLIC), Actor(PROVINCE), *(Actor(CITY, region=r) for r in CITIES),
-                   *(Actor(AGENCY, agency_id=a) for a in ins.agencies)]
+        writers = [
+            Actor(PUBLIC),
+            Actor(PROVINCE),
+            *(Actor(CITY, region=r) for r in CITIES),
+            *(Actor(AGENCY, agency_id=a) for a in ins.agencies),
+        ]
         if base_agencies:
             writers.append(Actor(AGENCY, agency_id=c.pick(base_agencies)))
         for _ in range(WRITES):
@@ -663,4 +808,3 @@ async def test_reads_and_writes_match_the_oracle(api: Any, registry: Registry,
         raise
     finally:
         await cleanup(marks)
-

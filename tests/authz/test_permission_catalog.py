@@ -27,7 +27,8 @@ def test_every_write_names_its_refusal_and_no_read_does() -> None:
             assert p.refusal is not None, p.key
             assert CJK.search(p.refusal.message), f"{p.key}: refusal text is not Chinese"
             assert f"第{p.refusal.article}条" in p.refusal.message, (
-                f"{p.key}: the message does not cite Art. {p.refusal.article}")
+                f"{p.key}: the message does not cite Art. {p.refusal.article}"
+            )
         else:
             assert p.refusal is None, p.key
 

@@ -80,7 +80,6 @@ PROVINCE_CODE = "350000"
 # Probe rows for the branches the demo data leaves undecided
 
 
-
 @dataclass
 class Probes:
     """Primary keys of the inserted rows, per table, and what each one is for."""
@@ -104,7 +103,8 @@ async def _insert(table: str, values: dict[str, str]) -> int:
     conn = connections.get("default")
     cols = ", ".join(values)
     rows = await conn.execute_query_dict(
-        f"insert into {table} ({cols}) values ({', '.join(values.values())}) returning id")
+        f"insert into {table} ({cols}) values ({', '.join(values.values())}) returning id"
+    )
     return int(rows[0]["id"])
 
 
@@ -130,81 +130,158 @@ async def _insert_probes(p: Probes) -> None:
         return base.agency_by_credit_code(DEMO_CREDIT_CODES[key]).id
 
     def site_of(agency_id: int, region: str) -> int:
-        return _only((s.id for s in base.sites.values()
-                      if s.agency_id == agency_id and s.region == region),
-                     f"site of agency {agency_id} in {region}")
+        return _only(
+            (s.id for s in base.sites.values() if s.agency_id == agency_id and s.region == region),
+            f"site of agency {agency_id} in {region}",
+        )
 
     multi, prov_pt = agency("provincial_multi_city"), agency("provincial_pingtan")
     cross, catering = agency("xiamen_cross_city"), agency("xiamen_catering")
     pt_pending = agency("pingtan_pending")
     catering_private_site = _only(
         (s.id for s in base.sites.values() if s.agency_id == catering and not o.public_site(s.id)),
-        "non-public site registered by xiamen_catering")
+        "non-public site registered by xiamen_catering",
+    )
 
-    async def inspection(name: str, agency_id: int, site_id: int | None, authority: str,
-                         published: bool) -> None:
-        p.inspection[name] = await _insert("inspection", {
-            "agency_id": _n(agency_id), "site_id": _n(site_id), "kind": "'EXTERNAL'",
-            "mode": "'SPECIAL'", "date": "'2025-03-03'", "result": "'QUALIFIED'",
-            "findings": _s(PROBE_TAG), "published": "TRUE" if published else "FALSE",
-            "authority_id": _s(authority), "created_at": "CURRENT_TIMESTAMP"})
+    async def inspection(
+        name: str, agency_id: int, site_id: int | None, authority: str, published: bool
+    ) -> None:
+        p.inspection[name] = await _insert(
+            "inspection",
+            {
+                "agency_id": _n(agency_id),
+                "site_id": _n(site_id),
+                "kind": "'EXTERNAL'",
+                "mode": "'SPECIAL'",
+                "date": "'2025-03-03'",
+                "result": "'QUALIFIED'",
+                "findings": _s(PROBE_TAG),
+                "published": "TRUE" if published else "FALSE",
+                "authority_id": _s(authority),
+                "created_at": "CURRENT_TIMESTAMP",
+            },
+        )
 
-    await inspection("unpublished, only its site is in 厦门", multi, site_of(multi, XIAMEN),
-                     PROVINCE_CODE, False)
-    await inspection("unpublished, only its site is in 平潭", prov_pt, site_of(prov_pt, PINGTAN),
-                     PROVINCE_CODE, False)
-    await inspection("unpublished, only its agency is filed with 厦门", cross,
-                     site_of(cross, ZHANGZHOU), ZHANGZHOU, False)
+    await inspection(
+        "unpublished, only its site is in 厦门", multi, site_of(multi, XIAMEN), PROVINCE_CODE, False
+    )
+    await inspection(
+        "unpublished, only its site is in 平潭",
+        prov_pt,
+        site_of(prov_pt, PINGTAN),
+        PROVINCE_CODE,
+        False,
+    )
+    await inspection(
+        "unpublished, only its agency is filed with 厦门",
+        cross,
+        site_of(cross, ZHANGZHOU),
+        ZHANGZHOU,
+        False,
+    )
     await inspection("unpublished, only made by 平潭, no site", multi, None, PINGTAN, False)
-    await inspection("published, of a PENDING agency at its non-public site", pt_pending,
-                     site_of(pt_pending, PINGTAN), PINGTAN, True)
-    await inspection("published, of a public agency at its non-public site", catering,
-                     catering_private_site, XIAMEN, True)
+    await inspection(
+        "published, of a PENDING agency at its non-public site",
+        pt_pending,
+        site_of(pt_pending, PINGTAN),
+        PINGTAN,
+        True,
+    )
+    await inspection(
+        "published, of a public agency at its non-public site",
+        catering,
+        catering_private_site,
+        XIAMEN,
+        True,
+    )
 
     async def announcement(name: str, agency_id: int, authority: str, published: bool) -> None:
-        p.announcement[name] = await _insert("announcement", {
-            "kind": "'SANCTION'", "agency_id": _n(agency_id), "filing_id": "NULL",
-            "authority_id": _s(authority), "start_date": "'2025-03-03'",
-            "end_date": "'2025-03-07'", "body": _s(PROBE_TAG),
-            "published": "TRUE" if published else "FALSE",
-            "created_at": "CURRENT_TIMESTAMP"})
+        p.announcement[name] = await _insert(
+            "announcement",
+            {
+                "kind": "'SANCTION'",
+                "agency_id": _n(agency_id),
+                "filing_id": "NULL",
+                "authority_id": _s(authority),
+                "start_date": "'2025-03-03'",
+                "end_date": "'2025-03-07'",
+                "body": _s(PROBE_TAG),
+                "published": "TRUE" if published else "FALSE",
+                "created_at": "CURRENT_TIMESTAMP",
+            },
+        )
 
     await announcement("unpublished, made by 厦门", catering, XIAMEN, False)
     await announcement("published, about a PENDING 平潭 agency", pt_pending, PINGTAN, True)
 
     conn = connections.get("default")
-    pool = [r["id"] for r in await conn.execute_query_dict(
-        f"select id from inspector where region_id = '{PINGTAN}' order by id")][:2]
-    algorithm = (await conn.execute_query_dict("select algorithm from draw order by id"))
+    pool = [
+        r["id"]
+        for r in await conn.execute_query_dict(
+            f"select id from inspector where region_id = '{PINGTAN}' order by id"
+        )
+    ][:2]
+    algorithm = await conn.execute_query_dict("select algorithm from draw order by id")
     algo = str(algorithm[0]["algorithm"]) if algorithm else "sha256-rank/v1"
     assignments = f'[{{"agency":{pt_pending},"inspectors":[{",".join(map(str, pool))}]}}]'
-    p.draw["published, assigning a PENDING 平潭 agency"] = await _insert("draw", {
-        "seed": _s(PROBE_TAG), "algorithm": _s(algo), "population_hash": "'probe'",
-        "pool_hash": "'probe'", "population": _s(f"[{pt_pending}]"),
-        "pool": _s("[" + ",".join(f'{{"id":{i},"conflicts":[]}}' for i in pool) + "]"),
-        "parameters": _s('{"count":1,"ratio":null,"perAgency":2,"regionCode":"350128",'
-                         '"kind":null}'),
-        "assignments": _s(assignments), "published": "TRUE", "authority_id": _s(PINGTAN),
-        "created_at": "CURRENT_TIMESTAMP"})
+    p.draw["published, assigning a PENDING 平潭 agency"] = await _insert(
+        "draw",
+        {
+            "seed": _s(PROBE_TAG),
+            "algorithm": _s(algo),
+            "population_hash": "'probe'",
+            "pool_hash": "'probe'",
+            "population": _s(f"[{pt_pending}]"),
+            "pool": _s("[" + ",".join(f'{{"id":{i},"conflicts":[]}}' for i in pool) + "]"),
+            "parameters": _s(
+                '{"count":1,"ratio":null,"perAgency":2,"regionCode":"350128","kind":null}'
+            ),
+            "assignments": _s(assignments),
+            "published": "TRUE",
+            "authority_id": _s(PINGTAN),
+            "created_at": "CURRENT_TIMESTAMP",
+        },
+    )
 
     async def event(name: str, agency_id: int | None, region: str | None) -> None:
-        p.audit_event[name] = await _insert("audit_event", {
-            "at": "CURRENT_TIMESTAMP", "actor_role": "'PROVINCE'", "actor_id": "'test'",
-            "action": _s(PROBE_TAG), "object_type": "'Agency'",
-            "object_id": _s(str(agency_id or 0)), "agency_id": _n(agency_id),
-            "region_id": _s(region)})
+        p.audit_event[name] = await _insert(
+            "audit_event",
+            {
+                "at": "CURRENT_TIMESTAMP",
+                "actor_role": "'PROVINCE'",
+                "actor_id": "'test'",
+                "action": _s(PROBE_TAG),
+                "object_type": "'Agency'",
+                "object_id": _s(str(agency_id or 0)),
+                "agency_id": _n(agency_id),
+                "region_id": _s(region),
+            },
+        )
 
     # Every demo agency filed with a city also has a site there, so "filed with c" and
     # "operates in c" never part: a 厦门 agency just registered (no site, no filing) does.
-    p.agency["registered in 厦门, no site yet"] = await _insert("agency", {
-        "name": _s("厦门探针职业技能评价中心"), "credit_code": _s(PROBE_CREDIT_CODE),
-        "kind": "'SOCIAL_ORG'", "is_college": "FALSE", "level": "'CITY'",
-        "filing_region_id": _s(XIAMEN), "state": "'PENDING'", "contact_name": _s("林探针"),
-        "contact_phone": _s("0592-5550100"), "created_at": "CURRENT_TIMESTAMP"})
+    p.agency["registered in 厦门, no site yet"] = await _insert(
+        "agency",
+        {
+            "name": _s("厦门探针职业技能评价中心"),
+            "credit_code": _s(PROBE_CREDIT_CODE),
+            "kind": "'SOCIAL_ORG'",
+            "is_college": "FALSE",
+            "level": "'CITY'",
+            "filing_region_id": _s(XIAMEN),
+            "state": "'PENDING'",
+            "contact_name": _s("林探针"),
+            "contact_phone": _s("0592-5550100"),
+            "created_at": "CURRENT_TIMESTAMP",
+        },
+    )
     await event("placed in 平潭, about an agency not in 平潭", multi, PINGTAN)
     await event("placed in 厦门, about no agency", None, XIAMEN)
-    await event("placed nowhere, about an agency filed with 厦门 and with no site",
-                p.agency["registered in 厦门, no site yet"], None)
+    await event(
+        "placed nowhere, about an agency filed with 厦门 and with no site",
+        p.agency["registered in 厦门, no site yet"],
+        None,
+    )
     await event("placed nowhere, about no agency", None, None)
 
     for key in ("xiamen_catering", "provincial_multi_city"):
@@ -212,12 +289,21 @@ async def _insert_probes(p: Probes) -> None:
         p.about_actors.append((a.id, a.filing_region))
     p.about_actors += [(p.about_actors[0][0], XIAMEN), (p.about_actors[1][0], PINGTAN)]
     for agency_id, region in p.about_actors:
-        p.audit_event[f"{ACTOR_PROBE}: about agency {agency_id}, placed in {region}"] = \
-            await _insert("audit_event", {
-                "at": "CURRENT_TIMESTAMP", "actor_role": "'PROVINCE'", "actor_id": "'test'",
-                "action": _s(ACTOR_PROBE), "object_type": "'Agency'",
-                "object_id": _s(str(agency_id)), "agency_id": _n(agency_id),
-                "region_id": _s(region)})
+        p.audit_event[
+            f"{ACTOR_PROBE}: about agency {agency_id}, placed in {region}"
+        ] = await _insert(
+            "audit_event",
+            {
+                "at": "CURRENT_TIMESTAMP",
+                "actor_role": "'PROVINCE'",
+                "actor_id": "'test'",
+                "action": _s(ACTOR_PROBE),
+                "object_type": "'Agency'",
+                "object_id": _s(str(agency_id)),
+                "agency_id": _n(agency_id),
+                "region_id": _s(region),
+            },
+        )
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +318,8 @@ async def probes(database: str) -> AsyncIterator[Probes]:
             ids = p.ids(table)
             if ids:
                 await conn.execute_script(
-                    f"delete from {table} where id in ({', '.join(map(str, sorted(ids)))})")
+                    f"delete from {table} where id in ({', '.join(map(str, sorted(ids)))})"
+                )
 
 
 # ============================================================================================
@@ -264,13 +351,14 @@ ROOTS: dict[str, tuple[str | None, str, str]] = {
     # root field -> (filter input type, node selection, node type)
     "agencies": ("AgencyFilter", AGENCY_FIELDS, "Agency"),
     "sites": ("SiteFilter", "id agency { id }", "Site"),
-    "filings": ("FilingFilter", "id agency { id } items { occupationCode level site { id } }",
-                "Filing"),
-    "sanctions": ("SanctionFilter", "id published agency { id } escalatedFrom { id }",
-                  "Sanction"),
+    "filings": (
+        "FilingFilter",
+        "id agency { id } items { occupationCode level site { id } }",
+        "Filing",
+    ),
+    "sanctions": ("SanctionFilter", "id published agency { id } escalatedFrom { id }", "Sanction"),
     "announcements": ("AnnouncementFilter", f"id kind {AGENCY_REF}", "Announcement"),
-    "inspections": ("InspectionFilter", f"id published {AGENCY_REF} site {{ id }}",
-                    "Inspection"),
+    "inspections": ("InspectionFilter", f"id published {AGENCY_REF} site {{ id }}", "Inspection"),
     "inspectors": (None, "id name region { code }", "Inspector"),
     "draws": (None, f"id published assignments {{ {AGENCY_REF} inspectors }}", "Draw"),
     "auditEvents": ("AuditEventFilter", "id action", "AuditEvent"),
@@ -295,9 +383,13 @@ def _check_page(conn: dict[str, Any], where: str, size: int = PAGE) -> None:
     assert len(edges) <= size, where
 
 
-async def list_all(api: Any, token: str | None, root: str,
-                   filter: dict[str, Any] | None = None,
-                   selection: str | None = None) -> Listing:
+async def list_all(
+    api: Any,
+    token: str | None,
+    root: str,
+    filter: dict[str, Any] | None = None,
+    selection: str | None = None,
+) -> Listing:
     """Every node of a root connection, following `after` cursors."""
     filter_type, default_selection, type_name = ROOTS[root]
     if filter_type is None:
@@ -305,8 +397,10 @@ async def list_all(api: Any, token: str | None, root: str,
         params, args = "$after: String", "after: $after"
     else:
         params, args = f"$after: String, $filter: {filter_type}", "after: $after, filter: $filter"
-    query = (f"query({params}) {{ conn: {root}(first: {PAGE}, {args}) "
-             f"{{ {CONN % (selection or default_selection)} }} }}")
+    query = (
+        f"query({params}) {{ conn: {root}(first: {PAGE}, {args}) "
+        f"{{ {CONN % (selection or default_selection)} }} }}"
+    )
     nodes: list[dict[str, Any]] = []
     totals: list[int] = []
     after = None
@@ -324,29 +418,37 @@ async def list_all(api: Any, token: str | None, root: str,
     raise AssertionError(f"{root}: paging never ends")
 
 
-async def nested_ids(api: Any, token: str | None, agency_gid: str, field: str,
-                     first_page: dict[str, Any], type_name: str) -> tuple[list[int], int]:
+async def nested_ids(
+    api: Any,
+    token: str | None,
+    agency_gid: str,
+    field: str,
+    first_page: dict[str, Any],
+    type_name: str,
+) -> tuple[list[int], int]:
     """All ids of `agency.<field>`, continuing past the first page if there is more."""
     _check_page(first_page, f"Agency.{field}", NESTED_PAGE)
     ids = [pk(type_name, e["node"]["id"]) for e in first_page["edges"]]
     conn = first_page
-    query = (f"query($id: ID!, $after: String) {{ agency(id: $id) {{ conn: {field}(first: "
-             f"{PAGE}, after: $after) {{ {NESTED_IDS} }} }} }}")
+    query = (
+        f"query($id: ID!, $after: String) {{ agency(id: $id) {{ conn: {field}(first: "
+        f"{PAGE}, after: $after) {{ {NESTED_IDS} }} }} }}"
+    )
     while conn["pageInfo"]["hasNextPage"]:
-        data = await api.query(query, {"id": agency_gid, "after": conn["pageInfo"]["endCursor"]},
-                               token)
+        data = await api.query(
+            query, {"id": agency_gid, "after": conn["pageInfo"]["endCursor"]}, token
+        )
         conn = data["agency"]["conn"]
         _check_page(conn, f"Agency.{field}")
         ids += [pk(type_name, e["node"]["id"]) for e in conn["edges"]]
     return ids, first_page["totalCount"]
 
 
-async def batched(api: Any, token: str | None,
-                  parts: list[tuple[str, str]]) -> dict[str, Any]:
+async def batched(api: Any, token: str | None, parts: list[tuple[str, str]]) -> dict[str, Any]:
     """Run many aliased root fields, BATCH to a request: parts are (alias, field text)."""
     out: dict[str, Any] = {}
     for i in range(0, len(parts), BATCH):
-        chunk = parts[i:i + BATCH]
+        chunk = parts[i : i + BATCH]
         body = "\n".join(f"{alias}: {text}" for alias, text in chunk)
         out.update(await api.query(f"query {{ {body} }}", None, token))
     return out
@@ -356,8 +458,9 @@ class Lit(str):
     """A GraphQL literal written as is (an enum value or a boolean), not as a string."""
 
 
-async def filtered_ids(api: Any, token: str | None, root: str,
-                       filters: dict[str, dict[str, Any]]) -> dict[str, tuple[list[int], int]]:
+async def filtered_ids(
+    api: Any, token: str | None, root: str, filters: dict[str, dict[str, Any]]
+) -> dict[str, tuple[list[int], int]]:
     """For each named filter: (ids over all pages, totalCount), aliased and batched."""
     _, _, type_name = ROOTS[root]
 
@@ -377,8 +480,10 @@ async def filtered_ids(api: Any, token: str | None, root: str,
             listing = await list_all(api, token, root, variables, "id")
             out[name] = (listing.ids(), conn["totalCount"])
         else:
-            out[name] = ([pk(type_name, e["node"]["id"]) for e in conn["edges"]],
-                         conn["totalCount"])
+            out[name] = (
+                [pk(type_name, e["node"]["id"]) for e in conn["edges"]],
+                conn["totalCount"],
+            )
     return out
 
 
@@ -433,25 +538,38 @@ class Case:
 
 
 @pytest.fixture(scope="module", params=ACTOR_SPECS, ids=[s.key for s in ACTOR_SPECS])
-async def case(request: pytest.FixtureRequest, api: Any, snapshot: Snapshot,
-               probes: Probes) -> Case:
+async def case(
+    request: pytest.FixtureRequest, api: Any, snapshot: Snapshot, probes: Probes
+) -> Case:
     spec: ActorSpec = request.param
     actor = resolve(spec, snapshot)
     token = token_for(api, actor, snapshot)
-    return Case(spec, actor, token, snapshot, Oracle(snapshot), expected(snapshot, actor),
-                await fetch_view(api, token), probes)
+    return Case(
+        spec,
+        actor,
+        token,
+        snapshot,
+        Oracle(snapshot),
+        expected(snapshot, actor),
+        await fetch_view(api, token),
+        probes,
+    )
 
 
 def _describe(snap: Snapshot, table: str, ids: Iterable[int]) -> str:
     ids = sorted(ids)
     if table == "agency":
-        return ", ".join(f"{i} ({snap.agencies[i].name}, {snap.agencies[i].state}, filed with "
-                         f"{snap.agencies[i].filing_region})" for i in ids)
+        return ", ".join(
+            f"{i} ({snap.agencies[i].name}, {snap.agencies[i].state}, filed with "
+            f"{snap.agencies[i].filing_region})"
+            for i in ids
+        )
     return ", ".join(map(str, ids))
 
 
-def assert_same(snap: Snapshot, table: str, got: Iterable[int], want: Iterable[int],
-                where: str) -> None:
+def assert_same(
+    snap: Snapshot, table: str, got: Iterable[int], want: Iterable[int], where: str
+) -> None:
     got_list = list(got)
     duplicates = [i for i, n in Counter(got_list).items() if n > 1]
     assert not duplicates, f"{where}: {table} ids listed twice: {duplicates}"
@@ -471,18 +589,31 @@ def _same(case: Case, table: str, got: Iterable[int], want: Iterable[int], where
 # 1. Root lists
 
 
-@pytest.mark.parametrize("attr,table", [
-    ("agencies", "agency"),
-    ("sites", "site"),
-    ("filings", "filing"),
-    ("sanctions", "sanction"),
-    ("announcements", "announcement"),
-    ("inspections", "inspection"),
-    ("inspectors", "inspector"),
-    ("draws", "draw"),
-    ("audit_events", "audit_event"),
-], ids=["agencies", "sites", "filings", "sanctions", "announcements", "inspections",
-        "inspectors", "draws", "auditEvents"])
+@pytest.mark.parametrize(
+    "attr,table",
+    [
+        ("agencies", "agency"),
+        ("sites", "site"),
+        ("filings", "filing"),
+        ("sanctions", "sanction"),
+        ("announcements", "announcement"),
+        ("inspections", "inspection"),
+        ("inspectors", "inspector"),
+        ("draws", "draw"),
+        ("audit_events", "audit_event"),
+    ],
+    ids=[
+        "agencies",
+        "sites",
+        "filings",
+        "sanctions",
+        "announcements",
+        "inspections",
+        "inspectors",
+        "draws",
+        "auditEvents",
+    ],
+)
 async def test_root_list_is_exactly_the_scope(case: Case, attr: str, table: str) -> None:
     listing: Listing = getattr(case.view, attr)
     want: frozenset[int] = getattr(case.exp, attr)
@@ -490,12 +621,15 @@ async def test_root_list_is_exactly_the_scope(case: Case, attr: str, table: str)
     _same(case, table, ids, want, attr)
     assert ids == sorted(ids), f"{case.spec.key} {attr}: not in id order across pages"
     assert set(listing.total_counts) == {len(want)}, (
-        f"{case.spec.key} {attr}: totalCount {listing.total_counts}, expected {len(want)}")
+        f"{case.spec.key} {attr}: totalCount {listing.total_counts}, expected {len(want)}"
+    )
 
 
 async def test_audit_events(case: Case, api: Any) -> None:
-    query = ("query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) "
-             "{ totalCount edges { node { id objectId } } } }")
+    query = (
+        "query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) "
+        "{ totalCount edges { node { id objectId } } } }"
+    )
     conn = (await api.query(query, {"f": None}, case.token))["auditEvents"]
     assert case.snap.audit_event_count > 0, "no audit events to hide"
     if case.actor.role in (PUBLIC, AGENCY):
@@ -514,8 +648,11 @@ async def test_audit_events(case: Case, api: Any) -> None:
         data = await api.query(query, {"f": probe}, case.token)
         seen = {e["node"]["objectId"] for e in data["auditEvents"]["edges"]}
         region = case.actor.region
-        must = {gid("Agency", a) for a, r in case.probes.about_actors
-                if r == region or case.snap.agencies[a].filing_region == region}
+        must = {
+            gid("Agency", a)
+            for a, r in case.probes.about_actors
+            if r == region or case.snap.agencies[a].filing_region == region
+        }
         assert must and must <= seen, f"{case.spec.key}: audit events {must - seen} hidden"
 
 
@@ -532,7 +669,8 @@ async def test_root_list_scalars_match_the_rows(case: Case) -> None:
         draw = snap.draws[pk("Draw", node["id"])]
         assert node["published"] == draw.published
         assert [[pk("Inspector", i) for i in a["inspectors"]] for a in node["assignments"]] == [
-            list(inspectors) for _, inspectors in draw.assignments], f"Draw({draw.id})"
+            list(inspectors) for _, inspectors in draw.assignments
+        ], f"Draw({draw.id})"
 
 
 # ============================================================================================
@@ -545,20 +683,34 @@ def _lookup_ids(ids: Iterable[int]) -> list[int]:
     return ids + [top + 1, top + 1000]  # missing rows answer like out-of-scope ones
 
 
-@pytest.mark.parametrize("table,type_name,attr", [
-    ("agency", "Agency", "agencies"),
-    ("site", "Site", "sites"),
-    ("filing", "Filing", "filings"),
-    ("sanction", "Sanction", "sanctions"),
-    ("announcement", "Announcement", "announcements"),
-    ("inspection", "Inspection", "inspections"),
-    ("inspector", "Inspector", "inspectors"),
-    ("draw", "Draw", "draws"),
-    ("audit_event", "AuditEvent", "audit_events"),
-], ids=["agency", "site", "filing", "sanction", "announcement", "inspection", "inspector",
-        "draw", "audit_event"])
-async def test_node_lookup_of_every_row(case: Case, api: Any, table: str, type_name: str,
-                                        attr: str) -> None:
+@pytest.mark.parametrize(
+    "table,type_name,attr",
+    [
+        ("agency", "Agency", "agencies"),
+        ("site", "Site", "sites"),
+        ("filing", "Filing", "filings"),
+        ("sanction", "Sanction", "sanctions"),
+        ("announcement", "Announcement", "announcements"),
+        ("inspection", "Inspection", "inspections"),
+        ("inspector", "Inspector", "inspectors"),
+        ("draw", "Draw", "draws"),
+        ("audit_event", "AuditEvent", "audit_events"),
+    ],
+    ids=[
+        "agency",
+        "site",
+        "filing",
+        "sanction",
+        "announcement",
+        "inspection",
+        "inspector",
+        "draw",
+        "audit_event",
+    ],
+)
+async def test_node_lookup_of_every_row(
+    case: Case, api: Any, table: str, type_name: str, attr: str
+) -> None:
     rows: dict[int, Any] = getattr(case.snap, attr)
     want: frozenset[int] = getattr(case.exp, attr)
     ids = _lookup_ids(rows)
@@ -576,8 +728,10 @@ async def test_node_lookup_of_every_row(case: Case, api: Any, table: str, type_n
 async def test_agency_lookup_of_every_row(case: Case, api: Any) -> None:
     """`agency(id)` of every agency: visibility and contact fields; other types' ids -> null."""
     ids = _lookup_ids(case.snap.agencies)
-    parts = [(f"a{i}", f'agency(id: "{gid("Agency", i)}") {{ id contactName contactPhone }}')
-             for i in ids]
+    parts = [
+        (f"a{i}", f'agency(id: "{gid("Agency", i)}") {{ id contactName contactPhone }}')
+        for i in ids
+    ]
     other = [gid("Site", next(iter(case.snap.sites))), gid("Filing", next(iter(case.snap.filings)))]
     parts += [(f"wrong{j}", f'agency(id: "{g}") {{ id }}') for j, g in enumerate(other)]
     parts += [("garbage", 'agency(id: "not-an-id") { id }')]
@@ -597,10 +751,18 @@ async def test_agency_lookup_of_every_row(case: Case, api: Any) -> None:
 
 async def test_supervision_fields_on_agency_lookup(case: Case, api: Any) -> None:
     ids = _lookup_ids(case.snap.agencies)
-    parts = [(f"a{i}", f'agency(id: "{gid("Agency", i)}") {{ id supervisionMode incentives }}')
-             for i in ids]
-    parts += [(f"n{i}", f'node(id: "{gid("Agency", i)}") {{ ... on Agency '
-                        f'{{ id supervisionMode incentives }} }}') for i in ids]
+    parts = [
+        (f"a{i}", f'agency(id: "{gid("Agency", i)}") {{ id supervisionMode incentives }}')
+        for i in ids
+    ]
+    parts += [
+        (
+            f"n{i}",
+            f'node(id: "{gid("Agency", i)}") {{ ... on Agency '
+            f"{{ id supervisionMode incentives }} }}",
+        )
+        for i in ids
+    ]
     data = await batched(api, case.token, parts)
     for prefix in ("a", "n"):
         shown = []
@@ -618,13 +780,18 @@ async def test_supervision_fields_on_agency_lookup(case: Case, api: Any) -> None
 # 3. Nested connections under every visible agency
 
 
-@pytest.mark.parametrize("field,table,type_name", [
-    ("sites", "site", "Site"),
-    ("filings", "filing", "Filing"),
-    ("sanctions", "sanction", "Sanction"),
-], ids=["sites", "filings", "sanctions"])
-async def test_nested_connections_of_every_visible_agency(case: Case, api: Any, field: str,
-                                                          table: str, type_name: str) -> None:
+@pytest.mark.parametrize(
+    "field,table,type_name",
+    [
+        ("sites", "site", "Site"),
+        ("filings", "filing", "Filing"),
+        ("sanctions", "sanction", "Sanction"),
+    ],
+    ids=["sites", "filings", "sanctions"],
+)
+async def test_nested_connections_of_every_visible_agency(
+    case: Case, api: Any, field: str, table: str, type_name: str
+) -> None:
     snap, exp = case.snap, case.exp
     for node in case.view.agencies.nodes:
         a = pk("Agency", node["id"])
@@ -645,9 +812,11 @@ async def test_nested_connections_of_every_visible_agency(case: Case, api: Any, 
 async def test_nested_counts_asked_alone(case: Case, api: Any) -> None:
     """`sites { totalCount }` on its own is answered by counting ids, without reading the
     venues: the count must still be exactly the venues in scope."""
-    query = ("query($after: String) { agencies(first: 50, after: $after) { edges { node { id "
-             "sites { totalCount } filings { totalCount } sanctions { totalCount } } } "
-             "pageInfo { hasNextPage endCursor } } }")
+    query = (
+        "query($after: String) { agencies(first: 50, after: $after) { edges { node { id "
+        "sites { totalCount } filings { totalCount } sanctions { totalCount } } } "
+        "pageInfo { hasNextPage endCursor } } }"
+    )
     after, seen = None, 0
     while True:
         conn = (await api.query(query, {"after": after}, case.token))["agencies"]
@@ -671,8 +840,14 @@ async def test_nested_counts_asked_alone(case: Case, api: Any) -> None:
 # 4. Nested references from every visible row (with the private fields of a referenced agency)
 
 
-def _assert_ref(case: Case, ref: dict[str, Any] | None, type_name: str, target: int | None,
-                visible: bool, where: str) -> None:
+def _assert_ref(
+    case: Case,
+    ref: dict[str, Any] | None,
+    type_name: str,
+    target: int | None,
+    visible: bool,
+    where: str,
+) -> None:
     if target is None or not visible:
         assert ref is None, f"{case.spec.key} {where}: shows {type_name} {target} out of scope"
     else:
@@ -680,8 +855,7 @@ def _assert_ref(case: Case, ref: dict[str, Any] | None, type_name: str, target: 
         assert ref["id"] == gid(type_name, target), f"{case.spec.key} {where}: wrong target"
 
 
-def _assert_agency_ref(case: Case, ref: dict[str, Any] | None, agency_id: int,
-                       where: str) -> None:
+def _assert_agency_ref(case: Case, ref: dict[str, Any] | None, agency_id: int, where: str) -> None:
     if agency_id not in case.exp.agencies:
         assert ref is None, f"{case.spec.key} {where}: shows Agency {agency_id} out of scope"
         return
@@ -693,36 +867,65 @@ def _assert_agency_ref(case: Case, ref: dict[str, Any] | None, agency_id: int,
 async def test_site_agency_reference(case: Case) -> None:
     for node in case.view.sites.nodes:
         s = case.snap.sites[pk("Site", node["id"])]
-        _assert_ref(case, node["agency"], "Agency", s.agency_id,
-                    s.agency_id in case.exp.agencies, f"Site({s.id}).agency")
+        _assert_ref(
+            case,
+            node["agency"],
+            "Agency",
+            s.agency_id,
+            s.agency_id in case.exp.agencies,
+            f"Site({s.id}).agency",
+        )
 
 
 async def test_filing_agency_and_item_site_references(case: Case) -> None:
     for node in case.view.filings.nodes:
         f = case.snap.filings[pk("Filing", node["id"])]
-        _assert_ref(case, node["agency"], "Agency", f.agency_id,
-                    f.agency_id in case.exp.agencies, f"Filing({f.id}).agency")
+        _assert_ref(
+            case,
+            node["agency"],
+            "Agency",
+            f.agency_id,
+            f.agency_id in case.exp.agencies,
+            f"Filing({f.id}).agency",
+        )
         items = case.snap.items_of_filing.get(f.id, [])
         # a visible filing shows all its items; each item's site only if the site is visible
-        want = Counter((i.occupation_code, i.level,
-                        i.site_id if i.site_id in case.exp.sites else None) for i in items)
-        got = Counter((i["occupationCode"], i["level"],
-                       pk("Site", i["site"]["id"]) if i["site"] else None) for i in node["items"])
+        want = Counter(
+            (i.occupation_code, i.level, i.site_id if i.site_id in case.exp.sites else None)
+            for i in items
+        )
+        got = Counter(
+            (i["occupationCode"], i["level"], pk("Site", i["site"]["id"]) if i["site"] else None)
+            for i in node["items"]
+        )
         assert got == want, (
             f"{case.spec.key} Filing({f.id}).items: got {sorted(got.items(), key=repr)}, "
             f"expected {sorted(want.items(), key=repr)} (item sites "
             f"{[i.site_id for i in items]}, of which visible "
-            f"{[i.site_id for i in items if i.site_id in case.exp.sites]})")
+            f"{[i.site_id for i in items if i.site_id in case.exp.sites]})"
+        )
 
 
 async def test_sanction_agency_and_escalation_references(case: Case) -> None:
     for node in case.view.sanctions.nodes:
         s = case.snap.sanctions[pk("Sanction", node["id"])]
         assert node["published"] == s.published
-        _assert_ref(case, node["agency"], "Agency", s.agency_id,
-                    s.agency_id in case.exp.agencies, f"Sanction({s.id}).agency")
-        _assert_ref(case, node["escalatedFrom"], "Sanction", s.escalated_from_id,
-                    s.escalated_from_id in case.exp.sanctions, f"Sanction({s.id}).escalatedFrom")
+        _assert_ref(
+            case,
+            node["agency"],
+            "Agency",
+            s.agency_id,
+            s.agency_id in case.exp.agencies,
+            f"Sanction({s.id}).agency",
+        )
+        _assert_ref(
+            case,
+            node["escalatedFrom"],
+            "Sanction",
+            s.escalated_from_id,
+            s.escalated_from_id in case.exp.sanctions,
+            f"Sanction({s.id}).escalatedFrom",
+        )
 
 
 async def test_announcement_agency_reference(case: Case) -> None:
@@ -740,17 +943,20 @@ async def test_inspection_agency_and_site_references(case: Case) -> None:
             assert node["site"] is None, f"{where}: shows Site {i.site_id} out of scope"
         else:
             assert node["site"] == {"id": gid("Site", i.site_id)}, (
-                f"{where}: {node['site']}, expected Site {i.site_id} (in scope)")
+                f"{where}: {node['site']}, expected Site {i.site_id} (in scope)"
+            )
 
 
 async def test_draw_assignment_agency_references(case: Case) -> None:
     for node in case.view.draws.nodes:
         d = case.snap.draws[pk("Draw", node["id"])]
         assert len(node["assignments"]) == len(d.assignments), f"Draw({d.id}).assignments"
-        for n, (got, (agency_id, _)) in enumerate(zip(node["assignments"], d.assignments,
-                                                      strict=True)):
-            _assert_agency_ref(case, got["agency"], agency_id,
-                               f"Draw({d.id}).assignments[{n}].agency")
+        for n, (got, (agency_id, _)) in enumerate(
+            zip(node["assignments"], d.assignments, strict=True)
+        ):
+            _assert_agency_ref(
+                case, got["agency"], agency_id, f"Draw({d.id}).assignments[{n}].agency"
+            )
 
 
 # ============================================================================================
@@ -761,14 +967,17 @@ async def test_verify_draw_of_every_draw(case: Case, api: Any) -> None:
     ids = _lookup_ids(case.snap.draws)
     parts = [(f"v{i}", f'verifyDraw(id: "{gid("Draw", i)}")') for i in ids]
     an_agency = gid("Agency", next(iter(case.snap.agencies)))
-    parts += [("wrongType", f'verifyDraw(id: "{an_agency}")'),
-              ("garbage", 'verifyDraw(id: "not-an-id")')]
+    parts += [
+        ("wrongType", f'verifyDraw(id: "{an_agency}")'),
+        ("garbage", 'verifyDraw(id: "not-an-id")'),
+    ]
     data = await batched(api, case.token, parts)
     # The demo's draws (made by `registry seed --demo`) verify. Draws other test modules made
     # through the API (some tampered with on purpose) and the probe draw (whose hashes are not
     # real) may or may not verify, but never when out of scope.
-    demo_draws = {d.id for d in case.snap.draws.values()
-                  if d.seeded and d.id not in case.probes.ids("draw")}
+    demo_draws = {
+        d.id for d in case.snap.draws.values() if d.seeded and d.id not in case.probes.ids("draw")
+    }
     assert demo_draws, "no demo draw"
     for i in ids:
         visible = i in case.exp.draws
@@ -791,8 +1000,10 @@ def _assert_contact(case: Case, agency_id: int, node: dict[str, Any], where: str
         want: tuple[str | None, str | None] = (row.contact_name, row.contact_phone)
     else:
         want = (None, None)
-    assert got == want, (f"{case.spec.key} {where} Agency({agency_id}, {row.name}, filed with "
-                         f"{row.filing_region}): contact {got}, expected {want}")
+    assert got == want, (
+        f"{case.spec.key} {where} Agency({agency_id}, {row.name}, filed with "
+        f"{row.filing_region}): contact {got}, expected {want}"
+    )
 
 
 async def test_contact_fields_of_every_visible_agency(case: Case) -> None:
@@ -803,8 +1014,10 @@ async def test_contact_fields_of_every_visible_agency(case: Case) -> None:
 def _assert_private(case: Case, agency_id: int, node: dict[str, Any], where: str) -> None:
     got = (node["supervisionMode"], node["incentives"])
     row = case.snap.agencies[agency_id]
-    desc = (f"{case.spec.key} {where} Agency({agency_id}, {row.name}, {row.state}, filed with "
-            f"{row.filing_region}): supervisionMode/incentives {got}")
+    desc = (
+        f"{case.spec.key} {where} Agency({agency_id}, {row.name}, {row.state}, filed with "
+        f"{row.filing_region}): supervisionMode/incentives {got}"
+    )
     if agency_id in case.exp.supervision_fields:
         assert got[0] is not None and got[1] is not None, f"{desc}, expected both non-null"
     else:
@@ -822,8 +1035,14 @@ async def test_supervision_fields_of_every_listed_agency(case: Case) -> None:
 # 7. Filters never widen the scope
 
 
-def _check_filtered(case: Case, table: str, root: str, filters: dict[str, dict[str, Any]],
-                    want: dict[str, set[int]], got: dict[str, tuple[list[int], int]]) -> None:
+def _check_filtered(
+    case: Case,
+    table: str,
+    root: str,
+    filters: dict[str, dict[str, Any]],
+    want: dict[str, set[int]],
+    got: dict[str, tuple[list[int], int]],
+) -> None:
     for name, (ids, total) in got.items():
         where = f"{root}(filter: {filters[name]})"
         _same(case, table, ids, want[name], where)
@@ -948,7 +1167,8 @@ def matrix(snapshot: Snapshot) -> dict[str, tuple[Actor, Expected]]:
 
 
 def test_sanity_cities_sit_between_public_and_province(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     public, province = matrix["public"][1], matrix["province"][1]
     assert len(province.agencies) == len(snapshot.agencies)
     for key in ("city-350200-xiamen", "city-350128-pingtan"):
@@ -959,13 +1179,15 @@ def test_sanity_cities_sit_between_public_and_province(
         assert public.sanctions < city.sanctions <= province.sanctions, key
         assert city.contacts and city.contacts < province.contacts, key
         assert actor.region is not None
-        pending_here = [a for a in snapshot.agencies.values()
-                        if a.filing_region == actor.region and a.state == "PENDING"]
+        pending_here = [
+            a
+            for a in snapshot.agencies.values()
+            if a.filing_region == actor.region and a.state == "PENDING"
+        ]
         assert pending_here, f"{key}: no PENDING agency filed with the city"
 
 
-def test_sanity_public_sees_less_than_province(
-        matrix: dict[str, tuple[Actor, Expected]]) -> None:
+def test_sanity_public_sees_less_than_province(matrix: dict[str, tuple[Actor, Expected]]) -> None:
     public, province = matrix["public"][1], matrix["province"][1]
     assert public.agencies and public.agencies < province.agencies
     assert public.sites and public.sites < province.sites
@@ -974,11 +1196,15 @@ def test_sanity_public_sees_less_than_province(
     assert not public.contacts
 
 
-def test_sanity_expired_agencies_are_public(snapshot: Snapshot,
-                                            matrix: dict[str, tuple[Actor, Expected]]) -> None:
+def test_sanity_expired_agencies_are_public(
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     today_ = today()
-    expired = [a.id for a in snapshot.agencies.values()
-               if a.state in ("ACTIVE", "SUSPENDED") and a.valid_until and a.valid_until < today_]
+    expired = [
+        a.id
+        for a in snapshot.agencies.values()
+        if a.state in ("ACTIVE", "SUSPENDED") and a.valid_until and a.valid_until < today_
+    ]
     assert expired, "demo data has no EXPIRED agency"
     assert set(expired) <= matrix["public"][1].agencies
 
@@ -987,13 +1213,17 @@ def test_sanity_contact_fields_are_filled(snapshot: Snapshot) -> None:
     """Otherwise a null contact would prove nothing. (Agencies other tests register may
     legitimately have none; the demo's all do.)"""
     demo = set(DEMO_CREDIT_CODES.values())
-    empty = [a.id for a in snapshot.agencies.values()
-             if a.credit_code in demo and (not a.contact_name or not a.contact_phone)]
+    empty = [
+        a.id
+        for a in snapshot.agencies.values()
+        if a.credit_code in demo and (not a.contact_name or not a.contact_phone)
+    ]
     assert not empty, f"agencies without contact data: {empty}"
 
 
 def test_sanity_agencies_see_their_private_records(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     public = matrix["public"][1]
     for key in ("agency-city-active", "agency-provincial-multicity"):
         actor, mine = matrix[key]
@@ -1001,22 +1231,27 @@ def test_sanity_agencies_see_their_private_records(
         assert a is not None
         assert public.agencies <= mine.agencies and public.sites <= mine.sites
         assert mine.contacts == {a}, key
-        own_unpublished = {s.id for s in snapshot.sanctions.values()
-                           if s.agency_id == a and not s.published}
+        own_unpublished = {
+            s.id for s in snapshot.sanctions.values() if s.agency_id == a and not s.published
+        }
         assert own_unpublished <= mine.sanctions
         assert not (own_unpublished & public.sanctions)
     city_agency = matrix["agency-city-active"][0].agency_id
-    assert any(s.agency_id == city_agency and not s.published
-               for s in snapshot.sanctions.values()), (
-        "the ACTIVE city agency has no unpublished sanction to see")
-    extras = [(key, mine.filings - public.filings, mine.sites - public.sites)
-              for key, (_, mine) in matrix.items() if key.startswith("agency-")]
+    assert any(
+        s.agency_id == city_agency and not s.published for s in snapshot.sanctions.values()
+    ), "the ACTIVE city agency has no unpublished sanction to see"
+    extras = [
+        (key, mine.filings - public.filings, mine.sites - public.sites)
+        for key, (_, mine) in matrix.items()
+        if key.startswith("agency-")
+    ]
     assert any(f for _, f, _ in extras), f"no AGENCY actor has a non-public filing: {extras}"
     assert any(s for _, _, s in extras), f"no AGENCY actor has a non-public site: {extras}"
 
 
 def test_sanity_provincial_agency_spans_cities(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     actor = matrix["agency-provincial-multicity"][0]
     assert actor.agency_id is not None
     o = Oracle(snapshot)
@@ -1025,16 +1260,27 @@ def test_sanity_provincial_agency_spans_cities(
 
 
 def test_sanity_each_city_rule_is_exercised(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     """Each disjunct of the CITY column decides at least one row for one of the two cities."""
     o = Oracle(snapshot)
     cities = [matrix[k][0].region for k in ("city-350200-xiamen", "city-350128-pingtan")]
-    found: dict[str, list[tuple[str, int]]] = {k: [] for k in (
-        "agency only via operates-in", "agency hidden from a city (pending, elsewhere)",
-        "contact via operates-in", "site only via located-in", "site only via agency filed-with",
-        "site hidden from a city", "filing only via item-in-city",
-        "filing only via agency filed-with", "filing hidden from a city",
-        "sanction only via filed-with/authority", "sanction hidden from a city")}
+    found: dict[str, list[tuple[str, int]]] = {
+        k: []
+        for k in (
+            "agency only via operates-in",
+            "agency hidden from a city (pending, elsewhere)",
+            "contact via operates-in",
+            "site only via located-in",
+            "site only via agency filed-with",
+            "site hidden from a city",
+            "filing only via item-in-city",
+            "filing only via agency filed-with",
+            "filing hidden from a city",
+            "sanction only via filed-with/authority",
+            "sanction hidden from a city",
+        )
+    }
     for c in cities:
         assert c is not None
         for a in snapshot.agencies:
@@ -1054,8 +1300,10 @@ def test_sanity_each_city_rule_is_exercised(
             if not o.site_visible(Actor(CITY, region=c), s.id):
                 found["site hidden from a city"].append((c, s.id))
         for f in snapshot.filings.values():
-            in_city = any(snapshot.sites[i.site_id].region == c
-                          for i in snapshot.items_of_filing.get(f.id, []))
+            in_city = any(
+                snapshot.sites[i.site_id].region == c
+                for i in snapshot.items_of_filing.get(f.id, [])
+            )
             filed = o.filed_with(f.agency_id, c) or f.authority == c
             pub = o.public_filing(f.id)
             if in_city and not filed and not pub:
@@ -1074,7 +1322,8 @@ def test_sanity_each_city_rule_is_exercised(
 
 
 def test_sanity_filters_would_leak_without_scope(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     """平潭 filtering on 厦门's agencies / 福州's sites: the unscoped answer is strictly larger."""
     _, pingtan = matrix["city-350128-pingtan"]
     xiamen_agencies = {a for a in snapshot.agencies if snapshot.agencies[a].filing_region == XIAMEN}
@@ -1085,7 +1334,8 @@ def test_sanity_filters_would_leak_without_scope(
 
 
 def test_actor_ids_resolve_to_distinct_agencies(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     city = matrix["agency-city-active"][0].agency_id
     provincial = matrix["agency-provincial-multicity"][0].agency_id
     assert city is not None and provincial is not None and city != provincial
@@ -1100,19 +1350,25 @@ def test_sanity_operates_in_through_a_filing_item_only(snapshot: Snapshot) -> No
     """Without it, dropping the filing-item half of "operates in c" goes unnoticed."""
     o = Oracle(snapshot)
     cases = [
-        (c, a) for c in (XIAMEN, PINGTAN) for a in snapshot.agencies
-        if o.operates_in(a, c) and not o.filed_with(a, c)
+        (c, a)
+        for c in (XIAMEN, PINGTAN)
+        for a in snapshot.agencies
+        if o.operates_in(a, c)
+        and not o.filed_with(a, c)
         and not any(s.agency_id == a and s.region == c for s in snapshot.sites.values())
     ]
     assert cases
 
 
 def test_sanity_agency_sees_a_foreign_site_through_its_filing(
-        snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]) -> None:
+    snapshot: Snapshot, matrix: dict[str, tuple[Actor, Expected]]
+) -> None:
     """Without it, dropping "on a's filings" from the AGENCY site scope goes unnoticed."""
     o = Oracle(snapshot)
     cases = [
-        (key, s) for key, (actor, _) in matrix.items() if actor.agency_id is not None
+        (key, s)
+        for key, (actor, _) in matrix.items()
+        if actor.agency_id is not None
         for s in o.sites_of_agency(actor.agency_id)
         if snapshot.sites[s].agency_id != actor.agency_id and not o.public_site(s)
     ]
@@ -1139,42 +1395,52 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
     def note(name: str, *row: Any) -> None:
         found.setdefault(name, []).append(row)
 
-    announcements = [a for a in snap.announcements.values()
-                     if a.id not in ignore.get("announcement", set())]
-    inspections = [i for i in snap.inspections.values()
-                   if i.id not in ignore.get("inspection", set())]
+    announcements = [
+        a for a in snap.announcements.values() if a.id not in ignore.get("announcement", set())
+    ]
+    inspections = [
+        i for i in snap.inspections.values() if i.id not in ignore.get("inspection", set())
+    ]
     draws = [d for d in snap.draws.values() if d.id not in ignore.get("draw", set())]
-    events = [e for e in snap.audit_events.values()
-              if e.id not in ignore.get("audit_event", set())]
-    found.update({k: [] for k in (
-        "announcement: published (PUBLIC sees)", "announcement: unpublished, hidden from PUBLIC",
-        "announcement: unpublished, a city sees it only as its author",
-        "announcement: unpublished, hidden from a city",
-        "announcement: visible, its agency hidden (agency null)",
-        "inspection: published (PUBLIC sees)", "inspection: unpublished, hidden from PUBLIC",
-        "inspection: a city sees it only as its authority",
-        "inspection: a city sees it only through its site located in the city",
-        "inspection: a city sees it only through its agency filed with the city",
-        "inspection: a city sees it only because it is published",
-        "inspection: unpublished, hidden from a city",
-        "inspection: an AGENCY actor sees its own unpublished one",
-        "inspection: unpublished, of another agency, hidden from an AGENCY actor",
-        "inspection: visible, its agency hidden (agency null)",
-        "inspection: visible, its site hidden (site null)",
-        "inspection: visible, its site shown",
-        "inspector: a city sees one of its own", "inspector: hidden from a city",
-        "draw: published (PUBLIC sees)", "draw: unpublished, hidden from PUBLIC",
-        "draw: unpublished, a city sees it only as its author",
-        "draw: visible, an assigned agency hidden (agency null)",
-        "draw: visible, an assigned agency shown",
-        "supervision fields: a city sees them only through operates-in",
-        "supervision fields: shown to an AGENCY actor for itself only",
-        "supervision fields: a visible agency whose fields a city may not see",
-        "audit: a city sees it only through its region",
-        "audit: a city sees it only through its agency filed with the city",
-        "audit: a city sees it only through its agency operating in the city",
-        "audit: hidden from a city",
-    )})
+    events = [e for e in snap.audit_events.values() if e.id not in ignore.get("audit_event", set())]
+    found.update(
+        {
+            k: []
+            for k in (
+                "announcement: published (PUBLIC sees)",
+                "announcement: unpublished, hidden from PUBLIC",
+                "announcement: unpublished, a city sees it only as its author",
+                "announcement: unpublished, hidden from a city",
+                "announcement: visible, its agency hidden (agency null)",
+                "inspection: published (PUBLIC sees)",
+                "inspection: unpublished, hidden from PUBLIC",
+                "inspection: a city sees it only as its authority",
+                "inspection: a city sees it only through its site located in the city",
+                "inspection: a city sees it only through its agency filed with the city",
+                "inspection: a city sees it only because it is published",
+                "inspection: unpublished, hidden from a city",
+                "inspection: an AGENCY actor sees its own unpublished one",
+                "inspection: unpublished, of another agency, hidden from an AGENCY actor",
+                "inspection: visible, its agency hidden (agency null)",
+                "inspection: visible, its site hidden (site null)",
+                "inspection: visible, its site shown",
+                "inspector: a city sees one of its own",
+                "inspector: hidden from a city",
+                "draw: published (PUBLIC sees)",
+                "draw: unpublished, hidden from PUBLIC",
+                "draw: unpublished, a city sees it only as its author",
+                "draw: visible, an assigned agency hidden (agency null)",
+                "draw: visible, an assigned agency shown",
+                "supervision fields: a city sees them only through operates-in",
+                "supervision fields: shown to an AGENCY actor for itself only",
+                "supervision fields: a visible agency whose fields a city may not see",
+                "audit: a city sees it only through its region",
+                "audit: a city sees it only through its agency filed with the city",
+                "audit: a city sees it only through its agency operating in the city",
+                "audit: hidden from a city",
+            )
+        }
+    )
 
     for a in announcements:
         if a.published:
@@ -1186,14 +1452,17 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
                 note("announcement: visible, its agency hidden (agency null)", actor, a.id)
         for c in cities:
             if not a.published and a.authority == c.region:
-                note("announcement: unpublished, a city sees it only as its author", c.region,
-                     a.id)
+                note("announcement: unpublished, a city sees it only as its author", c.region, a.id)
             if not o.announcement_visible(c, a.id):
                 note("announcement: unpublished, hidden from a city", c.region, a.id)
 
     for i in inspections:
-        note("inspection: published (PUBLIC sees)" if i.published
-             else "inspection: unpublished, hidden from PUBLIC", i.id)
+        note(
+            "inspection: published (PUBLIC sees)"
+            if i.published
+            else "inspection: unpublished, hidden from PUBLIC",
+            i.id,
+        )
         for c in cities:
             assert c.region
             by = {
@@ -1204,22 +1473,29 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
             }
             only = [k for k, v in by.items() if v]
             if len(only) == 1:
-                note({"authority": "inspection: a city sees it only as its authority",
-                      "site": "inspection: a city sees it only through its site located in the "
-                              "city",
-                      "filed": "inspection: a city sees it only through its agency filed with "
-                               "the city",
-                      "published": "inspection: a city sees it only because it is published",
-                      }[only[0]], c.region, i.id)
+                note(
+                    {
+                        "authority": "inspection: a city sees it only as its authority",
+                        "site": "inspection: a city sees it only through its site located in the "
+                        "city",
+                        "filed": "inspection: a city sees it only through its agency filed with "
+                        "the city",
+                        "published": "inspection: a city sees it only because it is published",
+                    }[only[0]],
+                    c.region,
+                    i.id,
+                )
             if not only:
                 note("inspection: unpublished, hidden from a city", c.region, i.id)
         for ag in agencies:
             if not i.published and i.agency_id == ag.agency_id:
-                note("inspection: an AGENCY actor sees its own unpublished one", ag.agency_id,
-                     i.id)
+                note("inspection: an AGENCY actor sees its own unpublished one", ag.agency_id, i.id)
             if not i.published and i.agency_id != ag.agency_id:
-                note("inspection: unpublished, of another agency, hidden from an AGENCY actor",
-                     ag.agency_id, i.id)
+                note(
+                    "inspection: unpublished, of another agency, hidden from an AGENCY actor",
+                    ag.agency_id,
+                    i.id,
+                )
         for actor in [public, *cities, *agencies]:
             if not o.inspection_visible(actor, i.id):
                 continue
@@ -1232,12 +1508,21 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
 
     for r in snap.inspectors.values():
         for c in cities:
-            note("inspector: a city sees one of its own" if r.region == c.region
-                 else "inspector: hidden from a city", c.region, r.id)
+            note(
+                "inspector: a city sees one of its own"
+                if r.region == c.region
+                else "inspector: hidden from a city",
+                c.region,
+                r.id,
+            )
 
     for d in draws:
-        note("draw: published (PUBLIC sees)" if d.published
-             else "draw: unpublished, hidden from PUBLIC", d.id)
+        note(
+            "draw: published (PUBLIC sees)"
+            if d.published
+            else "draw: unpublished, hidden from PUBLIC",
+            d.id,
+        )
         for c in cities:
             if not d.published and d.authority == c.region:
                 note("draw: unpublished, a city sees it only as its author", c.region, d.id)
@@ -1245,26 +1530,39 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
             if not o.draw_visible(actor, d.id):
                 continue
             for agency_id, _ in d.assignments:
-                note("draw: visible, an assigned agency hidden (agency null)"
-                     if not o.agency_visible(actor, agency_id)
-                     else "draw: visible, an assigned agency shown", actor, d.id, agency_id)
+                note(
+                    "draw: visible, an assigned agency hidden (agency null)"
+                    if not o.agency_visible(actor, agency_id)
+                    else "draw: visible, an assigned agency shown",
+                    actor,
+                    d.id,
+                    agency_id,
+                )
 
     for agency_id in base.agencies:
         if agency_id in ignore.get("agency", set()):
             continue
         for c in cities:
             assert c.region
-            if (o.operates_in(agency_id, c.region)
-                    and not o.filed_with(agency_id, c.region)):
-                note("supervision fields: a city sees them only through operates-in",
-                     c.region, agency_id)
+            if o.operates_in(agency_id, c.region) and not o.filed_with(agency_id, c.region):
+                note(
+                    "supervision fields: a city sees them only through operates-in",
+                    c.region,
+                    agency_id,
+                )
             if o.agency_visible(c, agency_id) and not o.supervision_fields_visible(c, agency_id):
-                note("supervision fields: a visible agency whose fields a city may not see",
-                     c.region, agency_id)
+                note(
+                    "supervision fields: a visible agency whose fields a city may not see",
+                    c.region,
+                    agency_id,
+                )
         for ag in agencies:
             if o.supervision_fields_visible(ag, agency_id):
-                note("supervision fields: shown to an AGENCY actor for itself only",
-                     ag.agency_id, agency_id)
+                note(
+                    "supervision fields: shown to an AGENCY actor for itself only",
+                    ag.agency_id,
+                    agency_id,
+                )
                 assert agency_id == ag.agency_id
 
     for e in events:
@@ -1273,16 +1571,21 @@ def exercised(snap: Snapshot, ignore: dict[str, set[int]]) -> dict[str, list[Any
             by = {
                 "region": e.region == c.region,
                 "filed": e.agency_id is not None and o.filed_with(e.agency_id, c.region),
-                "operates": e.agency_id is not None and o.operates_in(e.agency_id,
-                                                                           c.region),
+                "operates": e.agency_id is not None and o.operates_in(e.agency_id, c.region),
             }
             only = [k for k, v in by.items() if v]
             if len(only) == 1:
-                note({"region": "audit: a city sees it only through its region",
-                      "filed": "audit: a city sees it only through its agency filed with the "
-                               "city",
-                      "operates": "audit: a city sees it only through its agency operating in "
-                                  "the city"}[only[0]], c.region, e.id)
+                note(
+                    {
+                        "region": "audit: a city sees it only through its region",
+                        "filed": "audit: a city sees it only through its agency filed with the "
+                        "city",
+                        "operates": "audit: a city sees it only through its agency operating in "
+                        "the city",
+                    }[only[0]],
+                    c.region,
+                    e.id,
+                )
             if not only:
                 note("audit: hidden from a city", c.region, e.id)
     return found
@@ -1306,12 +1609,12 @@ NOT_PRODUCED_BY_DEMO = {
 }
 
 
-def test_sanity_demo_data_decides_every_rule(snapshot: Snapshot,
-                                             probes: Probes) -> None:
+def test_sanity_demo_data_decides_every_rule(snapshot: Snapshot, probes: Probes) -> None:
     """The rows there before the probes (run alone: the demo data; after other modules, also
     what they wrote): a failure lists what server/demo.py lacks."""
-    ignore = {t: probes.ids(t)
-              for t in ("announcement", "inspection", "draw", "audit_event", "agency")}
+    ignore = {
+        t: probes.ids(t) for t in ("announcement", "inspection", "draw", "audit_event", "agency")
+    }
     found = exercised(snapshot, ignore)
     missing = sorted(k for k, v in found.items() if not v and k not in NOT_PRODUCED_BY_DEMO)
     assert not missing, "demo data never decides:\n  " + "\n  ".join(missing)
@@ -1326,7 +1629,8 @@ def test_sanity_demo_and_probes_decide_every_rule(snapshot: Snapshot) -> None:
 
 
 def test_sanity_probe_rows_decide_what_they_are_named_for(
-        snapshot: Snapshot, probes: Probes) -> None:
+    snapshot: Snapshot, probes: Probes
+) -> None:
     o = Oracle(snapshot)
     actors = _actors(snapshot)
     xiamen, pingtan = actors["city-350200-xiamen"], actors["city-350128-pingtan"]
@@ -1335,8 +1639,12 @@ def test_sanity_probe_rows_decide_what_they_are_named_for(
 
     def sees(actor: Actor, table: str, name: str) -> bool:
         row = getattr(probes, table)[name]
-        return {"inspection": o.inspection_visible, "announcement": o.announcement_visible,
-                "draw": o.draw_visible, "audit_event": o.audit_visible}[table](actor, row)
+        return {
+            "inspection": o.inspection_visible,
+            "announcement": o.announcement_visible,
+            "draw": o.draw_visible,
+            "audit_event": o.audit_visible,
+        }[table](actor, row)
 
     i = "inspection"
     assert sees(xiamen, i, "unpublished, only its site is in 厦门")

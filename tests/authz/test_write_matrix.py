@@ -92,16 +92,20 @@ Target = Callable[[Api, Fresh], Awaitable[Run]]
 
 def _on(mutation: str, input: dict[str, Any]) -> Run:
     """The mutation with this input, whoever runs it."""
+
     async def run(api: Api, actor: str, token: str | None) -> dict[str, Any]:
         return await mutate(api, MUTATIONS[mutation], input, token)
+
     return run
 
 
 def against(make: Make, target: Target) -> Build:
     """A case on a fresh agency: `make` builds it, `target` the write to try on it."""
+
     async def build(api: Api) -> Case:
         agency = await make(api)
         return Case(await target(api, agency), agency)
+
     return build
 
 
@@ -141,18 +145,30 @@ async def provincial_agency_also_in_other(api: Api) -> Fresh:
 
 
 async def add_site(api: Api, agency: Fresh) -> Run:
-    return _on("addSite", {"agencyId": agency.id, "name": "矩阵考点", "address": address(HOME),
-                           "regionCode": HOME, "tenure": "OWNED", "hasVideoSurveillance": True})
+    return _on(
+        "addSite",
+        {
+            "agencyId": agency.id,
+            "name": "矩阵考点",
+            "address": address(HOME),
+            "regionCode": HOME,
+            "tenure": "OWNED",
+            "hasVideoSurveillance": True,
+        },
+    )
 
 
 async def submit_info_change(api: Api, agency: Fresh) -> Run:
-    return _on("submitFiling", {"agencyId": agency.id, "kind": "INFO_CHANGE",
-                                "newName": f"{agency.name}（新）"})
+    return _on(
+        "submitFiling",
+        {"agencyId": agency.id, "kind": "INFO_CHANGE", "newName": f"{agency.name}（新）"},
+    )
 
 
 async def submit_initial(api: Api, agency: Fresh) -> Run:
-    return _on("submitFiling", {"agencyId": agency.id, "kind": "INITIAL",
-                                "items": items(agency.site_ids)})
+    return _on(
+        "submitFiling", {"agencyId": agency.id, "kind": "INITIAL", "items": items(agency.site_ids)}
+    )
 
 
 async def decide_initial(api: Api, agency: Fresh) -> Run:
@@ -166,8 +182,10 @@ async def decide_info_change(api: Api, agency: Fresh) -> Run:
 
 
 async def import_filing(api: Api, agency: Fresh) -> Run:
-    return _on("importFiling", {"agencyId": agency.id, "validFrom": "2025-06-02",
-                                "items": items(agency.site_ids)})
+    return _on(
+        "importFiling",
+        {"agencyId": agency.id, "validFrom": "2025-06-02", "items": items(agency.site_ids)},
+    )
 
 
 async def terminate(api: Api, agency: Fresh) -> Run:
@@ -179,8 +197,10 @@ async def acknowledge_its_site(api: Api, agency: Fresh) -> Run:
 
 
 async def issue_sanction(api: Api, agency: Fresh) -> Run:
-    return _on("issueSanction", {"agencyId": agency.id, "article": 22, "clause": 6,
-                                 "facts": "矩阵督导发现的违规事实。"})
+    return _on(
+        "issueSanction",
+        {"agencyId": agency.id, "article": 22, "clause": 6, "facts": "矩阵督导发现的违规事实。"},
+    )
 
 
 async def confirm_proposal(api: Api, agency: Fresh) -> Run:
@@ -200,8 +220,13 @@ async def accept_rectification(api: Api, agency: Fresh) -> Run:
 
 
 def _record(agency: Fresh, site: int | None) -> Run:
-    payload = {"agencyId": agency.id, "kind": "EXTERNAL", "mode": "EVERY_EXAM",
-               "date": DAY.isoformat(), "result": "QUALIFIED"}
+    payload = {
+        "agencyId": agency.id,
+        "kind": "EXTERNAL",
+        "mode": "EVERY_EXAM",
+        "date": DAY.isoformat(),
+        "result": "QUALIFIED",
+    }
     if site is not None:
         payload["siteId"] = agency.site_ids[site]
     return _on("recordInspection", payload)
@@ -245,43 +270,64 @@ def register(level: str) -> Build:
     async def build(api: Api) -> Case:
         region = HOME if level == "CITY" else PROVINCE
         code = credit_code(region)
-        return Case(_on("registerAgency", {
-            "name": f"矩阵登记{code[-6:]}", "creditCode": code,
-            "kind": "EMPLOYER" if level == "CITY" else "SOCIAL_ORG", "isCollege": False,
-            "level": level, "filingRegionCode": region, "contactName": "矩阵联系人",
-            "contactPhone": "0591-12345678"}), await city_agency(api),
-            state=lambda: _registered(code))
+        return Case(
+            _on(
+                "registerAgency",
+                {
+                    "name": f"矩阵登记{code[-6:]}",
+                    "creditCode": code,
+                    "kind": "EMPLOYER" if level == "CITY" else "SOCIAL_ORG",
+                    "isCollege": False,
+                    "level": level,
+                    "filingRegionCode": region,
+                    "contactName": "矩阵联系人",
+                    "contactPhone": "0591-12345678",
+                },
+            ),
+            await city_agency(api),
+            state=lambda: _registered(code),
+        )
+
     return build
 
 
 async def _calendar_2099() -> Any:
-    entered = await WorkingCalendarYear.filter(year=2099).values_list("entered_by",
-                                                                      "entered_at")
-    days = await WorkingCalendarDay.filter(day__gte=date(2099, 1, 1),
-                                           day__lte=date(2099, 12, 31)).values_list(
-        "day", "is_working_day")
+    entered = await WorkingCalendarYear.filter(year=2099).values_list("entered_by", "entered_at")
+    days = await WorkingCalendarDay.filter(
+        day__gte=date(2099, 1, 1), day__lte=date(2099, 12, 31)
+    ).values_list("day", "is_working_day")
     return sorted(entered), sorted(days)
 
 
 async def calendar_2099(api: Api) -> Case:
     # A random weekday of 2099 off, so a successful entry visibly changes the calendar.
     holiday = date(2099, 3, 2) + timedelta(days=7 * secrets.randbelow(30))
-    return Case(_on("setWorkingCalendar", {"year": 2099, "holidays": [holiday.isoformat()],
-                                           "makeupWorkingDays": []}),
-                await city_agency(api), state=_calendar_2099)
+    return Case(
+        _on(
+            "setWorkingCalendar",
+            {"year": 2099, "holidays": [holiday.isoformat()], "makeupWorkingDays": []},
+        ),
+        await city_agency(api),
+        state=_calendar_2099,
+    )
 
 
 def register_inspector(region: str) -> Build:
     async def build(api: Api) -> Case:
-        return Case(_on("registerInspector", {"name": "矩阵督导员", "regionCode": region}),
-                    await city_agency(api))
+        return Case(
+            _on("registerInspector", {"name": "矩阵督导员", "regionCode": region}),
+            await city_agency(api),
+        )
+
     return build
 
 
 async def _pools(api: Api) -> dict[str, list[str]]:
     """Two inspectors in each pool, registered by the province."""
-    return {region: [await inspector(api, region), await inspector(api, region)]
-            for region in (PROVINCE, HOME, OTHER, PINGTAN)}
+    return {
+        region: [await inspector(api, region), await inspector(api, region)]
+        for region in (PROVINCE, HOME, OTHER, PINGTAN)
+    }
 
 
 async def draw_own_pool(api: Api) -> Case:
@@ -289,9 +335,16 @@ async def draw_own_pool(api: Api) -> Case:
     pools = await _pools(api)
 
     async def run(api: Api, actor: str, token: str | None) -> dict[str, Any]:
-        return await mutate(api, MUTATIONS["drawInspections"], {
-            "inspectorIds": pools[CITY_OF.get(actor, PROVINCE)], "count": 1,
-            "inspectorsPerAgency": 1}, token)
+        return await mutate(
+            api,
+            MUTATIONS["drawInspections"],
+            {
+                "inspectorIds": pools[CITY_OF.get(actor, PROVINCE)],
+                "count": 1,
+                "inspectorsPerAgency": 1,
+            },
+            token,
+        )
 
     return Case(run, await city_agency(api))
 
@@ -299,8 +352,10 @@ async def draw_own_pool(api: Api) -> Case:
 async def draw_home_pool(api: Api) -> Case:
     """Everybody draws with 福州's pool: invisible to the other cities."""
     pools = await _pools(api)
-    return Case(_on("drawInspections", {"inspectorIds": pools[HOME], "count": 1,
-                                        "inspectorsPerAgency": 1}), await city_agency(api))
+    return Case(
+        _on("drawInspections", {"inspectorIds": pools[HOME], "count": 1, "inspectorsPerAgency": 1}),
+        await city_agency(api),
+    )
 
 
 # ============================================================================================
@@ -308,98 +363,155 @@ async def draw_home_pool(api: Api) -> Case:
 #   province, city (福州), city-other (厦门), city-pingtan, agency itself, agency-other, public
 
 MATRIX: dict[tuple[str, str], tuple[Build, tuple[str, ...]]] = {
-    ("registerAgency", "city-level-filed-with-home"):
-        (register("CITY"), (OK, OK, RV, RV, RV, RV, RV)),
-    ("registerAgency", "provincial"):
-        (register("PROVINCIAL"), (OK, RV, RV, RV, RV, RV, RV)),
-    ("addSite", "active-agency"):
-        (against(city_agency, add_site), (RV, RV, RV, RV, OK, RV, RV)),
-    ("addSite", "pending-agency"):
-        (against(pending_agency, add_site), (RV, RV, NF, NF, OK, NF, NF)),
-    ("submitFiling", "info-change-of-active-agency"):
-        (against(city_agency, submit_info_change), (RV, RV, RV, RV, OK, RV, RV)),
-    ("submitFiling", "initial-of-pending-agency"):
-        (against(pending_agency, submit_initial), (RV, RV, NF, NF, OK, NF, NF)),
-    ("decideFiling", "initial-of-pending-agency"):
-        (against(pending_agency, decide_initial), (OK, OK, NF, NF, RV, NF, NF)),
-    ("decideFiling", "info-change-of-active-agency"):
-        (against(city_agency, decide_info_change), (OK, OK, NF, NF, RV, NF, NF)),
+    ("registerAgency", "city-level-filed-with-home"): (
+        register("CITY"),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
+    ("registerAgency", "provincial"): (register("PROVINCIAL"), (OK, RV, RV, RV, RV, RV, RV)),
+    ("addSite", "active-agency"): (against(city_agency, add_site), (RV, RV, RV, RV, OK, RV, RV)),
+    ("addSite", "pending-agency"): (
+        against(pending_agency, add_site),
+        (RV, RV, NF, NF, OK, NF, NF),
+    ),
+    ("submitFiling", "info-change-of-active-agency"): (
+        against(city_agency, submit_info_change),
+        (RV, RV, RV, RV, OK, RV, RV),
+    ),
+    ("submitFiling", "initial-of-pending-agency"): (
+        against(pending_agency, submit_initial),
+        (RV, RV, NF, NF, OK, NF, NF),
+    ),
+    ("decideFiling", "initial-of-pending-agency"): (
+        against(pending_agency, decide_initial),
+        (OK, OK, NF, NF, RV, NF, NF),
+    ),
+    ("decideFiling", "info-change-of-active-agency"): (
+        against(city_agency, decide_info_change),
+        (OK, OK, NF, NF, RV, NF, NF),
+    ),
     # 福州 sees the filing (an item at a site in 福州) but the province decides it.
-    ("decideFiling", "initial-of-pending-provincial-agency"):
-        (against(pending_provincial_agency, decide_initial), (OK, RV, NF, NF, RV, NF, NF)),
-    ("importFiling", "pending-agency"):
-        (against(pending_agency, import_filing), (OK, RV, NF, NF, RV, NF, NF)),
-    ("importFiling", "pending-provincial-agency"):
-        (against(pending_provincial_agency, import_filing), (OK, RV, NF, NF, RV, NF, NF)),
-    ("terminateAgency", "active-agency"):
-        (against(city_agency, terminate), (OK, OK, RV, RV, RV, RV, RV)),
-    ("terminateAgency", "active-provincial-agency"):
-        (against(provincial_agency, terminate), (OK, RV, RV, RV, RV, RV, RV)),
+    ("decideFiling", "initial-of-pending-provincial-agency"): (
+        against(pending_provincial_agency, decide_initial),
+        (OK, RV, NF, NF, RV, NF, NF),
+    ),
+    ("importFiling", "pending-agency"): (
+        against(pending_agency, import_filing),
+        (OK, RV, NF, NF, RV, NF, NF),
+    ),
+    ("importFiling", "pending-provincial-agency"): (
+        against(pending_provincial_agency, import_filing),
+        (OK, RV, NF, NF, RV, NF, NF),
+    ),
+    ("terminateAgency", "active-agency"): (
+        against(city_agency, terminate),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
+    ("terminateAgency", "active-provincial-agency"): (
+        against(provincial_agency, terminate),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
     # Seen by its authorities, but a PENDING agency has no filing to terminate (Art. 17).
-    ("terminateAgency", "pending-agency"):
-        (against(pending_agency, terminate), (RV, RV, NF, NF, RV, NF, NF)),
-    ("acknowledgeSite", "site-of-active-provincial-agency"):
-        (against(provincial_agency, acknowledge_its_site), (RV, OK, RV, RV, RV, RV, RV)),
-    ("acknowledgeSite", "site-of-pending-provincial-agency"):
-        (against(pending_provincial_agency, acknowledge_its_site),
-         (RV, OK, NF, NF, RV, NF, NF)),
+    ("terminateAgency", "pending-agency"): (
+        against(pending_agency, terminate),
+        (RV, RV, NF, NF, RV, NF, NF),
+    ),
+    ("acknowledgeSite", "site-of-active-provincial-agency"): (
+        against(provincial_agency, acknowledge_its_site),
+        (RV, OK, RV, RV, RV, RV, RV),
+    ),
+    ("acknowledgeSite", "site-of-pending-provincial-agency"): (
+        against(pending_provincial_agency, acknowledge_its_site),
+        (RV, OK, NF, NF, RV, NF, NF),
+    ),
     # Art. 4: a city-level agency's site is not acknowledged, not even by its own city.
-    ("acknowledgeSite", "site-of-city-agency"):
-        (against(city_agency, acknowledge_its_site), (RV, RV, RV, RV, RV, RV, RV)),
-    ("setWorkingCalendar", "year-2099"):
-        (calendar_2099, (OK, RV, RV, RV, RV, RV, RV)),
-    ("issueSanction", "city-agency"):
-        (against(city_agency, issue_sanction), (OK, OK, RV, RV, RV, RV, RV)),
+    ("acknowledgeSite", "site-of-city-agency"): (
+        against(city_agency, acknowledge_its_site),
+        (RV, RV, RV, RV, RV, RV, RV),
+    ),
+    ("setWorkingCalendar", "year-2099"): (calendar_2099, (OK, RV, RV, RV, RV, RV, RV)),
+    ("issueSanction", "city-agency"): (
+        against(city_agency, issue_sanction),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
     # 福州 sees the provincial agency (it operates there) but never sanctions it.
-    ("issueSanction", "provincial-agency"):
-        (against(provincial_agency, issue_sanction), (OK, RV, RV, RV, RV, RV, RV)),
+    ("issueSanction", "provincial-agency"): (
+        against(provincial_agency, issue_sanction),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
     # A PROPOSED sanction is unpublished: only the province, the filing city and the agency
     # itself see it.
-    ("confirmSanction", "proposed-of-city-agency"):
-        (against(city_agency, confirm_proposal), (OK, OK, NF, NF, RV, NF, NF)),
-    ("confirmSanction", "proposed-of-provincial-agency"):
-        (against(provincial_agency, confirm_proposal), (OK, NF, NF, NF, RV, NF, NF)),
+    ("confirmSanction", "proposed-of-city-agency"): (
+        against(city_agency, confirm_proposal),
+        (OK, OK, NF, NF, RV, NF, NF),
+    ),
+    ("confirmSanction", "proposed-of-provincial-agency"): (
+        against(provincial_agency, confirm_proposal),
+        (OK, NF, NF, NF, RV, NF, NF),
+    ),
     # A rectification notice is published: everybody sees it.
-    ("acceptRectification", "rectification-of-city-agency"):
-        (against(city_agency, accept_rectification), (OK, OK, RV, RV, RV, RV, RV)),
-    ("acceptRectification", "rectification-of-provincial-agency"):
-        (against(provincial_agency, accept_rectification), (OK, RV, RV, RV, RV, RV, RV)),
-    ("registerInspector", "pool-of-350100"):
-        (register_inspector(HOME), (OK, OK, RV, RV, RV, RV, RV)),
-    ("registerInspector", "pool-of-province"):
-        (register_inspector(PROVINCE), (OK, RV, RV, RV, RV, RV, RV)),
-    ("recordInspection", "city-agency"):
-        (against(city_agency, record_inspection), (OK, OK, RV, RV, RV, RV, RV)),
-    ("recordInspection", "city-agency-at-its-site"):
-        (against(city_agency, record_at_its_site), (OK, OK, RV, RV, RV, RV, RV)),
+    ("acceptRectification", "rectification-of-city-agency"): (
+        against(city_agency, accept_rectification),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
+    ("acceptRectification", "rectification-of-provincial-agency"): (
+        against(provincial_agency, accept_rectification),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
+    ("registerInspector", "pool-of-350100"): (
+        register_inspector(HOME),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
+    ("registerInspector", "pool-of-province"): (
+        register_inspector(PROVINCE),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
+    ("recordInspection", "city-agency"): (
+        against(city_agency, record_inspection),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
+    ("recordInspection", "city-agency-at-its-site"): (
+        against(city_agency, record_at_its_site),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
     # 福州 supervises the provincial agency's site on its territory, not the agency as such.
-    ("recordInspection", "provincial-agency-at-site-in-350100"):
-        (against(provincial_agency, record_at_its_site), (OK, OK, RV, RV, RV, RV, RV)),
+    ("recordInspection", "provincial-agency-at-site-in-350100"): (
+        against(provincial_agency, record_at_its_site),
+        (OK, OK, RV, RV, RV, RV, RV),
+    ),
     # 福州's agency at its site in 厦门: both cities supervise it.
-    ("recordInspection", "city-agency-at-its-site-in-350200"):
-        (against(city_agency_also_in_other, record_at_its_second_site),
-         (OK, OK, OK, RV, RV, RV, RV)),
+    ("recordInspection", "city-agency-at-its-site-in-350200"): (
+        against(city_agency_also_in_other, record_at_its_second_site),
+        (OK, OK, OK, RV, RV, RV, RV),
+    ),
     # The provincial agency at its 厦门 site: 厦门's, not 福州's, although it operates in 福州.
-    ("recordInspection", "provincial-agency-at-site-in-350200"):
-        (against(provincial_agency_also_in_other, record_at_its_second_site),
-         (OK, RV, OK, RV, RV, RV, RV)),
-    ("recordInspection", "provincial-agency"):
-        (against(provincial_agency, record_inspection), (OK, RV, RV, RV, RV, RV, RV)),
-    ("drawInspections", "own-pool"):
-        (draw_own_pool, (OK, OK, OK, OK, RV, RV, RV)),
+    ("recordInspection", "provincial-agency-at-site-in-350200"): (
+        against(provincial_agency_also_in_other, record_at_its_second_site),
+        (OK, RV, OK, RV, RV, RV, RV),
+    ),
+    ("recordInspection", "provincial-agency"): (
+        against(provincial_agency, record_inspection),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
+    ("drawInspections", "own-pool"): (draw_own_pool, (OK, OK, OK, OK, RV, RV, RV)),
     # Another city's inspectors are outside a city's read scope.
-    ("drawInspections", "pool-of-350100"):
-        (draw_home_pool, (OK, OK, NF, NF, RV, RV, RV)),
-    ("recommendUpgrade", "city-agency"):
-        (against(city_agency, recommend_for_upgrade), (RV, OK, RV, RV, RV, RV, RV)),
+    ("drawInspections", "pool-of-350100"): (draw_home_pool, (OK, OK, NF, NF, RV, RV, RV)),
+    ("recommendUpgrade", "city-agency"): (
+        against(city_agency, recommend_for_upgrade),
+        (RV, OK, RV, RV, RV, RV, RV),
+    ),
     # Not filed with 福州; nobody recommends a provincial agency for provincial management.
-    ("recommendUpgrade", "provincial-agency"):
-        (against(provincial_agency, recommend_for_upgrade), (RV, RV, RV, RV, RV, RV, RV)),
-    ("approveUpgrade", "recommended-city-agency"):
-        (against(city_agency, approve_recommended_upgrade), (OK, RV, RV, RV, RV, RV, RV)),
-    ("recommendNational", "provincial-agency"):
-        (against(provincial_agency, recommend_for_national_level),
-         (OK, RV, RV, RV, RV, RV, RV)),
+    ("recommendUpgrade", "provincial-agency"): (
+        against(provincial_agency, recommend_for_upgrade),
+        (RV, RV, RV, RV, RV, RV, RV),
+    ),
+    ("approveUpgrade", "recommended-city-agency"): (
+        against(city_agency, approve_recommended_upgrade),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
+    ("recommendNational", "provincial-agency"): (
+        against(provincial_agency, recommend_for_national_level),
+        (OK, RV, RV, RV, RV, RV, RV),
+    ),
 }
 
 XFAIL: dict[tuple[str, str, str], str] = {
@@ -410,11 +522,21 @@ XFAIL: dict[tuple[str, str, str], str] = {
 # The article each row's authority rule rests on (tests/ARTICLES.md); a city's own pool and
 # the draws: Art. 20; a city at a site on its territory: Art. 4.
 ARTICLE_OF = {
-    "registerAgency": (3,), "decideFiling": (3,), "importFiling": (3,),
-    "terminateAgency": (3,), "issueSanction": (3,), "confirmSanction": (3,),
-    "acceptRectification": (3,), "acknowledgeSite": (4,), "setWorkingCalendar": (15,),
-    "registerInspector": (20,), "drawInspections": (20,), "recordInspection": (4, 20),
-    "recommendUpgrade": (27,), "approveUpgrade": (27,), "recommendNational": (28,),
+    "registerAgency": (3,),
+    "decideFiling": (3,),
+    "importFiling": (3,),
+    "terminateAgency": (3,),
+    "issueSanction": (3,),
+    "confirmSanction": (3,),
+    "acceptRectification": (3,),
+    "acknowledgeSite": (4,),
+    "setWorkingCalendar": (15,),
+    "registerInspector": (20,),
+    "drawInspections": (20,),
+    "recordInspection": (4, 20),
+    "recommendUpgrade": (27,),
+    "approveUpgrade": (27,),
+    "recommendNational": (28,),
 }
 
 
@@ -423,8 +545,9 @@ def _param(mutation: str, target: str, actor: str, expected: str) -> Any:
     reason = XFAIL.get((mutation, target, actor))
     if reason is not None:
         marks.append(pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.param(mutation, target, actor, expected, marks=marks,
-                        id=f"{mutation}-{target}-{actor}")
+    return pytest.param(
+        mutation, target, actor, expected, marks=marks, id=f"{mutation}-{target}-{actor}"
+    )
 
 
 CASES = [
@@ -453,13 +576,16 @@ def _token(api: Api, actor: str, case: Case, other: Fresh | None) -> str | None:
 
 
 async def _picture(case: Case) -> tuple[Any, Any]:
-    return (await snapshot(case.agency, *case.extra),
-            await case.state() if case.state is not None else None)
+    return (
+        await snapshot(case.agency, *case.extra),
+        await case.state() if case.state is not None else None,
+    )
 
 
 @pytest.mark.parametrize(("mutation", "target", "actor", "expected"), CASES)
-async def test_write_matrix(api_on: Any, mutation: str, target: str, actor: str,
-                            expected: str) -> None:
+async def test_write_matrix(
+    api_on: Any, mutation: str, target: str, actor: str, expected: str
+) -> None:
     build, _ = MATRIX[(mutation, target)]
     async with api_on(DAY) as api:
         if expected == OK:
@@ -479,25 +605,27 @@ async def test_write_matrix(api_on: Any, mutation: str, target: str, actor: str,
         assert outcome(result) == expected, result
         (after, state_after) = await _picture(case)
         if expected == OK:
-            assert after.counts["audit_event"] > before.counts["audit_event"], \
+            assert after.counts["audit_event"] > before.counts["audit_event"], (
                 "a change without its event"
-            assert [d for d in before.differences(after) if "audit_event" not in d], \
+            )
+            assert [d for d in before.differences(after) if "audit_event" not in d], (
                 "nothing but the audit trail changed"
+            )
             if case.state is not None:
                 assert state_after != state, "the target did not change"
         else:
             if expected == RV:  # every refusal cites the article it rests on
                 assert result["article"] is not None, result
-            assert after == before, "a refusal changed: " + "; ".join(
-                before.differences(after))
+            assert after == before, "a refusal changed: " + "; ".join(before.differences(after))
             assert state_after == state
 
 
 def test_the_matrix_covers_every_mutation() -> None:
     """A new mutation fails here until it has its row(s) and its document."""
     convert = schema.config.name_converter
-    names = {convert.get_graphql_name(f)
-             for f in get_object_definition(Mutation, strict=True).fields}
+    names = {
+        convert.get_graphql_name(f) for f in get_object_definition(Mutation, strict=True).fields
+    }
     assert {mutation for mutation, _ in MATRIX} == names
     assert set(MUTATIONS) == names
 

@@ -51,8 +51,9 @@ from server.clock import today as current_day
 
 def _around(days: Iterable[date | None]) -> list[date]:
     """Each day, the day before and the day after, and today with its neighbours."""
-    return sorted({d + timedelta(days=n) for d in (*days, current_day()) if d is not None
-                   for n in (-1, 0, 1)})
+    return sorted(
+        {d + timedelta(days=n) for d in (*days, current_day()) if d is not None for n in (-1, 0, 1)}
+    )
 
 
 async def _ids(model: type[Model], q: Q) -> set[int]:
@@ -79,8 +80,11 @@ async def test_status(database: Any) -> None:
     for today in _around(a.valid_until for a in agencies):
         for status in AgencyStatus:
             in_sql = await _ids(Agency, status_q(status, today=today))
-            by_check = {a.id for a in agencies
-                        if derive_status(a.state, a.valid_until, today=today) is status}
+            by_check = {
+                a.id
+                for a in agencies
+                if derive_status(a.state, a.valid_until, today=today) is status
+            }
             assert in_sql == by_check, (today, status, in_sql ^ by_check)
             seen[status].saw(in_sql, {a.id for a in agencies})
     assert all(seen.values()), [s for s, both in seen.items() if not both]
@@ -126,8 +130,9 @@ async def test_announcement_running(database: Any) -> None:
         in_sql = await _ids(Announcement, running_q(today=today))
         assert in_sql == {n.id for n in notices if is_running(n, today=today)}, today
         # The negation the `current: false` filter uses is the complement, never less.
-        assert await _ids(Announcement, ~running_q(today=today)) == \
-            {n.id for n in notices} - in_sql, today
+        assert (
+            await _ids(Announcement, ~running_q(today=today)) == {n.id for n in notices} - in_sql
+        ), today
         seen.saw(in_sql, {n.id for n in notices})
     assert seen
 
@@ -144,8 +149,9 @@ async def test_sites_an_agency_uses(database: Any) -> None:
         used[agency.id] = in_sql
     registrant = {s.id: s.agency_id for s in sites}
     borrowers = {a for a, ids in used.items() if any(registrant[s] != a for s in ids)}
-    assert borrowers, "the demo must put a venue on the filing of an agency that did not " \
-                      "register it"
+    assert borrowers, (
+        "the demo must put a venue on the filing of an agency that did not register it"
+    )
     # The one-site check costs a statement per venue, so it is compared on every venue for the
     # agencies that borrow venues, those they borrow from, and the first and last agency.
     lenders = {registrant[s] for a in borrowers for s in used[a]}
@@ -187,8 +193,11 @@ async def test_awaiting_acknowledgement(database: Any) -> None:
     # Whatever other tests acknowledged, and although the demo's closed agencies are all
     # city-level: in a transaction that is rolled back, a venue of every provincial agency
     # waits again, then two of those agencies close, and the two sides are compared each time.
-    provincial = sorted(await Agency.filter(level=AgencyLevel.PROVINCIAL).exclude(closed_q())
-                        .values_list("id", flat=True))
+    provincial = sorted(
+        await Agency.filter(level=AgencyLevel.PROVINCIAL)
+        .exclude(closed_q())
+        .values_list("id", flat=True)
+    )
     with suppress(_Rollback):
         async with in_transaction():
             for agency_id in provincial:
@@ -197,8 +206,9 @@ async def test_awaiting_acknowledgement(database: Any) -> None:
                     await Site.filter(id=first.id).update(acknowledged_at=None)
             reopened = await _compare_acknowledgement_queue()
             assert reopened
-            closing = sorted(set(await Site.filter(id__in=reopened).values_list(
-                "agency_id", flat=True)))
+            closing = sorted(
+                set(await Site.filter(id__in=reopened).values_list("agency_id", flat=True))
+            )
             for state, agency_id in zip(CLOSED_STATES, closing, strict=False):
                 await Agency.filter(id=agency_id).update(state=state)
             assert len(await _compare_acknowledgement_queue()) < len(reopened)

@@ -16,8 +16,10 @@ def test_credit_code_examples_from_the_design() -> None:
         validate_credit_code("91350100M000100Y4Z")
 
 
-@pytest.mark.parametrize("bad", ["", "91350100M000100Y4", "91350100M000100Y431",
-                                 "91350100I000100Y43", "91350100M000100Y44"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "91350100M000100Y4", "91350100M000100Y431", "91350100I000100Y43", "91350100M000100Y44"],
+)
 def test_bad_credit_codes(bad: str) -> None:
     with pytest.raises(CreditCodeError):
         validate_credit_code(bad)
@@ -29,5 +31,7 @@ def test_codes_with_letters_in_the_first_eight_characters() -> None:
 
 
 def test_address_folding() -> None:
-    assert address_key("厦门市 思明区，演武路１２号（A栋）") == address_key("厦门市思明区演武路12号(a栋)")
+    assert address_key("厦门市 思明区，演武路１２号（A栋）") == address_key(
+        "厦门市思明区演武路12号(a栋)"
+    )
     assert address_key("演武路12号") != address_key("演武路21号")

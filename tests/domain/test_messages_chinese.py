@@ -32,6 +32,8 @@ DYNAMIC = {
     # Each write permission's refusal text: tests/authz/test_permission_catalog.py checks it.
     ("policies/permissions.py", "self.message"): "Refusal",
 }
+
+
 @dataclass(frozen=True)
 class Message:
     where: str  # path:line
@@ -46,8 +48,9 @@ def _literal(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value for v in node.values
-                       if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         parts = [_literal(node.left), _literal(node.right)]
         return None if parts == [None, None] else "".join(p or "" for p in parts)
@@ -92,7 +95,7 @@ def _message_arg(call: ast.Call, position: int) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == "message":
             return kw.value
-    if any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+    if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
         raise AssertionError(f"{ast.unparse(call)}: write the message out, not *args")
     return call.args[position] if len(call.args) > position else None
 
@@ -104,8 +107,7 @@ def messages_in(source: str, rel: str) -> list[Message]:
 
     def add(node: ast.AST, call: str, arg: ast.expr) -> None:
         texts = tuple(_literal(alt) or "" for alt in _alternatives(arg))
-        found.append(Message(f"{rel}:{getattr(node, 'lineno', 0)}", call, ast.unparse(arg),
-                             texts))
+        found.append(Message(f"{rel}:{getattr(node, 'lineno', 0)}", call, ast.unparse(arg), texts))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -119,8 +121,12 @@ def messages_in(source: str, rel: str) -> list[Message]:
         # A carrier that builds its own text: `super().__init__(f"…")` in its class body.
         if isinstance(node, ast.ClassDef) and node.name in CARRIERS:
             for inner in ast.walk(node):
-                if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-                        and inner.func.attr == "__init__" and inner.args):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Attribute)
+                    and inner.func.attr == "__init__"
+                    and inner.args
+                ):
                     add(inner, node.name, inner.args[0])
     return found
 
@@ -141,8 +147,11 @@ def english(message: Message) -> list[str]:
     rel = message.where.rsplit(":", 1)[0]
     if all(not t.strip() for t in message.texts) and (rel, message.source) in DYNAMIC:
         return []
-    return [f"{message.where} {message.call}({message.source}): {text!r}"
-            for text in message.texts if not CJK.search(text)]
+    return [
+        f"{message.where} {message.call}({message.source}): {text!r}"
+        for text in message.texts
+        if not CJK.search(text)
+    ]
 
 
 def test_every_domain_failure_message_is_chinese() -> None:
@@ -160,33 +169,46 @@ def test_dynamic_messages_are_listed_and_still_dynamic() -> None:
     assert set(DYNAMIC) <= found, set(DYNAMIC) - found
 
 
-@pytest.mark.parametrize("source", [
-    'from models.errors import RuleViolation\nraise RuleViolation(c, "the filing is closed", 16)',
-    'from models.errors import InvalidInput as Bad\nraise Bad("name", f"at most {n} characters")',
-    'from models import errors as domain\nraise domain.NotFound("no such site")',
-    'from models.errors import NotFound\nraise NotFound(f"{w}: 未找到" if w else "no such agency")',
-    'from models.errors import NotFound\nraise NotFound(message="no such site")',
-    'raise ImpossibleDraw(f"cannot select {count} agencies")',
-    'class CalendarMissing(Exception):\n    def __init__(self, y):\n'
-    '        super().__init__(f"no calendar for {y}")',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'from models.errors import RuleViolation\nraise RuleViolation(c, "the filing is closed", 16)',
+        'from models.errors import InvalidInput as Bad\nraise Bad("name", f"at most {n} characters")',
+        'from models import errors as domain\nraise domain.NotFound("no such site")',
+        'from models.errors import NotFound\nraise NotFound(f"{w}: 未找到" if w else "no such agency")',
+        'from models.errors import NotFound\nraise NotFound(message="no such site")',
+        'raise ImpossibleDraw(f"cannot select {count} agencies")',
+        "class CalendarMissing(Exception):\n    def __init__(self, y):\n"
+        '        super().__init__(f"no calendar for {y}")',
+    ],
+)
 def test_the_check_catches_english(source: str) -> None:
     found = messages_in(source, "models/example.py")
     assert found and any(english(m) for m in found), found
 
 
 def test_the_check_passes_chinese_with_dynamic_details() -> None:
-    source = ('from models.errors import RuleViolation\n'
-              'raise RuleViolation(c, f"应于{opens}至{closes}申请延续"\n'
-              '                    "（第16条）", 16)')
+    source = (
+        "from models.errors import RuleViolation\n"
+        'raise RuleViolation(c, f"应于{opens}至{closes}申请延续"\n'
+        '                    "（第16条）", 16)'
+    )
     found = messages_in(source, "models/example.py")
     assert len(found) == 1 and not english(found[0]), found
 
 
-@pytest.mark.parametrize("enum", [
-    enums.AgencyState, enums.AgencyStatus, enums.FilingKind, enums.FilingStatus,
-    enums.SanctionStatus, enums.SanctionGrade, enums.SiteTenure,
-])
+@pytest.mark.parametrize(
+    "enum",
+    [
+        enums.AgencyState,
+        enums.AgencyStatus,
+        enums.FilingKind,
+        enums.FilingStatus,
+        enums.SanctionStatus,
+        enums.SanctionGrade,
+        enums.SiteTenure,
+    ],
+)
 def test_every_state_named_in_a_message_has_a_chinese_label(enum: type[StrEnum]) -> None:
     for member in enum:
         assert CJK.search(label(member)), member  # type: ignore[arg-type]

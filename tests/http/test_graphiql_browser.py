@@ -37,10 +37,17 @@ CHROMIUM = Path(os.environ.get("REGISTRY_TEST_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("REGISTRY_TEST_BROWSER", "") == "required"
 # No network beyond the local server, no first-run or background traffic, a headless GPU-less
 # machine; Playwright gives every launch a fresh temporary profile (user-data-dir).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 # The machine may be busy: every wait is explicit and generous, and nothing is timed.
 TIMEOUT_MS = 60_000
 
@@ -68,9 +75,9 @@ async def browser() -> AsyncIterator[Browser]:
 
     async with async_playwright() as playwright:
         # Playwright's own browser builds are never downloaded: it drives Debian's Chromium.
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                    headless=True, args=CHROMIUM_FLAGS,
-                                                    timeout=TIMEOUT_MS)
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, timeout=TIMEOUT_MS
+        )
         try:
             yield chromium
         finally:
@@ -103,20 +110,24 @@ class Visit:
                 continue  # inline content: no network
             if f"{parts.scheme}://{parts.netloc}" != self.server.url:
                 foreign.add(request.url)
-        return ([f"request to another host: {url}" for url in sorted(foreign)]
-                + [f"console: {message}" for message in self.errors])
+        return [f"request to another host: {url}" for url in sorted(foreign)] + [
+            f"console: {message}" for message in self.errors
+        ]
 
     async def explain(self, waited_for: str) -> str:
         """Why a wait ran out: what the page shows, what it sent and logged, the server's log."""
         shown = await self.page.locator("body").inner_text(timeout=5_000)
         sent = "\n".join(f"  {r.method} {r.url} {r.post_data or ''}"[:300] for r in self.requests)
-        return (f"GraphiQL never showed {waited_for!r}.\npage text:\n{shown[:3000]}\n"
-                f"requests:\n{sent}\nproblems: {self.problems()}\n"
-                f"server log:\n{self.server.output()}")
+        return (
+            f"GraphiQL never showed {waited_for!r}.\npage text:\n{shown[:3000]}\n"
+            f"requests:\n{sent}\nproblems: {self.problems()}\n"
+            f"server log:\n{self.server.output()}"
+        )
 
     def graphql_posts(self) -> list[Request]:
-        return [r for r in self.requests
-                if r.method == "POST" and urlsplit(r.url).path == "/graphql"]
+        return [
+            r for r in self.requests if r.method == "POST" and urlsplit(r.url).path == "/graphql"
+        ]
 
 
 @pytest.fixture
@@ -130,7 +141,8 @@ async def visit(browser: Browser, server: Server) -> AsyncIterator[Visit]:
         url = route.request.url
         parts = urlsplit(url)
         if parts.scheme in ("http", "https", "ws", "wss") and (
-                f"{parts.scheme}://{parts.netloc}" != server.url):
+            f"{parts.scheme}://{parts.netloc}" != server.url
+        ):
             seen.foreign.append(url)
             await route.abort("blockedbyclient")
         else:
@@ -197,7 +209,8 @@ def city_token(settings: Settings, region: str) -> str:
 
 
 async def test_graphiql_runs_a_query_with_the_pasted_token(
-        visit: Visit, settings: Settings) -> None:
+    visit: Visit, settings: Settings
+) -> None:
     token = city_token(settings, "350200")
     page = await open_graphiql(visit)
 

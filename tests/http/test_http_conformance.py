@@ -43,18 +43,23 @@ JSON = "application/json"
 REQUEST_ID = re.compile(r"[0-9a-f]{32}")
 PRODUCTION: dict[str, Any] = {
     "REGISTRY_ENV": "production",
-    "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789"}
+    "REGISTRY_JWT_SECRET": "production-secret-for-the-http-tests-0123456789",
+}
 
 TYPENAME = {"query": "{ __typename }"}
 PARSE_ERROR = {"query": "{ agencies { totalCount }"}
 VALIDATION_ERROR = {"query": "{ agencies { totalCont } }"}
-COERCION_ERROR = {"query": "query ($n: Int) { agencies(first: $n) { totalCount } }",
-                  "variables": {"n": "twenty"}}
+COERCION_ERROR = {
+    "query": "query ($n: Int) { agencies(first: $n) { totalCount } }",
+    "variables": {"n": "twenty"},
+}
 
 
 def register_inspector(name: str) -> str:
-    return (f'mutation {{ registerInspector(input: {{name: "{name}", regionCode: "350000"}}) '
-            "{ __typename } }")
+    return (
+        f'mutation {{ registerInspector(input: {{name: "{name}", regionCode: "350000"}}) '
+        "{ __typename } }"
+    )
 
 
 def media_type(response: httpx.Response) -> str:
@@ -101,13 +106,20 @@ def probe_name() -> str:
 
 # --- POST takes application/json, and nothing else ------------------------------------------
 
-@pytest.mark.parametrize("content_type", [
-    "application/json", "application/json; charset=utf-8", "Application/JSON; charset=UTF-8"])
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "Application/JSON; charset=UTF-8"],
+)
 async def test_post_json_is_accepted(client, content_type) -> None:  # type: ignore[no-untyped-def]
-    body = json.dumps({"query": "query ($n: String!) { __type(name: $n) { name } regions { name } }",
-                       "variables": {"n": "机构"}}, ensure_ascii=False).encode()
-    response = await client.post("/graphql", content=body,
-                                 headers={"Content-Type": content_type})
+    body = json.dumps(
+        {
+            "query": "query ($n: String!) { __type(name: $n) { name } regions { name } }",
+            "variables": {"n": "机构"},
+        },
+        ensure_ascii=False,
+    ).encode()
+    response = await client.post("/graphql", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 200, response.text
     assert media_type(response) == JSON
     data = json.loads(response.content.decode("utf-8"))["data"]
@@ -117,14 +129,20 @@ async def test_post_json_is_accepted(client, content_type) -> None:  # type: ign
 def refused_bodies(mutation: str) -> dict[str, dict[str, Any]]:
     as_json = json.dumps({"query": mutation})
     return {
-        "form": {"content": urlencode({"query": mutation}).encode(),
-                 "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        "form": {
+            "content": urlencode({"query": mutation}).encode(),
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
         "multipart": {"files": {"operations": (None, as_json)}},
         "text": {"content": as_json.encode(), "headers": {"Content-Type": "text/plain"}},
-        "graphql": {"content": mutation.encode(),
-                    "headers": {"Content-Type": "application/graphql"}},
-        "json suffix": {"content": as_json.encode(),
-                        "headers": {"Content-Type": "application/graphql-response+json"}},
+        "graphql": {
+            "content": mutation.encode(),
+            "headers": {"Content-Type": "application/graphql"},
+        },
+        "json suffix": {
+            "content": as_json.encode(),
+            "headers": {"Content-Type": "application/graphql-response+json"},
+        },
         "none": {"content": as_json.encode()},
     }
 
@@ -145,27 +163,39 @@ async def test_other_media_types_are_refused_unread(client, api, kind) -> None: 
 async def test_the_refused_mutation_writes_when_sent_as_json(client, api) -> None:  # type: ignore[no-untyped-def]
     """The bodies refused above carry a mutation that is not refused for what it asks."""
     name = probe_name()
-    response = await client.post("/graphql", json={"query": register_inspector(name)},
-                                 headers={"Authorization": f"Bearer {api.token('PROVINCE')}"})
-    assert response.json() == {"data": {"registerInspector": {
-        "__typename": "RegisterInspectorSuccess"}}}
+    response = await client.post(
+        "/graphql",
+        json={"query": register_inspector(name)},
+        headers={"Authorization": f"Bearer {api.token('PROVINCE')}"},
+    )
+    assert response.json() == {
+        "data": {"registerInspector": {"__typename": "RegisterInspectorSuccess"}}
+    }
     assert await Inspector.filter(name=name).count() == 1
 
 
 # --- GET runs queries, never mutations ------------------------------------------------------
 
+
 async def test_get_takes_query_variables_and_operation_name(client) -> None:  # type: ignore[no-untyped-def]
-    response = await client.get("/graphql", params={
-        "query": "query A { me { role } } query B($n: String!) { __type(name: $n) { name } }",
-        "variables": json.dumps({"n": "Agency"}), "operationName": "B"})
+    response = await client.get(
+        "/graphql",
+        params={
+            "query": "query A { me { role } } query B($n: String!) { __type(name: $n) { name } }",
+            "variables": json.dumps({"n": "Agency"}),
+            "operationName": "B",
+        },
+    )
     assert response.status_code == 200, response.text
     assert media_type(response) == JSON
     assert response.json() == {"data": {"__type": {"name": "Agency"}}}
 
 
 async def test_get_empty_optional_parameters_count_as_absent(client) -> None:  # type: ignore[no-untyped-def]
-    response = await client.get("/graphql", params={
-        "query": "{ __typename }", "operationName": "", "variables": "", "extensions": ""})
+    response = await client.get(
+        "/graphql",
+        params={"query": "{ __typename }", "operationName": "", "variables": "", "extensions": ""},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"data": {"__typename": "Query"}}
 
@@ -176,8 +206,11 @@ async def test_get_never_runs_a_mutation(client, api, accept, selected) -> None:
     name = probe_name()
     params = {"query": register_inspector(name)}
     if selected == "by name":
-        params = {"query": "query Q { __typename } " + register_inspector(name).replace(
-            "mutation", "mutation M", 1), "operationName": "M"}
+        params = {
+            "query": "query Q { __typename } "
+            + register_inspector(name).replace("mutation", "mutation M", 1),
+            "operationName": "M",
+        }
     headers = {"Authorization": f"Bearer {api.token('PROVINCE')}"}
     if accept:
         headers["Accept"] = accept
@@ -212,13 +245,22 @@ async def test_success_is_200_in_the_negotiated_media_type(client, accept, expec
 
 
 @pytest.mark.parametrize(("accept", "expected"), NEGOTIATED)
-@pytest.mark.parametrize(("request_body", "code"), [
-    (PARSE_ERROR, "GRAPHQL_PARSE_FAILED"),
-    (VALIDATION_ERROR, "GRAPHQL_VALIDATION_FAILED"),
-    (COERCION_ERROR, "BAD_USER_INPUT"),
-], ids=["parse", "validation", "coercion"])
-async def test_errors_before_execution_have_no_data(client, accept, expected, request_body,  # type: ignore[no-untyped-def]
-                                                    code) -> None:
+@pytest.mark.parametrize(
+    ("request_body", "code"),
+    [
+        (PARSE_ERROR, "GRAPHQL_PARSE_FAILED"),
+        (VALIDATION_ERROR, "GRAPHQL_VALIDATION_FAILED"),
+        (COERCION_ERROR, "BAD_USER_INPUT"),
+    ],
+    ids=["parse", "validation", "coercion"],
+)
+async def test_errors_before_execution_have_no_data(  # type: ignore[no-untyped-def]
+    client,
+    accept,
+    expected,
+    request_body,
+    code,
+) -> None:
     headers = {"Accept": accept} if accept else {}
     response = await client.post("/graphql", json=request_body, headers=headers)
     assert media_type(response) == expected
@@ -228,8 +270,9 @@ async def test_errors_before_execution_have_no_data(client, accept, expected, re
 
 
 async def _public_agency_id(client: httpx.AsyncClient) -> str:
-    response = await client.post("/graphql", json={
-        "query": "{ agencies(first: 1) { edges { node { id } } } }"})
+    response = await client.post(
+        "/graphql", json={"query": "{ agencies(first: 1) { edges { node { id } } } }"}
+    )
     agency_id: str = response.json()["data"]["agencies"]["edges"][0]["node"]["id"]
     return agency_id
 
@@ -237,9 +280,15 @@ async def _public_agency_id(client: httpx.AsyncClient) -> str:
 @pytest.mark.parametrize("accept", [JSON, GR])
 async def test_a_field_error_keeps_partial_data_and_200(client, accept) -> None:  # type: ignore[no-untyped-def]
     agency_id = await _public_agency_id(client)
-    response = await client.post("/graphql", headers={"Accept": accept}, json={
-        "query": 'query ($id: ID!) { me { role } agency(id: $id) { name sites(after: "nope") '
-                 "{ totalCount } } }", "variables": {"id": agency_id}})
+    response = await client.post(
+        "/graphql",
+        headers={"Accept": accept},
+        json={
+            "query": 'query ($id: ID!) { me { role } agency(id: $id) { name sites(after: "nope") '
+            "{ totalCount } } }",
+            "variables": {"id": agency_id},
+        },
+    )
     assert response.status_code == 200, response.text
     assert media_type(response) == accept
     body = response.json()
@@ -276,26 +325,33 @@ MALFORMED: dict[str, bytes] = {
 @pytest.mark.parametrize("accept", [JSON, GR])
 @pytest.mark.parametrize("kind", list(MALFORMED))
 async def test_a_malformed_request_is_400(client, accept, kind) -> None:  # type: ignore[no-untyped-def]
-    response = await client.post("/graphql", content=MALFORMED[kind],
-                                 headers={"Content-Type": JSON, "Accept": accept})
+    response = await client.post(
+        "/graphql", content=MALFORMED[kind], headers={"Content-Type": JSON, "Accept": accept}
+    )
     assert_error(response, 400, "BAD_REQUEST")
     assert media_type(response) == accept
 
 
-@pytest.mark.parametrize("parameters", [
-    {"variables": [{"name": "x"}]}, {"extensions": "persisted"}, {"operationName": 7}])
+@pytest.mark.parametrize(
+    "parameters",
+    [{"variables": [{"name": "x"}]}, {"extensions": "persisted"}, {"operationName": 7}],
+)
 async def test_a_malformed_mutation_is_not_run(client, api, parameters) -> None:  # type: ignore[no-untyped-def]
     name = probe_name()
     async with Writes(name):
         response = await client.post(
-            "/graphql", json={"query": register_inspector(name), **parameters},
-            headers={"Authorization": f"Bearer {api.token('PROVINCE')}"})
+            "/graphql",
+            json={"query": register_inspector(name), **parameters},
+            headers={"Authorization": f"Bearer {api.token('PROVINCE')}"},
+        )
     assert_error(response, 400, "BAD_REQUEST")
 
 
 async def test_null_and_map_optional_parameters_are_accepted(client) -> None:  # type: ignore[no-untyped-def]
-    for extra in ({"variables": None, "operationName": None, "extensions": None},
-                  {"variables": {}, "extensions": {"client": "spa"}}):
+    for extra in (
+        {"variables": None, "operationName": None, "extensions": None},
+        {"variables": {}, "extensions": {"client": "spa"}},
+    ):
         response = await client.post("/graphql", json={**TYPENAME, **extra})
         assert response.status_code == 200, response.text
         assert response.json() == {"data": {"__typename": "Query"}}
@@ -306,8 +362,9 @@ async def test_null_and_map_optional_parameters_are_accepted(client) -> None:  #
 TWO_QUERIES = "query Viewer { me { role } } query Kinds { __typename }"
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("Viewer", {"me": {"role": "PUBLIC"}}), ("Kinds", {"__typename": "Query"})])
+@pytest.mark.parametrize(
+    ("name", "data"), [("Viewer", {"me": {"role": "PUBLIC"}}), ("Kinds", {"__typename": "Query"})]
+)
 async def test_operation_name_selects_one_of_several(client, name, data) -> None:  # type: ignore[no-untyped-def]
     response = await client.post("/graphql", json={"query": TWO_QUERIES, "operationName": name})
     assert response.status_code == 200, response.text
@@ -316,8 +373,11 @@ async def test_operation_name_selects_one_of_several(client, name, data) -> None
 
 @pytest.mark.parametrize("accept", [JSON, GR])
 async def test_an_unknown_operation_name_is_an_error(client, accept) -> None:  # type: ignore[no-untyped-def]
-    response = await client.post("/graphql", headers={"Accept": accept},
-                                 json={"query": TWO_QUERIES, "operationName": "Agencies"})
+    response = await client.post(
+        "/graphql",
+        headers={"Accept": accept},
+        json={"query": TWO_QUERIES, "operationName": "Agencies"},
+    )
     [error] = assert_error(response, 400, "BAD_REQUEST")
     assert "Agencies" in error["message"]
 
@@ -327,11 +387,15 @@ async def test_several_operations_need_an_operation_name(client, api, accept) ->
     name = probe_name()
     document = register_inspector(name).replace("mutation", "mutation Register", 1)
     async with Writes(name):
-        for query in (f"{document} query Kinds {{ __typename }}",
-                      f"query Kinds {{ __typename }} {document}"):
+        for query in (
+            f"{document} query Kinds {{ __typename }}",
+            f"query Kinds {{ __typename }} {document}",
+        ):
             response = await client.post(
-                "/graphql", json={"query": query}, headers={
-                    "Accept": accept, "Authorization": f"Bearer {api.token('PROVINCE')}"})
+                "/graphql",
+                json={"query": query},
+                headers={"Accept": accept, "Authorization": f"Bearer {api.token('PROVINCE')}"},
+            )
             [error] = assert_error(response, 400, "BAD_REQUEST")
             assert "operation name" in error["message"]
 
@@ -343,9 +407,11 @@ async def test_a_single_named_operation_needs_no_operation_name(client) -> None:
 
 # --- Transport refusals: JSON errors with a code and a request id --------------------------
 
+
 async def test_a_bad_token_is_401(client) -> None:  # type: ignore[no-untyped-def]
-    response = await client.post("/graphql", json=TYPENAME,
-                                 headers={"Authorization": "Bearer not.a.token"})
+    response = await client.post(
+        "/graphql", json=TYPENAME, headers={"Authorization": "Bearer not.a.token"}
+    )
     assert_error(response, 401, "UNAUTHENTICATED")
     assert response.headers["www-authenticate"].startswith("Bearer")
 
@@ -364,8 +430,9 @@ async def test_a_body_over_the_limit_is_413(client, api) -> None:  # type: ignor
     headers = {"Content-Type": JSON, "Authorization": f"Bearer {api.token('PROVINCE')}"}
     name = probe_name()
     async with Writes(name):
-        response = await client.post("/graphql", content=padded(limit + 1, register_inspector(name)),
-                                     headers=headers)
+        response = await client.post(
+            "/graphql", content=padded(limit + 1, register_inspector(name)), headers=headers
+        )
     assert response.request.headers["content-length"] == str(limit + 1)
     assert_error(response, 413, "REQUEST_TOO_LARGE")
     response = await client.post("/graphql", content=padded(limit), headers=headers)
@@ -374,7 +441,7 @@ async def test_a_body_over_the_limit_is_413(client, api) -> None:  # type: ignor
 
 async def _chunks(body: bytes, size: int = 8192) -> AsyncIterator[bytes]:
     for start in range(0, len(body), size):
-        yield body[start:start + size]
+        yield body[start : start + size]
 
 
 async def test_a_streamed_body_over_the_limit_is_413(client, api) -> None:  # type: ignore[no-untyped-def]
@@ -384,8 +451,10 @@ async def test_a_streamed_body_over_the_limit_is_413(client, api) -> None:  # ty
     name = probe_name()
     async with Writes(name):
         response = await client.post(
-            "/graphql", content=_chunks(padded(limit + 1, register_inspector(name))),
-            headers=headers)
+            "/graphql",
+            content=_chunks(padded(limit + 1, register_inspector(name))),
+            headers=headers,
+        )
     assert "content-length" not in response.request.headers
     assert response.request.headers["transfer-encoding"] == "chunked"
     assert_error(response, 413, "REQUEST_TOO_LARGE")
@@ -396,8 +465,11 @@ async def test_a_streamed_body_over_the_limit_is_413(client, api) -> None:  # ty
 async def test_a_body_larger_than_its_content_length_is_413(client, api) -> None:  # type: ignore[no-untyped-def]
     """The declared length only refuses early; what counts is the bytes that arrive."""
     limit = api.settings.max_body_bytes
-    response = await client.post("/graphql", content=padded(limit + 1),
-                                 headers={"Content-Type": JSON, "Content-Length": "100"})
+    response = await client.post(
+        "/graphql",
+        content=padded(limit + 1),
+        headers={"Content-Type": JSON, "Content-Length": "100"},
+    )
     assert_error(response, 413, "REQUEST_TOO_LARGE")
 
 
@@ -436,8 +508,9 @@ async def test_refusals_are_never_cached(client) -> None:  # type: ignore[no-unt
     refusals = [
         await client.post("/graphql", content=b"query=x", headers={"Content-Type": "text/plain"}),
         await client.post("/graphql", json=TYPENAME, headers={"Authorization": "Bearer nope"}),
-        await client.post("/graphql", content=b"{" + b" " * 200_000 + b"}",
-                          headers={"Content-Type": JSON}),
+        await client.post(
+            "/graphql", content=b"{" + b" " * 200_000 + b"}", headers={"Content-Type": JSON}
+        ),
     ]
     assert [r.status_code for r in refusals] == [415, 401, 413]
     assert all(r.headers["cache-control"] == "no-store" for r in refusals)
@@ -445,34 +518,66 @@ async def test_refusals_are_never_cached(client) -> None:  # type: ignore[no-unt
 
 # --- Batching ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", [1, 2, 10])
 async def test_a_batch_answers_an_array(client, size) -> None:  # type: ignore[no-untyped-def]
     batch: list[dict[str, Any]] = [
         {"query": "query ($n: String!) { __type(name: $n) { name } }", "variables": {"n": name}}
-        for name in ["Agency", "Site", "Filing", "Sanction", "Inspection", "Inspector", "Draw",
-                     "Announcement", "AuditEvent", "Region"]]
+        for name in [
+            "Agency",
+            "Site",
+            "Filing",
+            "Sanction",
+            "Inspection",
+            "Inspector",
+            "Draw",
+            "Announcement",
+            "AuditEvent",
+            "Region",
+        ]
+    ]
     response = await client.post("/graphql", json=batch[:size], headers={"Accept": GR})
     assert response.status_code == 200, response.text
     assert media_type(response) == GR
-    assert response.json() == [{"data": {"__type": {"name": item["variables"]["n"]}}}
-                               for item in batch[:size]]
+    assert response.json() == [
+        {"data": {"__type": {"name": item["variables"]["n"]}}} for item in batch[:size]
+    ]
 
 
 async def test_eleven_operations_are_refused_unrun(client, api) -> None:  # type: ignore[no-untyped-def]
     name = probe_name()
     async with Writes(name):
         response = await client.post(
-            "/graphql", json=[{"query": register_inspector(name)}] + [TYPENAME] * 10,
-            headers={"Authorization": f"Bearer {api.token('PROVINCE')}"})
+            "/graphql",
+            json=[{"query": register_inspector(name)}] + [TYPENAME] * 10,
+            headers={"Authorization": f"Bearer {api.token('PROVINCE')}"},
+        )
     assert_error(response, 400, "BAD_REQUEST")
 
 
-@pytest.mark.parametrize("batch", [
-    [], [1], [TYPENAME, "{ __typename }"], [{"query": 1}], [{**TYPENAME, "variables": [1]}],
-    [{**TYPENAME, "operationName": 1}], [{**TYPENAME, "extensions": "x"}],
-    [{"qeury": "{ __typename }"}],
-], ids=["empty", "a number", "a string", "query a number", "variables an array",
-        "operationName a number", "extensions a string", "no query"])
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [],
+        [1],
+        [TYPENAME, "{ __typename }"],
+        [{"query": 1}],
+        [{**TYPENAME, "variables": [1]}],
+        [{**TYPENAME, "operationName": 1}],
+        [{**TYPENAME, "extensions": "x"}],
+        [{"qeury": "{ __typename }"}],
+    ],
+    ids=[
+        "empty",
+        "a number",
+        "a string",
+        "query a number",
+        "variables an array",
+        "operationName a number",
+        "extensions a string",
+        "no query",
+    ],
+)
 async def test_a_malformed_batch_is_400(client, batch) -> None:  # type: ignore[no-untyped-def]
     response = await client.post("/graphql", json=batch)
     assert_error(response, 400, "BAD_REQUEST")
@@ -496,21 +601,26 @@ INTROSPECTION = {
 def token_for(settings: Settings, role: str | None) -> dict[str, str]:
     if role is None:
         return {}
-    extra: dict[str, Any] = {"CITY": {"region": "350200"},
-                             "AGENCY": {"agency_credit_code": DEMO_CREDIT_CODES["fuzhou_active"]},
-                             }.get(role, {})
+    extra: dict[str, Any] = {
+        "CITY": {"region": "350200"},
+        "AGENCY": {"agency_credit_code": DEMO_CREDIT_CODES["fuzhou_active"]},
+    }.get(role, {})
     token = mint_token(settings, Role(role), subject=f"http-{uuid.uuid4().hex[:8]}", **extra)
     return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.mark.parametrize("field", list(INTROSPECTION))
-@pytest.mark.parametrize(("role", "allowed"), [
-    (None, False), ("AGENCY", False), ("CITY", True), ("PROVINCE", True)])
+@pytest.mark.parametrize(
+    ("role", "allowed"), [(None, False), ("AGENCY", False), ("CITY", True), ("PROVINCE", True)]
+)
 async def test_production_introspection_is_for_officials(database, field, role, allowed) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(**NO_RATE_LIMITS, **PRODUCTION)
     async with serving(**PRODUCTION) as c:
-        response = await c.post("/graphql", json={"query": INTROSPECTION[field]},
-                                headers={"Accept": GR, **token_for(settings, role)})
+        response = await c.post(
+            "/graphql",
+            json={"query": INTROSPECTION[field]},
+            headers={"Accept": GR, **token_for(settings, role)},
+        )
         if allowed:
             assert response.status_code == 200, response.text
             assert response.json()["data"][field]
@@ -524,8 +634,9 @@ async def test_production_introspection_is_for_officials(database, field, role, 
 @pytest.mark.parametrize("field", list(INTROSPECTION))
 @pytest.mark.parametrize("role", [None, "AGENCY", "CITY", "PROVINCE"])
 async def test_development_introspection_is_for_everyone(client, api, field, role) -> None:  # type: ignore[no-untyped-def]
-    response = await client.post("/graphql", json={"query": INTROSPECTION[field]},
-                                 headers=token_for(api.settings, role))
+    response = await client.post(
+        "/graphql", json={"query": INTROSPECTION[field]}, headers=token_for(api.settings, role)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["data"][field]
 
@@ -537,11 +648,15 @@ MISSPELT = {  # what is misspelt, and the word the error still names
     "enum value": ("{ agencies(filter: {status: ACTIV}) { totalCount } }", None, "ACTIV"),
     "enum value in a variable": (
         "query ($f: AgencyFilter) { agencies(filter: $f) { totalCount } }",
-        {"f": {"status": "ACTIV"}}, "ACTIV"),
+        {"f": {"status": "ACTIV"}},
+        "ACTIV",
+    ),
     "input field": ("{ agencies(filter: {statu: ACTIVE}) { totalCount } }", None, "statu"),
     "input field in a variable": (
         "query ($f: AgencyFilter) { agencies(filter: $f) { totalCount } }",
-        {"f": {"statu": "ACTIVE"}}, "statu"),
+        {"f": {"statu": "ACTIVE"}},
+        "statu",
+    ),
     "type condition": ("{ me { ... on Viewr { role } } }", None, "Viewr"),
 }
 
@@ -589,6 +704,7 @@ async def test_graphiql_loads_nothing_from_elsewhere(client) -> None:  # type: i
 
 # --- Unexpected errors are masked ----------------------------------------------------------
 
+
 class BrokenRegions:
     @staticmethod
     def all() -> Any:
@@ -596,13 +712,18 @@ class BrokenRegions:
 
 
 @pytest.mark.parametrize("given_id", [None, "0123456789abcdef0123456789abcdef"])
-async def test_an_unexpected_error_is_masked_and_logged(client, monkeypatch, caplog,  # type: ignore[no-untyped-def]
-                                                        given_id) -> None:
+async def test_an_unexpected_error_is_masked_and_logged(  # type: ignore[no-untyped-def]
+    client,
+    monkeypatch,
+    caplog,
+    given_id,
+) -> None:
     monkeypatch.setattr(schema.region.queries, "RegionRow", BrokenRegions)
     headers = {"X-Request-ID": given_id} if given_id else {}
     with caplog.at_level(logging.ERROR, logger="registry.errors"):
-        response = await client.post("/graphql", headers=headers,
-                                     json={"query": "{ regions { code name } }"})
+        response = await client.post(
+            "/graphql", headers=headers, json={"query": "{ regions { code name } }"}
+        )
     assert response.status_code == 200, response.text
     request_id = response.headers["x-request-id"]
     assert REQUEST_ID.fullmatch(request_id)

@@ -50,8 +50,9 @@ def sql_statements() -> Iterator[list[str]]:
         logger.setLevel(level)
 
 
-async def refused(api: Any, query: str, code: str,
-                  variables: dict[str, Any] | None = None) -> dict[str, Any]:
+async def refused(
+    api: Any, query: str, code: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The request is answered with `code`, no data, and not one SQL statement."""
     with sql_statements() as statements:
         response = await api.post(query, variables)
@@ -211,8 +212,8 @@ async def test_introspection_is_exempt_from_depth_and_cost(api) -> None:  # type
 
 async def test_graphql_response_media_type_answers_400(api) -> None:  # type: ignore[no-untyped-def]
     response = await api.client.post(
-        "/graphql", json={"query": nested(9)},
-        headers={"Accept": GRAPHQL_RESPONSE})
+        "/graphql", json={"query": nested(9)}, headers={"Accept": GRAPHQL_RESPONSE}
+    )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
     body = response.json()
@@ -225,24 +226,30 @@ async def _codes(client: httpx.AsyncClient, query: str) -> list[str]:
 
 
 async def test_every_limit_follows_its_setting(database: str) -> None:
-    async with serving(REGISTRY_MAX_DEPTH=3, REGISTRY_MAX_ALIASES=1, REGISTRY_MAX_TOKENS=40,
-                        REGISTRY_MAX_DIRECTIVES=1, REGISTRY_MAX_COST=50,
-                        REGISTRY_MAX_PAGE=10) as client:
+    async with serving(
+        REGISTRY_MAX_DEPTH=3,
+        REGISTRY_MAX_ALIASES=1,
+        REGISTRY_MAX_TOKENS=40,
+        REGISTRY_MAX_DIRECTIVES=1,
+        REGISTRY_MAX_COST=50,
+        REGISTRY_MAX_PAGE=10,
+    ) as client:
         assert await _codes(client, nested(3)) == []
         assert await _codes(client, nested(4)) == ["QUERY_TOO_DEEP"]
         assert await _codes(client, "{ a: regions { code } }") == []
         assert await _codes(client, "{ a: regions { code } b: regions { code } }") == [
-            "TOO_MANY_ALIASES"]
+            "TOO_MANY_ALIASES"
+        ]
         assert await _codes(client, "{ " + "__typename " * 39 + "}") == ["TOO_MANY_TOKENS"]
-        assert await _codes(client, "{ regions @skip(if: false) @include(if: true) { code } }"
-                            ) == ["TOO_MANY_DIRECTIVES"]
+        assert await _codes(client, "{ regions @skip(if: false) @include(if: true) { code } }") == [
+            "TOO_MANY_DIRECTIVES"
+        ]
         assert await _codes(client, "{ regions @include(if: true) { code } }") == []
-        assert await _codes(client, "{ agencies(first: 10) { edges { node { id name } } } }"
-                            ) == []
-        assert await _codes(client, "{ agencies(first: 10) { edges { node { id name status "
-                                    "creditCode level } } } }") == ["QUERY_TOO_COMPLEX"]
-        assert await _codes(client, "{ agencies(first: 11) { totalCount } }") == [
-            "BAD_USER_INPUT"]
+        assert await _codes(client, "{ agencies(first: 10) { edges { node { id name } } } }") == []
+        assert await _codes(
+            client, "{ agencies(first: 10) { edges { node { id name status creditCode level } } } }"
+        ) == ["QUERY_TOO_COMPLEX"]
+        assert await _codes(client, "{ agencies(first: 11) { totalCount } }") == ["BAD_USER_INPUT"]
 
 
 def test_settings_refuse_nonsense_limits() -> None:

@@ -28,9 +28,12 @@ REDIS = ("127.0.0.1", 6379)
 
 
 @asynccontextmanager
-async def replica(settings: Settings, address: str = "10.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(settings, manage_database=False),
-                                    client=(address, 40000))
+async def replica(
+    settings: Settings, address: str = "10.0.0.1"
+) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(
+        app=create_app(settings, manage_database=False), client=(address, 40000)
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
         yield c
 
@@ -41,8 +44,7 @@ def bearer(settings: Settings, subject: str) -> dict[str, str]:
 
 
 async def statuses(client: httpx.AsyncClient, n: int, **kwargs: Any) -> list[int]:
-    return [(await client.post("/graphql", json=QUERY, **kwargs)).status_code
-            for _ in range(n)]
+    return [(await client.post("/graphql", json=QUERY, **kwargs)).status_code for _ in range(n)]
 
 
 async def test_anonymous_default_is_sixty_a_minute_per_address(database: str) -> None:
@@ -66,10 +68,13 @@ async def test_signed_in_actors_are_counted_per_subject(database: str) -> None:
     alice, bob = f"alice-{uuid.uuid4().hex}", f"bob-{uuid.uuid4().hex}"
     async with replica(settings, "10.0.0.3") as client:
         # A fresh token for the same subject shares the subject's budget.
-        assert [(await client.post("/graphql", json=QUERY, headers=bearer(settings, alice))
-                 ).status_code for _ in range(3)] == [200] * 3
-        assert (await client.post("/graphql", json=QUERY, headers=bearer(settings, alice))
-                ).status_code == 429
+        assert [
+            (await client.post("/graphql", json=QUERY, headers=bearer(settings, alice))).status_code
+            for _ in range(3)
+        ] == [200] * 3
+        assert (
+            await client.post("/graphql", json=QUERY, headers=bearer(settings, alice))
+        ).status_code == 429
         # Same address, another subject: unaffected; and anonymous from the address too.
         assert await statuses(client, 1, headers=bearer(settings, bob)) == [200]
         assert await statuses(client, 1) == [200]
@@ -111,11 +116,14 @@ def _redis_up() -> bool:
 
 
 # CI sets REGISTRY_TEST_REDIS=required: there a missing Redis fails instead of skipping.
-@pytest.mark.skipif(not _redis_up() and os.environ.get("REGISTRY_TEST_REDIS") != "required",
-                    reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(
+    not _redis_up() and os.environ.get("REGISTRY_TEST_REDIS") != "required",
+    reason="no Redis on 127.0.0.1:6379",
+)
 async def test_replicas_share_the_count_through_redis(database: str) -> None:
-    settings = Settings(REDIS_URL="redis://127.0.0.1:6379/15",
-                        REGISTRY_RATE_LIMIT_SIGNED_IN="4/minute")
+    settings = Settings(
+        REDIS_URL="redis://127.0.0.1:6379/15", REGISTRY_RATE_LIMIT_SIGNED_IN="4/minute"
+    )
     subject = f"shared-{uuid.uuid4().hex}"
     async with replica(settings) as one, replica(settings) as two:
         assert await statuses(one, 2, headers=bearer(settings, subject)) == [200, 200]

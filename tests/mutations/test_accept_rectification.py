@@ -40,14 +40,19 @@ async def test_the_authority_accepts_and_the_suspension_ends(api_on) -> None:  #
         assert accepted["status"] == "EFFECTIVE" and accepted["grade"] == "RECTIFICATION"
         assert accepted["agency"] == {"id": agency.id, "status": "ACTIVE"}
         assert (await agency_view(api, agency, ""))["status"] == "ACTIVE"
-    events = await AuditEvent.filter(agency_id=agency.pk,
-                                     action__startswith="acceptRectification").order_by("id")
+    events = await AuditEvent.filter(
+        agency_id=agency.pk, action__startswith="acceptRectification"
+    ).order_by("id")
     assert [(e.action, e.object_type) for e in events] == [
-        ("acceptRectification:agency", "Agency"), ("acceptRectification", "Sanction")]
+        ("acceptRectification:agency", "Agency"),
+        ("acceptRectification", "Sanction"),
+    ]
     agency_event, sanction_event = events
     assert (agency_event.before["state"], agency_event.after["state"]) == ("SUSPENDED", "ACTIVE")
-    assert (sanction_event.before["rectified_at"], sanction_event.after["rectified_at"]) == \
-        (None, "2026-03-10")
+    assert (sanction_event.before["rectified_at"], sanction_event.after["rectified_at"]) == (
+        None,
+        "2026-03-10",
+    )
     assert sanction_event.object_id == str(pk(notice["id"]))
 
 
@@ -95,8 +100,10 @@ async def test_only_the_authority_accepts(api_on) -> None:  # type: ignore[no-un
     async with api_on(DAY) as api:
         own = await make_agency(api, region="350200")
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
-        notices = [(await issued(api, own, 22, 2))["sanction"],
-                   (await issued(api, provincial, 22, 2))["sanction"]]
+        notices = [
+            (await issued(api, own, 22, 2))["sanction"],
+            (await issued(api, provincial, 22, 2))["sanction"],
+        ]
         async with unchanged(own, provincial):
             refusals = [
                 (notices[0], city(api, "350300")),  # another city

@@ -61,9 +61,11 @@ async def test_the_city_acknowledges_a_provincial_agencys_new_site(api_on) -> No
         assert site in await _sites(api, quanzhou, acknowledged=True, regionCode="350500")
         assert site not in await _sites(api, quanzhou, acknowledged=False, regionCode="350500")
         # The province sees the acknowledgement too.
-        province_view = await api.query("query ($id: ID!) { node(id: $id) { ... on Site { "
-                                         "acknowledgedAt } } }", {"id": site},
-                                         api.token(Role.PROVINCE))
+        province_view = await api.query(
+            "query ($id: ID!) { node(id: $id) { ... on Site { acknowledgedAt } } }",
+            {"id": site},
+            api.token(Role.PROVINCE),
+        )
         assert province_view["node"]["acknowledgedAt"] == result["site"]["acknowledgedAt"]
 
     event = await AuditEvent.get(action="acknowledgeSite", object_id=str(pk(site)))
@@ -106,21 +108,24 @@ async def test_a_city_level_agencys_site_is_not_acknowledged(api_on) -> None:  #
 # Sites: "public" is on the provincial agency's approved filing (everyone sees it); "private"
 # was added after the import, so only its city, the province and the agency see it.
 @pytest.mark.article(4)
-@pytest.mark.parametrize(("actor", "site", "expected"), [
-    ("province", "public", "RuleViolation"),
-    ("province", "private", "RuleViolation"),
-    ("city-other", "public", "RuleViolation"),
-    ("city-other", "private", "NotFound"),
-    ("city-pingtan", "public", "RuleViolation"),
-    ("city-pingtan", "private", "NotFound"),
-    ("agency-itself", "public", "RuleViolation"),
-    ("agency-itself", "private", "RuleViolation"),
-    ("agency-other", "public", "RuleViolation"),
-    ("agency-other", "private", "NotFound"),
-    ("public", "public", "RuleViolation"),
-    ("public", "private", "NotFound"),
-    ("city-site", "missing", "NotFound"),
-])
+@pytest.mark.parametrize(
+    ("actor", "site", "expected"),
+    [
+        ("province", "public", "RuleViolation"),
+        ("province", "private", "RuleViolation"),
+        ("city-other", "public", "RuleViolation"),
+        ("city-other", "private", "NotFound"),
+        ("city-pingtan", "public", "RuleViolation"),
+        ("city-pingtan", "private", "NotFound"),
+        ("agency-itself", "public", "RuleViolation"),
+        ("agency-itself", "private", "RuleViolation"),
+        ("agency-other", "public", "RuleViolation"),
+        ("agency-other", "private", "NotFound"),
+        ("public", "public", "RuleViolation"),
+        ("public", "private", "NotFound"),
+        ("city-site", "missing", "NotFound"),
+    ],
+)
 async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expected) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
@@ -135,13 +140,17 @@ async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expe
             "agency-other": other.token,
             "public": None,
         }[actor]
-        target = {"public": agency.site_ids[0], "private": private,
-                  "missing": to_global_id("Site", 2**31 - 1)}[site]
+        target = {
+            "public": agency.site_ids[0],
+            "private": private,
+            "missing": to_global_id("Site", 2**31 - 1),
+        }[site]
         async with unchanged():
             result = await acknowledge(api, target, token)
         assert result["__typename"] == expected, result
-        assert not await Site.filter(id__in=[pk(s) for s in agency.site_ids],
-                                     acknowledged_at__isnull=False).exists()
+        assert not await Site.filter(
+            id__in=[pk(s) for s in agency.site_ids], acknowledged_at__isnull=False
+        ).exists()
 
 
 @pytest.mark.article(4)
@@ -149,8 +158,9 @@ async def test_refused_acknowledgements_change_nothing(api_on, actor, site, expe
 async def test_only_cities_have_a_queue(api_on, actor: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
-        token = {"province": api.token(Role.PROVINCE), "agency": agency.token,
-                 "public": None}[actor]
+        token = {"province": api.token(Role.PROVINCE), "agency": agency.token, "public": None}[
+            actor
+        ]
         assert await _queue(api, token) == set()
 
 
@@ -161,15 +171,21 @@ async def test_concurrent_acknowledgements_count_once(api_on) -> None:  # type: 
         token = api.token(Role.CITY, region="350100")
         for _ in range(8):
             agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
-            responses = await asyncio.gather(*(
-                api.post(ACKNOWLEDGE_SITE, {"input": {"siteId": agency.site_ids[0]}}, token)
-                for _ in range(3)))
+            responses = await asyncio.gather(
+                *(
+                    api.post(ACKNOWLEDGE_SITE, {"input": {"siteId": agency.site_ids[0]}}, token)
+                    for _ in range(3)
+                )
+            )
             kinds = sorted(r.json()["data"]["acknowledgeSite"]["__typename"] for r in responses)
-            events = await AuditEvent.filter(action="acknowledgeSite",
-                                             object_id=str(pk(agency.site_ids[0]))).count()
+            events = await AuditEvent.filter(
+                action="acknowledgeSite", object_id=str(pk(agency.site_ids[0]))
+            ).count()
             outcomes.append((kinds, events))
-    assert all(kinds == ["AcknowledgeSiteSuccess", "RuleViolation", "RuleViolation"]
-               and events == 1 for kinds, events in outcomes), outcomes
+    assert all(
+        kinds == ["AcknowledgeSiteSuccess", "RuleViolation", "RuleViolation"] and events == 1
+        for kinds, events in outcomes
+    ), outcomes
 
 
 @pytest.mark.article(4)

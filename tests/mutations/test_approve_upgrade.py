@@ -45,18 +45,20 @@ async def test_a_city_recommends_and_the_province_approves(api_on) -> None:  # t
         assert view["upgradeRecommendedAt"] is None and view["status"] == "ACTIVE"
 
         # The history: who recommended, who approved, and what changed.
-        data = await api.query(AUDIT_EVENTS, {"filter": {"agencyId": agency.id}},
-                               api.token(Role.PROVINCE))
+        data = await api.query(
+            AUDIT_EVENTS, {"filter": {"agencyId": agency.id}}, api.token(Role.PROVINCE)
+        )
         events = {e["node"]["action"]: e["node"] for e in data["auditEvents"]["edges"]}
         rec, appr = events["recommendUpgrade"], events["approveUpgrade"]
         assert (rec["actorRole"], appr["actorRole"]) == ("CITY", "PROVINCE")
         assert rec["objectType"] == appr["objectType"] == "Agency"
         assert rec["before"]["upgrade_recommended_at"] is None
         assert rec["after"]["upgrade_basis"] == "1,3"
-        assert (appr["before"]["level"], appr["before"]["filing_region_id"]) == \
-            ("CITY", "350200")
-        assert (appr["after"]["level"], appr["after"]["filing_region_id"]) == \
-            ("PROVINCIAL", "350000")
+        assert (appr["before"]["level"], appr["before"]["filing_region_id"]) == ("CITY", "350200")
+        assert (appr["after"]["level"], appr["after"]["filing_region_id"]) == (
+            "PROVINCIAL",
+            "350000",
+        )
 
         # Filed with the province now: its applications go there, Xiamen no longer sanctions
         # it (it still sees it: the agency operates in Xiamen), the province does.

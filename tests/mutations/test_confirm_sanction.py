@@ -58,29 +58,52 @@ async def test_the_filing_city_confirms_and_the_agency_is_revoked(api_on) -> Non
         assert result["__typename"] == "ConfirmSanctionSuccess", result
         sanction = result["sanction"]
         assert sanction["id"] == proposal["id"]
-        assert {k: sanction[k] for k in ("article", "clause", "grade", "status", "decidedAt",
-                                         "published")} == {
-            "article": 23, "clause": 11, "grade": "REVOCATION", "status": "EFFECTIVE",
-            "decidedAt": "2026-03-16", "published": True}
+        assert {
+            k: sanction[k]
+            for k in ("article", "clause", "grade", "status", "decidedAt", "published")
+        } == {
+            "article": 23,
+            "clause": 11,
+            "grade": "REVOCATION",
+            "status": "EFFECTIVE",
+            "decidedAt": "2026-03-16",
+            "published": True,
+        }
         assert sanction["agency"] == {"id": agency.id, "status": "REVOKED"}
         view = await agency_view(api, agency, "")
         assert (view["status"], view["bannedUntil"]) == ("REVOKED", "2029-03-16")
         # Published now: the public reads it.
         node = (await api.query(NODE, {"id": proposal["id"]}))["node"]
         assert (node["id"], node["status"], node["published"]) == (
-            proposal["id"], "EFFECTIVE", True)
+            proposal["id"],
+            "EFFECTIVE",
+            True,
+        )
         # Art. 23: no new filing under the credit code.
-        banned = await submit(api, agency, "INITIAL",
-                              items=[{"occupationCode": "6-31-01-03", "occupationName": "电工",
-                                      "level": "LEVEL_4", "siteId": agency.site_ids[0]}])
+        banned = await submit(
+            api,
+            agency,
+            "INITIAL",
+            items=[
+                {
+                    "occupationCode": "6-31-01-03",
+                    "occupationName": "电工",
+                    "level": "LEVEL_4",
+                    "siteId": agency.site_ids[0],
+                }
+            ],
+        )
         assert banned["__typename"] == "RuleViolation" and banned["article"] == 23, banned
     # Nothing of the filing stays in force; the open application is withdrawn.
     assert not await ItemClaim.exists(agency_id=agency.pk, released_at=None)
     assert (await Filing.get(id=pk(pending["filing"]["id"]))).status.value == "WITHDRAWN"
-    events = await AuditEvent.filter(agency_id=agency.pk,
-                                     action__startswith="confirmSanction").order_by("id")
+    events = await AuditEvent.filter(
+        agency_id=agency.pk, action__startswith="confirmSanction"
+    ).order_by("id")
     assert [(e.action, e.actor_role) for e in events] == [
-        ("confirmSanction", "CITY"), ("confirmSanction:agency", "CITY")]
+        ("confirmSanction", "CITY"),
+        ("confirmSanction:agency", "CITY"),
+    ]
     assert (events[0].before["status"], events[0].after["status"]) == ("PROPOSED", "EFFECTIVE")
     assert (events[1].before["state"], events[1].after["state"]) == ("ACTIVE", "REVOKED")
 
@@ -93,8 +116,11 @@ async def test_the_province_confirms_for_a_provincial_agency(api_on) -> None:  #
         assert proposal["authority"] == {"code": "350000"}
         async with unchanged(provincial):
             # The city hosting its site does not see the proposal; the agency sees but may not.
-            for token, refusal in ((city(api, "350200"), "NotFound"), ("", "NotFound"),
-                                   (provincial.token, "RuleViolation")):
+            for token, refusal in (
+                (city(api, "350200"), "NotFound"),
+                ("", "NotFound"),
+                (provincial.token, "RuleViolation"),
+            ):
                 refused = await confirm(api, proposal["id"], token)
                 assert refused["__typename"] == refusal, (token, refused)
         result = await confirm(api, proposal["id"])
@@ -116,8 +142,7 @@ async def test_only_the_authority_confirms(api_on) -> None:  # type: ignore[no-u
                 refused = await confirm(api, proposal["id"], token)
                 assert refused["__typename"] == "RuleViolation", refused
                 assert refused["code"] == "NOT_FILING_AUTHORITY"
-            assert (await confirm(api, proposal["id"], other.token))["__typename"] == \
-                "NotFound"
+            assert (await confirm(api, proposal["id"], other.token))["__typename"] == "NotFound"
             assert (await confirm(api, gid("Sanction", 10**9)))["__typename"] == "NotFound"
 
 
@@ -158,5 +183,6 @@ async def test_a_suspended_agency_is_revoked(api_on) -> None:  # type: ignore[no
         result = await confirm(api, proposal["id"], city(api, "350300"))
         assert result["__typename"] == "ConfirmSanctionSuccess", result
         assert result["sanction"]["agency"]["status"] == "REVOKED"
-        assert (await agency_view(api, agency, api.token(Role.PROVINCE)))["bannedUntil"] == \
-            "2029-03-10"
+        assert (await agency_view(api, agency, api.token(Role.PROVINCE)))[
+            "bannedUntil"
+        ] == "2029-03-10"

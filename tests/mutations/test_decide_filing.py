@@ -52,13 +52,18 @@ def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
 
 
 async def audit(api: Api, org: Fresh, action: str) -> list[dict[str, Any]]:
-    return await nodes(api, AUDIT_EVENTS, api.token(Role.PROVINCE),
-                       filter={"agencyId": org.id, "action": action})
+    return await nodes(
+        api, AUDIT_EVENTS, api.token(Role.PROVINCE), filter={"agencyId": org.id, "action": action}
+    )
 
 
 async def notices(api: Api, org: Fresh, kind: str) -> list[dict[str, Any]]:
-    return await nodes(api, ANNOUNCEMENTS, None,  # as the public
-                       filter={"agencyId": org.id, "kind": kind})
+    return await nodes(
+        api,
+        ANNOUNCEMENTS,
+        None,  # as the public
+        filter={"agencyId": org.id, "kind": kind},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,9 +75,16 @@ async def test_the_filing_city_approves_an_initial_filing(api: Api, api_on: ApiO
     day = date(2026, 6, 15)
     async with api_on(day) as then:
         org = await make_agency(then, active=False, sites=2)
-        filing_id = await submitted(then, org, "INITIAL", [
-            item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[0], "电工", "LEVEL_3"),
-            item(org.site_ids[1], "焊工")])
+        filing_id = await submitted(
+            then,
+            org,
+            "INITIAL",
+            [
+                item(org.site_ids[0], "电工", "LEVEL_4"),
+                item(org.site_ids[0], "电工", "LEVEL_3"),
+                item(org.site_ids[1], "焊工"),
+            ],
+        )
 
         filing = await approved(then, filing_id, token=then.token(Role.CITY, region="350100"))
 
@@ -120,8 +132,9 @@ async def test_a_rejection_records_its_reason_and_puts_nothing_in_force(api: Api
     filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
     reason = "评价场所未配备视频监控设备，不符合《管理办法》第五条第（三）项。"
 
-    result = await decide(api, filing_id, approve=False, reason=reason,
-                          token=api.token(Role.CITY, region="350100"))
+    result = await decide(
+        api, filing_id, approve=False, reason=reason, token=api.token(Role.CITY, region="350100")
+    )
 
     assert result["__typename"] == "DecideFilingSuccess", result
     filing = result["filing"]
@@ -148,23 +161,32 @@ async def test_a_rejection_without_reason_is_invalid_input(api: Api, reason: str
 
 
 @pytest.mark.article(3)
-@pytest.mark.parametrize(("level", "actor", "outcome"), [
-    ("CITY", "filing_city", "DecideFilingSuccess"),
-    ("CITY", "province", "DecideFilingSuccess"),
-    ("CITY", "other_city", "NotFound"),
-    ("CITY", "the_agency", "RuleViolation"),
-    ("CITY", "other_agency", "NotFound"),
-    ("CITY", "public", "NotFound"),
-    ("PROVINCIAL", "province", "DecideFilingSuccess"),
-    ("PROVINCIAL", "city_of_its_site", "RuleViolation"),  # sees the filing, does not decide it
-    ("PROVINCIAL", "other_city", "NotFound"),
-])
+@pytest.mark.parametrize(
+    ("level", "actor", "outcome"),
+    [
+        ("CITY", "filing_city", "DecideFilingSuccess"),
+        ("CITY", "province", "DecideFilingSuccess"),
+        ("CITY", "other_city", "NotFound"),
+        ("CITY", "the_agency", "RuleViolation"),
+        ("CITY", "other_agency", "NotFound"),
+        ("CITY", "public", "NotFound"),
+        ("PROVINCIAL", "province", "DecideFilingSuccess"),
+        ("PROVINCIAL", "city_of_its_site", "RuleViolation"),  # sees the filing, does not decide it
+        ("PROVINCIAL", "other_city", "NotFound"),
+    ],
+)
 async def test_only_the_filing_authority_or_the_province_decides(
-        api: Api, level: str, actor: str, outcome: str) -> None:
+    api: Api, level: str, actor: str, outcome: str
+) -> None:
     # A city-level agency filed with 福州 with its venue there; a provincial agency whose
     # venue lies in 厦门. 泉州 sees neither (both PENDING, nothing on its territory).
-    org = await make_agency(api, active=False, level=level, region="350100",
-                            site_regions=("350200" if level == "PROVINCIAL" else "350100",))
+    org = await make_agency(
+        api,
+        active=False,
+        level=level,
+        region="350100",
+        site_regions=("350200" if level == "PROVINCIAL" else "350100",),
+    )
     filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
     other = await make_agency(api, active=False, region="350500")
     token = {
@@ -225,12 +247,19 @@ async def test_a_renewal_extends_the_filing_by_three_years(api_on: ApiOn) -> Non
 
 @pytest.mark.article(12, 13)
 async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
-    org = await make_agency(api, valid_from=today() - days(400), scope=lambda s: [
-        item(s[0], "电工"), item(s[0], "焊工")])
+    org = await make_agency(
+        api,
+        valid_from=today() - days(400),
+        scope=lambda s: [item(s[0], "电工"), item(s[0], "焊工")],
+    )
     valid_until = (await agency_view(api, org))["validUntil"]
     home, new_site = org.site_ids[0], await add_site(api, org)
-    change = await submitted(api, org, "SCOPE_CHANGE", [
-        item(home, "电工"), item(home, "电工", "LEVEL_3"), item(new_site, "茶艺师", "LEVEL_5")])
+    change = await submitted(
+        api,
+        org,
+        "SCOPE_CHANGE",
+        [item(home, "电工"), item(home, "电工", "LEVEL_3"), item(new_site, "茶艺师", "LEVEL_5")],
+    )
 
     filing = await approved(api, change)
 
@@ -247,21 +276,30 @@ async def test_a_scope_change_replaces_the_scope_in_force(api: Api) -> None:
 
 @pytest.mark.article(11, 13)
 async def test_an_info_change_renames_keeps_the_history_and_is_published(
-        api: Api, api_on: ApiOn) -> None:
+    api: Api, api_on: ApiOn
+) -> None:
     # Approved on Tuesday 29 September 2026: 5 working days are 29, 30 September and, after
     # the National Day holiday, 8, 9 and 10 (a make-up Saturday) October.
     async with api_on(date(2026, 9, 29)) as then:
         org = await make_agency(then, valid_from=date(2025, 1, 1))
         old_name = (await agency_view(then, org))["name"]
-        change = await submitted(then, org, "INFO_CHANGE", newName="福建智造技能评价中心有限公司",
-                                 newLegalRepresentative="陈明")
+        change = await submitted(
+            then,
+            org,
+            "INFO_CHANGE",
+            newName="福建智造技能评价中心有限公司",
+            newLegalRepresentative="陈明",
+        )
 
         filing = await approved(then, change, token=then.token(Role.CITY, region="350100"))
 
         agency = await agency_view(then, org)
         [notice] = await notices(then, org, "INFO_CHANGE")
     assert filing["status"] == "APPROVED"
-    assert (agency["name"], agency["legalRepresentative"]) == ("福建智造技能评价中心有限公司", "陈明")
+    assert (agency["name"], agency["legalRepresentative"]) == (
+        "福建智造技能评价中心有限公司",
+        "陈明",
+    )
     assert agency["validUntil"] == "2028-01-01"  # the filing period is untouched
     assert (notice["startDate"], notice["endDate"]) == ("2026-09-29", "2026-10-10")
     assert notice["authority"] == {"code": "350100"} and notice["agency"]["id"] == org.id
@@ -275,7 +313,8 @@ async def test_an_info_change_renames_keeps_the_history_and_is_published(
 
 @pytest.mark.article(12, 17)
 async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_ministry(
-        api: Api, api_on: ApiOn) -> None:
+    api: Api, api_on: ApiOn
+) -> None:
     # Approved on Monday 15 June 2026: the Dragon Boat holiday (19-21 June) is skipped.
     async with api_on(date(2026, 6, 15)) as then:
         org = await make_agency(then, valid_from=date(2025, 1, 1))
@@ -300,8 +339,9 @@ async def test_a_termination_closes_the_agency_with_a_notice_reported_to_the_min
 # Art. 12 at approval: one agency per (site, occupation) in force
 
 
-async def _two_applications(api: Api, occupation: str,
-                            level: str) -> tuple[str, Fresh, str, Fresh, str]:
+async def _two_applications(
+    api: Api, occupation: str, level: str
+) -> tuple[str, Fresh, str, Fresh, str]:
     """Two new agencies apply for a venue every agency sees: the first for 电工, the second for
     `occupation` at `level`. (venue, first, its filing, second, its filing)"""
     venue = await public_venue(api)
@@ -315,7 +355,8 @@ async def _two_applications(api: Api, occupation: str,
 @pytest.mark.article(12)
 async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api: Api) -> None:
     venue, first, first_filing, second, second_filing = await _two_applications(
-        api, "电工", "LEVEL_3")
+        api, "电工", "LEVEL_3"
+    )
 
     assert (await approved(api, first_filing))["status"] == "APPROVED"
     async with unchanged(first, second):
@@ -328,7 +369,8 @@ async def test_of_two_applications_for_one_pair_only_the_first_approval_wins(api
 @pytest.mark.article(12)
 async def test_another_occupation_at_the_same_venue_is_fine(api: Api) -> None:
     venue, first, first_filing, second, second_filing = await _two_applications(
-        api, "焊工", "LEVEL_4")
+        api, "焊工", "LEVEL_4"
+    )
 
     await approved(api, first_filing)
     result = await decide(api, second_filing)
@@ -368,20 +410,17 @@ async def _queue(api: Api, token: str | None) -> tuple[int, set[str]]:
 async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: Api) -> None:
     fuzhou = await make_agency(api, active=False, region="350100")
     xiamen = await make_agency(api, active=False, region="350200")
-    provincial = await make_agency(api, active=False, level="PROVINCIAL",
-                                   site_regions=("350100",))
+    provincial = await make_agency(api, active=False, level="PROVINCIAL", site_regions=("350100",))
     decided = await make_agency(api, active=False, region="350100")
     in_fuzhou = await submitted(api, fuzhou, "INITIAL", [item(fuzhou.site_ids[0])])
     in_xiamen = await submitted(api, xiamen, "INITIAL", [item(xiamen.site_ids[0])])
     # 福州 sees this one (its venue is in 福州) but the province decides it.
     of_provincial = await submitted(api, provincial, "INITIAL", [item(provincial.site_ids[0])])
     await approved(api, await submitted(api, decided, "INITIAL", [item(decided.site_ids[0])]))
-    waiting = await Filing.filter(status="SUBMITTED").values_list("id",
-                                                                  "agency__filing_region_id")
+    waiting = await Filing.filter(status="SUBMITTED").values_list("id", "agency__filing_region_id")
 
     everything = {to_global_id("Filing", fid) for fid, _ in waiting}
-    of_fuzhou = {to_global_id("Filing", fid) for fid, region in waiting
-                 if region == "350100"}
+    of_fuzhou = {to_global_id("Filing", fid) for fid, region in waiting if region == "350100"}
 
     city_total, city_queue = await _queue(api, api.token(Role.CITY, region="350100"))
     province_total, province_queue = await _queue(api, api.token(Role.PROVINCE))
@@ -403,8 +442,9 @@ async def test_the_queue_holds_the_submitted_filings_the_viewer_may_decide(api: 
 async def test_a_scope_change_is_not_approved_once_the_filing_expired(api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:
         org = await make_agency(then, valid_from=date(2023, 6, 25))  # valid until 2026-06-25
-        change = await submitted(then, org, "SCOPE_CHANGE",
-                                 [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
+        change = await submitted(
+            then, org, "SCOPE_CHANGE", [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
+        )
     async with api_on(date(2026, 7, 10)) as later:  # expired on 26 June
         assert (await agency_view(later, org))["status"] == "EXPIRED"
         before = await snapshot(org)
@@ -417,13 +457,13 @@ async def test_a_scope_change_is_not_approved_once_the_filing_expired(api_on: Ap
 
 
 @pytest.mark.article(13, 16)
-async def test_a_renewal_approved_after_a_scope_change_keeps_the_new_scope(
-        api_on: ApiOn) -> None:
+async def test_a_renewal_approved_after_a_scope_change_keeps_the_new_scope(api_on: ApiOn) -> None:
     async with api_on(date(2026, 6, 15)) as then:
         org = await make_agency(then, valid_from=date(2023, 7, 1))  # in its renewal window
         renewal = await submitted(then, org, "RENEWAL")
-        change = await submitted(then, org, "SCOPE_CHANGE",
-                                 [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
+        change = await submitted(
+            then, org, "SCOPE_CHANGE", [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
+        )
         await approved(then, change)
         assert await holders(org.site_ids[0], "焊工") == [org.pk]
 
@@ -435,8 +475,9 @@ async def test_a_renewal_approved_after_a_scope_change_keeps_the_new_scope(
 
 
 @pytest.mark.parametrize("decisions", ["approve_and_reject", "approve_twice"])
-async def test_two_decisions_at_once_decide_a_filing_once(api: Api, database: str,
-                                                          decisions: str) -> None:
+async def test_two_decisions_at_once_decide_a_filing_once(
+    api: Api, database: str, decisions: str
+) -> None:
     if database != "postgres":
         pytest.skip("real concurrency needs PostgreSQL")
     token = api.token(Role.PROVINCE)
@@ -444,22 +485,29 @@ async def test_two_decisions_at_once_decide_a_filing_once(api: Api, database: st
         if decisions == "approve_and_reject":
             org = await make_agency(api, active=False)
             filing_id = await submitted(api, org, "INITIAL", [item(org.site_ids[0])])
-            inputs: list[dict[str, Any]] = [{"approve": True},
-                                            {"approve": False, "reason": "材料不全"}]
+            inputs: list[dict[str, Any]] = [
+                {"approve": True},
+                {"approve": False, "reason": "材料不全"},
+            ]
         else:
             org = await make_agency(api, valid_from=today() - days(100))
             filing_id = await submitted(api, org, "INFO_CHANGE", newName="同时审批的新名称")
             inputs = [{"approve": True}, {"approve": True}]
 
-        responses = await asyncio.gather(*(
-            api.post(DECIDE_FILING, {"input": {"filingId": filing_id, **i}}, token)
-            for i in inputs))
+        responses = await asyncio.gather(
+            *(
+                api.post(DECIDE_FILING, {"input": {"filingId": filing_id, **i}}, token)
+                for i in inputs
+            )
+        )
 
         results = [r.json()["data"]["decideFiling"] for r in responses]
         kinds = sorted(r["__typename"] for r in results)
         assert kinds == ["DecideFilingSuccess", "RuleViolation"], results
         [won] = [r for r in results if r["__typename"] == "DecideFilingSuccess"]
         assert (await Filing.get(id=pk(filing_id))).status == won["filing"]["status"]
-        assert await AuditEvent.filter(action="decideFiling",
-                                       object_id=str(pk(filing_id))).count() == 1
+        assert (
+            await AuditEvent.filter(action="decideFiling", object_id=str(pk(filing_id))).count()
+            == 1
+        )
         assert await Announcement.filter(agency_id=org.pk).count() <= 1

@@ -36,8 +36,9 @@ from tests.support.snapshot import unchanged
 
 
 async def _verify(api: Any, draw_id: str, token: str | None = None) -> bool:
-    data = await api.query(VERIFY_DRAW, {"id": draw_id},
-                           api.token(Role.PROVINCE) if token is None else token or None)
+    data = await api.query(
+        VERIFY_DRAW, {"id": draw_id}, api.token(Role.PROVINCE) if token is None else token or None
+    )
     return bool(data["verifyDraw"])
 
 
@@ -55,10 +56,17 @@ def _by_agency(d: dict[str, Any]) -> dict[str, list[str]]:
     return {a["agency"]["id"]: a["inspectors"] for a in d["assignments"]}
 
 
-async def _pool(api: Any, n: int, region: str = "350000", token: str | None = None,
-                conflicts: dict[int, list[Any]] | None = None) -> list[str]:
-    return [await inspector(api, region, token, name=f"督导员{i}",
-                            conflicts=(conflicts or {}).get(i)) for i in range(n)]
+async def _pool(
+    api: Any,
+    n: int,
+    region: str = "350000",
+    token: str | None = None,
+    conflicts: dict[int, list[Any]] | None = None,
+) -> list[str]:
+    return [
+        await inspector(api, region, token, name=f"督导员{i}", conflicts=(conflicts or {}).get(i))
+        for i in range(n)
+    ]
 
 
 # ============================================================================================
@@ -70,13 +78,24 @@ async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignor
     async with api_on(DAY) as api:
         mine = [await make_agency(api, region="350600") for _ in range(3)]
         pool = await _pool(api, 4)
-        args: dict[str, Any] = {"seed": "闽-2026-第1批", "ratio": 0.5, "regionCode": "350600",
-                                "inspectorsPerAgency": 2}
+        args: dict[str, Any] = {
+            "seed": "闽-2026-第1批",
+            "ratio": 0.5,
+            "regionCode": "350600",
+            "inspectorsPerAgency": 2,
+        }
         first = _succeeded(await draw(api, pool, **args))
         second = _succeeded(await draw(api, pool, **args))
         assert first["id"] != second["id"]
-        for key in ("seed", "algorithm", "populationHash", "poolHash", "count",
-                    "inspectorsPerAgency", "assignments"):
+        for key in (
+            "seed",
+            "algorithm",
+            "populationHash",
+            "poolHash",
+            "count",
+            "inspectorsPerAgency",
+            "assignments",
+        ):
             assert first[key] == second[key], key
         assert first["seed"] == "闽-2026-第1批" and first["algorithm"] == "sha256-rank/v1"
         assert re.fullmatch("[0-9a-f]{64}", first["populationHash"])
@@ -95,22 +114,27 @@ async def test_the_same_seed_gives_the_same_draw(api_on) -> None:  # type: ignor
         assert event.actor_role == "PROVINCE" and event.after["seed"] == "闽-2026-第1批"
 
         # A generated seed when none is given: each draw its own, still verifiable.
-        generated = [_succeeded(await draw(api, pool, ratio=0.5, regionCode="350600"))
-                     for _ in range(2)]
+        generated = [
+            _succeeded(await draw(api, pool, ratio=0.5, regionCode="350600")) for _ in range(2)
+        ]
         assert all(g["seed"] for g in generated)
         assert generated[0]["seed"] != generated[1]["seed"]
         assert all([await _verify(api, g["id"]) for g in generated])
 
 
 @pytest.mark.article(20)
-@pytest.mark.parametrize("tamper", ["assignments", "seed", "population", "pool",
-                                    "parameters", "algorithm"])
+@pytest.mark.parametrize(
+    "tamper", ["assignments", "seed", "population", "pool", "parameters", "algorithm"]
+)
 async def test_a_tampered_draw_does_not_verify(api_on, tamper: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         await make_agency(api, region="350700")
         pool = await _pool(api, 3)
-        made = _succeeded(await draw(api, pool, count=1, regionCode="350700",
-                                     inspectorsPerAgency=2, seed="tamper-me"))
+        made = _succeeded(
+            await draw(
+                api, pool, count=1, regionCode="350700", inspectorsPerAgency=2, seed="tamper-me"
+            )
+        )
         assert await _verify(api, made["id"]) is True
         row = await Draw.get(id=pk(made["id"]))
         if tamper == "assignments":
@@ -146,9 +170,17 @@ async def test_conflicts_are_respected_over_many_seeds(api_on) -> None:  # type:
         banned = {x.id: {pool[0], pool[1]}, y.id: {pool[1], pool[2]}}
         for_x: set[tuple[str, ...]] = set()
         for n in range(25):
-            made = _succeeded(await draw(api, pool, ratio=1.0, regionCode="350128",
-                                         kind="SOCIAL_ORG", inspectorsPerAgency=2,
-                                         seed=f"seed-{n}"))
+            made = _succeeded(
+                await draw(
+                    api,
+                    pool,
+                    ratio=1.0,
+                    regionCode="350128",
+                    kind="SOCIAL_ORG",
+                    inspectorsPerAgency=2,
+                    seed=f"seed-{n}",
+                )
+            )
             assignments = _by_agency(made)
             assert {x.id, y.id} <= set(assignments)
             for agency_id, inspectors in assignments.items():
@@ -158,12 +190,16 @@ async def test_conflicts_are_respected_over_many_seeds(api_on) -> None:  # type:
             for_x.add(tuple(assignments[x.id]))
         assert len(for_x) > 1  # the seed matters
         # Three free inspectors for x: with k = 3 x always gets exactly them; with k = 4 none.
-        made = _succeeded(await draw(api, pool, ratio=1.0, regionCode="350128",
-                                     kind="SOCIAL_ORG", inspectorsPerAgency=3))
+        made = _succeeded(
+            await draw(
+                api, pool, ratio=1.0, regionCode="350128", kind="SOCIAL_ORG", inspectorsPerAgency=3
+            )
+        )
         assert set(_by_agency(made)[x.id]) == set(pool[2:])
         async with unchanged(x, y):
-            impossible = await draw(api, pool, ratio=1.0, regionCode="350128", kind="SOCIAL_ORG",
-                                    inspectorsPerAgency=4)
+            impossible = await draw(
+                api, pool, ratio=1.0, regionCode="350128", kind="SOCIAL_ORG", inspectorsPerAgency=4
+            )
         assert impossible["__typename"] == "RuleViolation", impossible
 
 
@@ -172,11 +208,11 @@ async def test_a_repeated_inspector_counts_once(api_on) -> None:  # type: ignore
     async with api_on(DAY) as api:
         await make_agency(api, region="350400")
         a, b = await _pool(api, 2)
-        made = _succeeded(await draw(api, [a, a, b], count=1, regionCode="350400",
-                                     inspectorsPerAgency=2))
+        made = _succeeded(
+            await draw(api, [a, a, b], count=1, regionCode="350400", inspectorsPerAgency=2)
+        )
         assert [sorted(i) for i in _by_agency(made).values()] == [sorted([a, b])]
-        refused = await draw(api, [a, a, b], count=1, regionCode="350400",
-                             inspectorsPerAgency=3)
+        refused = await draw(api, [a, a, b], count=1, regionCode="350400", inspectorsPerAgency=3)
         assert refused["__typename"] == "RuleViolation", refused
 
 
@@ -190,19 +226,28 @@ async def test_an_impossible_draw_stores_nothing(api_on) -> None:  # type: ignor
         agency = await make_agency(api, region="350500")
         pool = await _pool(api, 2)
         async with unchanged(agency):
-            for args in ({"count": 1, "inspectorsPerAgency": 3},  # k larger than the pool
-                         {"count": 10**6},  # more agencies than the population
-                         {"ratio": 1.0, "inspectorsPerAgency": 3}):
+            for args in (
+                {"count": 1, "inspectorsPerAgency": 3},  # k larger than the pool
+                {"count": 10**6},  # more agencies than the population
+                {"ratio": 1.0, "inspectorsPerAgency": 3},
+            ):
                 refused = await draw(api, pool, regionCode="350500", **args)
                 assert refused["__typename"] == "RuleViolation", (args, refused)
                 assert refused["code"] == "IMPOSSIBLE_DRAW" and refused["article"] == 20
 
 
-@pytest.mark.parametrize(("args", "field"), [
-    ({}, "count"), ({"count": 1, "ratio": 0.5}, "count"), ({"ratio": 0.0}, "ratio"),
-    ({"ratio": 1.5}, "ratio"), ({"count": 1, "inspectorsPerAgency": -1}, "inspectorsPerAgency"),
-    ({"count": 1, "seed": ""}, "seed"), ({"count": 1, "seed": "s" * 129}, "seed"),
-])
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({}, "count"),
+        ({"count": 1, "ratio": 0.5}, "count"),
+        ({"ratio": 0.0}, "ratio"),
+        ({"ratio": 1.5}, "ratio"),
+        ({"count": 1, "inspectorsPerAgency": -1}, "inspectorsPerAgency"),
+        ({"count": 1, "seed": ""}, "seed"),
+        ({"count": 1, "seed": "s" * 129}, "seed"),
+    ],
+)
 async def test_malformed_draws_are_refused(api_on, args: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         pool = await _pool(api, 2)
@@ -235,19 +280,29 @@ async def test_only_active_agencies_of_the_narrowed_scope_are_drawn(api_on) -> N
         await issued(api, suspended, 22, 3)
         revoked = await make_agency(api, region="350900", kind="SOCIAL_ORG")
         await issued(api, revoked, 23, 2)
-        expired = await make_agency(api, region="350900", kind="SOCIAL_ORG",
-                                    valid_from=date(2023, 1, 5))  # valid until 2026-01-05
+        expired = await make_agency(
+            api, region="350900", kind="SOCIAL_ORG", valid_from=date(2023, 1, 5)
+        )  # valid until 2026-01-05
         pool = await _pool(api, 2)
-        made = _succeeded(await draw(api, pool, ratio=1.0, regionCode="350900",
-                                     kind="SOCIAL_ORG", inspectorsPerAgency=1))
+        made = _succeeded(
+            await draw(
+                api, pool, ratio=1.0, regionCode="350900", kind="SOCIAL_ORG", inspectorsPerAgency=1
+            )
+        )
         drawn = {pk(a) for a in _by_agency(made)}
         assert active.pk in drawn
-        assert not drawn & {a.pk for a in (employer, elsewhere, pending, suspended, revoked,
-                                           expired)}
+        assert not drawn & {
+            a.pk for a in (employer, elsewhere, pending, suspended, revoked, expired)
+        }
         rows = await Agency.filter(id__in=list(drawn))
-        assert all(r.kind is AgencyKind.SOCIAL_ORG and r.filing_region_id == "350900"
-                   and r.state is AgencyState.ACTIVE and r.valid_until is not None
-                   and r.valid_until >= DAY for r in rows)
+        assert all(
+            r.kind is AgencyKind.SOCIAL_ORG
+            and r.filing_region_id == "350900"
+            and r.state is AgencyState.ACTIVE
+            and r.valid_until is not None
+            and r.valid_until >= DAY
+            for r in rows
+        )
         assert set((await Draw.get(id=pk(made["id"]))).population) == drawn
 
 
@@ -290,13 +345,11 @@ async def test_the_public_sees_published_draws_only(api_on) -> None:  # type: ig
         await make_agency(api, region="350300")
         pool = await _pool(api, 2)
         public = _succeeded(await draw(api, pool, count=1, regionCode="350300"))
-        internal = _succeeded(await draw(api, pool, count=1, regionCode="350300",
-                                         published=False))
+        internal = _succeeded(await draw(api, pool, count=1, regionCode="350300", published=False))
         xiamen = city(api, "350200")
         xiamen_pool = await _pool(api, 2, "350200", xiamen)
         await make_agency(api, region="350200")
-        own_internal = _succeeded(await draw(api, xiamen_pool, xiamen, count=1,
-                                             published=False))
+        own_internal = _succeeded(await draw(api, xiamen_pool, xiamen, count=1, published=False))
         assert own_internal["published"] is False
 
         agency_token = (await make_agency(api)).token

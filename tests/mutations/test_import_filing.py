@@ -44,15 +44,22 @@ def assert_refused(result: dict[str, Any], code: str, article: int) -> None:
 
 
 @pytest.mark.article(12, 16)
-@pytest.mark.parametrize(("valid_from", "valid_until"), [
-    (date(2025, 3, 14), "2028-03-14"),
-    (date(2024, 2, 29), "2027-02-28"),
-])
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until"),
+    [
+        (date(2025, 3, 14), "2028-03-14"),
+        (date(2024, 2, 29), "2027-02-28"),
+    ],
+)
 async def test_the_province_imports_a_filing_with_its_original_dates(
-        api: Api, api_on: ApiOn, valid_from: date, valid_until: str) -> None:
+    api: Api, api_on: ApiOn, valid_from: date, valid_until: str
+) -> None:
     async with api_on(DAY) as then:
         org = await make_agency(then, active=False, sites=2)
-        items = [item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[1], "养老护理员", "LEVEL_5")]
+        items = [
+            item(org.site_ids[0], "电工", "LEVEL_4"),
+            item(org.site_ids[1], "养老护理员", "LEVEL_5"),
+        ]
 
         result = await import_filing(then, org, valid_from, items)
 
@@ -61,7 +68,8 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
     assert (filing["kind"], filing["status"]) == ("INITIAL", "APPROVED")
     assert (filing["validFrom"], filing["validUntil"]) == (valid_from.isoformat(), valid_until)
     assert sorted((i["occupationCode"], i["site"]["id"]) for i in filing["items"]) == sorted(
-        [(OCCUPATIONS["电工"], org.site_ids[0]), (OCCUPATIONS["养老护理员"], org.site_ids[1])])
+        [(OCCUPATIONS["电工"], org.site_ids[0]), (OCCUPATIONS["养老护理员"], org.site_ids[1])]
+    )
     assert (await Filing.get(id=pk(filing["id"]))).imported
     agency = await agency_view(api, org)
     assert (agency["status"], agency["validUntil"]) == ("ACTIVE", valid_until)
@@ -75,13 +83,16 @@ async def test_the_province_imports_a_filing_with_its_original_dates(
 
 
 @pytest.mark.article(3)
-@pytest.mark.parametrize(("actor", "outcome"), [
-    ("filing_city", "RuleViolation"),
-    ("the_agency", "RuleViolation"),
-    ("other_city", "NotFound"),
-    ("other_agency", "NotFound"),
-    ("public", "NotFound"),
-])
+@pytest.mark.parametrize(
+    ("actor", "outcome"),
+    [
+        ("filing_city", "RuleViolation"),
+        ("the_agency", "RuleViolation"),
+        ("other_city", "NotFound"),
+        ("other_agency", "NotFound"),
+        ("public", "NotFound"),
+    ],
+)
 async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> None:
     # PENDING: seen by itself, 福州, the province
     org = await make_agency(api, active=False, region="350100")
@@ -95,8 +106,9 @@ async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> 
     }[actor]
     before = await snapshot(org, other)
 
-    result = await import_filing(api, org, today() - days(100), [item(org.site_ids[0])],
-                                 token=token)
+    result = await import_filing(
+        api, org, today() - days(100), [item(org.site_ids[0])], token=token
+    )
 
     assert result["__typename"] == outcome, result
     if outcome == "RuleViolation":
@@ -104,14 +116,18 @@ async def test_only_the_province_imports(api: Api, actor: str, outcome: str) -> 
     assert await snapshot(org, other) == before
 
 
-@pytest.mark.parametrize(("valid_from", "accepted"), [
-    (DAY + days(1), False),  # in the future
-    (date(2018, 12, 31), False),  # before the national system began
-    (date(2019, 1, 1), True),
-    (DAY, True),
-])
-async def test_valid_from_lies_between_2019_and_today(api_on: ApiOn, valid_from: date,
-                                                     accepted: bool) -> None:
+@pytest.mark.parametrize(
+    ("valid_from", "accepted"),
+    [
+        (DAY + days(1), False),  # in the future
+        (date(2018, 12, 31), False),  # before the national system began
+        (date(2019, 1, 1), True),
+        (DAY, True),
+    ],
+)
+async def test_valid_from_lies_between_2019_and_today(
+    api_on: ApiOn, valid_from: date, accepted: bool
+) -> None:
     async with api_on(DAY) as api:
         org = await make_agency(api, active=False)
         before = await snapshot(org)
@@ -151,12 +167,12 @@ async def test_a_pair_in_force_for_another_agency_is_refused(api: Api) -> None:
     venue = holder.site_ids[0]
     newcomer = await make_agency(api, active=False, sites=0)
     async with unchanged(holder, newcomer):
-        same_pair = await import_filing(api, newcomer, today() - days(50),
-                                        [item(venue, "电工", "LEVEL_2")])
+        same_pair = await import_filing(
+            api, newcomer, today() - days(50), [item(venue, "电工", "LEVEL_2")]
+        )
 
     assert_refused(same_pair, "SITE_OCCUPATION_TAKEN", 12)
-    other_occupation = await import_filing(api, newcomer, today() - days(50),
-                                           [item(venue, "焊工")])
+    other_occupation = await import_filing(api, newcomer, today() - days(50), [item(venue, "焊工")])
     assert other_occupation["__typename"] == "ImportFilingSuccess", other_occupation
     assert await holders(venue, "电工") == [holder.pk]
     assert await holders(venue, "焊工") == [newcomer.pk]
@@ -202,16 +218,21 @@ async def test_a_college_campus_is_not_imported_for_a_non_college_social_org(api
     assert_refused(result, "COLLEGE_SITE_FOR_NON_COLLEGE", 12)
 
 
-@pytest.mark.parametrize(("items", "field"), [
-    ([], "items"),
-    ([{"occupationCode": "6-31-1-03"}], "items[0].occupationCode"),
-    ([{"occupationName": " "}], "items[0].occupationName"),
-])
-async def test_malformed_items_are_invalid_input(api: Api, items: list[dict[str, str]],
-                                                 field: str) -> None:
+@pytest.mark.parametrize(
+    ("items", "field"),
+    [
+        ([], "items"),
+        ([{"occupationCode": "6-31-1-03"}], "items[0].occupationCode"),
+        ([{"occupationName": " "}], "items[0].occupationName"),
+    ],
+)
+async def test_malformed_items_are_invalid_input(
+    api: Api, items: list[dict[str, str]], field: str
+) -> None:
     org = await make_agency(api, active=False)
     async with unchanged(org):
-        result = await import_filing(api, org, today() - days(10),
-                                     [{**item(org.site_ids[0]), **bad} for bad in items])
+        result = await import_filing(
+            api, org, today() - days(10), [{**item(org.site_ids[0]), **bad} for bad in items]
+        )
     assert result["__typename"] == "InvalidInput", result
     assert result["field"] == field, result

@@ -47,6 +47,7 @@ query ($agencyId: ID!) {
 }
 """
 
+
 async def _visible(api: Any, agency: Fresh, token: str | None) -> set[str]:
     """The ids of the agency's sanctions `token` sees, by list and nested connection (which
     must agree)."""
@@ -59,15 +60,25 @@ async def _visible(api: Any, agency: Fresh, token: str | None) -> set[str]:
 
 
 async def _add_site(api: Any, agency: Fresh, region: str = "350200") -> dict[str, Any]:
-    return await mutate(api, ADD_SITE, {
-        "agencyId": agency.id, "name": "新增考点", "address": address(region),
-        "regionCode": region, "tenure": "OWNED", "hasVideoSurveillance": True,
-    }, agency.token)
+    return await mutate(
+        api,
+        ADD_SITE,
+        {
+            "agencyId": agency.id,
+            "name": "新增考点",
+            "address": address(region),
+            "regionCode": region,
+            "tenure": "OWNED",
+            "hasVideoSurveillance": True,
+        },
+        agency.token,
+    )
 
 
 async def _scope_change_adding_an_occupation(api: Any, agency: Fresh) -> dict[str, Any]:
-    return await submit(api, agency, "SCOPE_CHANGE",
-                        items=items(agency.site_ids, (DIANGONG, HANGONG)))
+    return await submit(
+        api, agency, "SCOPE_CHANGE", items=items(agency.site_ids, (DIANGONG, HANGONG))
+    )
 
 
 # ============================================================================================
@@ -81,17 +92,45 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         xiamen = city(api, "350200")
 
         # Art. 21: an interview, unpublished unless the authority says so.
-        first = await issued(api, agency, 21, 3, xiamen, certificatesInvalidated="PARTIAL",
-                             facts="  同批次考生采用不同考核方式。 ")
+        first = await issued(
+            api,
+            agency,
+            21,
+            3,
+            xiamen,
+            certificatesInvalidated="PARTIAL",
+            facts="  同批次考生采用不同考核方式。 ",
+        )
         interview = first["sanction"]
         assert first["escalated"] is False
-        assert {k: interview[k] for k in ("article", "clause", "grade", "status", "published",
-                                          "decidedAt", "rectificationDeadline", "escalatedFrom",
-                                          "certificatesInvalidated", "serious", "facts")} == {
-            "article": 21, "clause": 3, "grade": "INTERVIEW", "status": "EFFECTIVE",
-            "published": False, "decidedAt": "2026-03-10", "rectificationDeadline": None,
-            "escalatedFrom": None, "certificatesInvalidated": "PARTIAL", "serious": False,
-            "facts": "同批次考生采用不同考核方式。"}
+        assert {
+            k: interview[k]
+            for k in (
+                "article",
+                "clause",
+                "grade",
+                "status",
+                "published",
+                "decidedAt",
+                "rectificationDeadline",
+                "escalatedFrom",
+                "certificatesInvalidated",
+                "serious",
+                "facts",
+            )
+        } == {
+            "article": 21,
+            "clause": 3,
+            "grade": "INTERVIEW",
+            "status": "EFFECTIVE",
+            "published": False,
+            "decidedAt": "2026-03-10",
+            "rectificationDeadline": None,
+            "escalatedFrom": None,
+            "certificatesInvalidated": "PARTIAL",
+            "serious": False,
+            "facts": "同批次考生采用不同考核方式。",
+        }
         assert interview["authority"] == {"code": "350200"}
         assert interview["agency"] == {"id": agency.id, "status": "ACTIVE"}
         assert await _visible(api, agency, None) == set()
@@ -101,8 +140,12 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         notice = second["sanction"]
         assert second["escalated"] is True
         assert (notice["article"], notice["clause"], notice["grade"]) == (22, 1, "RECTIFICATION")
-        assert notice["escalatedFrom"] == {"id": interview["id"], "article": 21, "clause": 3,
-                                           "grade": "INTERVIEW"}
+        assert notice["escalatedFrom"] == {
+            "id": interview["id"],
+            "article": 21,
+            "clause": 3,
+            "grade": "INTERVIEW",
+        }
         assert notice["published"] is True and notice["status"] == "EFFECTIVE"
         assert notice["facts"] == "再次未规范执行保密承诺。"
         assert date.fromisoformat(notice["rectificationDeadline"]) > DAY
@@ -131,10 +174,17 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         third = await issued(api, agency, 22, 4, xiamen)
         revocation = third["sanction"]
         assert third["escalated"] is True
-        assert (revocation["article"], revocation["clause"], revocation["grade"]) == \
-            (23, 1, "REVOCATION")
-        assert revocation["escalatedFrom"] == {"id": notice["id"], "article": 22, "clause": 1,
-                                               "grade": "RECTIFICATION"}
+        assert (revocation["article"], revocation["clause"], revocation["grade"]) == (
+            23,
+            1,
+            "REVOCATION",
+        )
+        assert revocation["escalatedFrom"] == {
+            "id": notice["id"],
+            "article": 22,
+            "clause": 1,
+            "grade": "RECTIFICATION",
+        }
         assert revocation["published"] is True and revocation["rectificationDeadline"] is None
         assert revocation["agency"] == {"id": agency.id, "status": "REVOKED"}
         public = await agency_view(api, agency, "")
@@ -147,8 +197,9 @@ async def test_the_ladder_interview_rectification_revocation(api_on) -> None:  #
         assert banned["code"] == "BANNED" and "2029-03-10" in banned["message"]
 
     events = await AuditEvent.filter(agency_id=agency.pk, action="issueSanction").order_by("id")
-    assert [e.object_id for e in events] == [str(pk(s["id"])) for s in (interview, notice,
-                                                                        revocation)]
+    assert [e.object_id for e in events] == [
+        str(pk(s["id"])) for s in (interview, notice, revocation)
+    ]
     assert all(e.actor_role == "CITY" and e.before is None for e in events)
     assert [e.after["article"] for e in events] == [21, 22, 23]
 
@@ -168,8 +219,11 @@ async def test_a_serious_interview_case_is_a_rectification(api_on) -> None:  # t
         result = await issued(api, agency, 21, 8, serious=True, certificatesInvalidated="ALL")
         sanction = result["sanction"]
         assert result["escalated"] is True
-        assert (sanction["article"], sanction["clause"], sanction["grade"]) == \
-            (22, 1, "RECTIFICATION")
+        assert (sanction["article"], sanction["clause"], sanction["grade"]) == (
+            22,
+            1,
+            "RECTIFICATION",
+        )
         assert sanction["serious"] is True and sanction["escalatedFrom"] is None
         assert sanction["certificatesInvalidated"] == "ALL"
         assert sanction["published"] is True
@@ -212,8 +266,7 @@ async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-d
         result = await issued(api, agency, 23, 4, published=False)
         sanction = result["sanction"]
         assert result["escalated"] is False
-        assert (sanction["article"], sanction["clause"], sanction["grade"]) == \
-            (23, 4, "REVOCATION")
+        assert (sanction["article"], sanction["clause"], sanction["grade"]) == (23, 4, "REVOCATION")
         assert sanction["published"] is True
         assert (await agency_view(api, agency, ""))["bannedUntil"] == "2029-03-10"
 
@@ -221,8 +274,7 @@ async def test_a_direct_revocation(api_on) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.article(22)
 async def test_an_interview_of_the_previous_period_does_not_escalate(api_on) -> None:  # type: ignore[no-untyped-def]
     # Period 1 ends 2026-04-09; the interview on 2026-03-05, the renewal on DAY.
-    agency = await renewed_agency(api_on, sanctioned=(21, 1),
-                                  sanctioned_on=DAY - timedelta(days=5))
+    agency = await renewed_agency(api_on, sanctioned=(21, 1), sanctioned_on=DAY - timedelta(days=5))
     async with api_on(DAY + timedelta(days=40)) as api:
         result = await issued(api, agency, 21, 2)
         assert result["escalated"] is False
@@ -253,13 +305,27 @@ async def test_art_24_holds_after_an_early_renewal(api_on) -> None:  # type: ign
 
 
 @pytest.mark.article(21, 22, 23)
-@pytest.mark.parametrize(("article", "clause", "field"), [
-    (20, 1, "article"), (24, 1, "article"), (0, 1, "article"),
-    (21, 0, "clause"), (21, 10, "clause"), (22, 0, "clause"), (22, 10, "clause"),
-    (23, 0, "clause"), (23, 13, "clause"), (21, -1, "clause"),
-])
-async def test_article_and_clause_are_checked(api_on, article: int, clause: int,  # type: ignore[no-untyped-def]
-                                              field: str) -> None:
+@pytest.mark.parametrize(
+    ("article", "clause", "field"),
+    [
+        (20, 1, "article"),
+        (24, 1, "article"),
+        (0, 1, "article"),
+        (21, 0, "clause"),
+        (21, 10, "clause"),
+        (22, 0, "clause"),
+        (22, 10, "clause"),
+        (23, 0, "clause"),
+        (23, 13, "clause"),
+        (21, -1, "clause"),
+    ],
+)
+async def test_article_and_clause_are_checked(  # type: ignore[no-untyped-def]
+    api_on,
+    article: int,
+    clause: int,
+    field: str,
+) -> None:
     async with api_on(DAY) as api:
         agency = await make_agency(api)
         async with unchanged(agency):
@@ -268,10 +334,14 @@ async def test_article_and_clause_are_checked(api_on, article: int, clause: int,
 
 
 @pytest.mark.article(21)
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"facts": "   "}, "facts"), ({"facts": "违" * 5001}, "facts"),
-    ({"article": 22, "certificatesInvalidated": "ALL"}, "certificatesInvalidated"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"facts": "   "}, "facts"),
+        ({"facts": "违" * 5001}, "facts"),
+        ({"article": 22, "certificatesInvalidated": "ALL"}, "certificatesInvalidated"),
+    ],
+)
 async def test_other_input_is_checked(api_on, extra: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -282,17 +352,31 @@ async def test_other_input_is_checked(api_on, extra: dict[str, Any], field: str)
 
 
 @pytest.mark.article(21, 22, 23)
-@pytest.mark.parametrize(("article", "clause", "grade"), [
-    (21, 1, "INTERVIEW"), (21, 9, "INTERVIEW"), (22, 1, "RECTIFICATION"),
-    (22, 9, "RECTIFICATION"), (23, 1, "REVOCATION"), (23, 12, "REVOCATION"),
-])
-async def test_every_clause_in_range_is_accepted(api_on, article: int, clause: int,  # type: ignore[no-untyped-def]
-                                                 grade: str) -> None:
+@pytest.mark.parametrize(
+    ("article", "clause", "grade"),
+    [
+        (21, 1, "INTERVIEW"),
+        (21, 9, "INTERVIEW"),
+        (22, 1, "RECTIFICATION"),
+        (22, 9, "RECTIFICATION"),
+        (23, 1, "REVOCATION"),
+        (23, 12, "REVOCATION"),
+    ],
+)
+async def test_every_clause_in_range_is_accepted(  # type: ignore[no-untyped-def]
+    api_on,
+    article: int,
+    clause: int,
+    grade: str,
+) -> None:
     async with api_on(DAY) as api:
         agency = await make_agency(api)
         result = await issued(api, agency, article, clause)
-        assert (result["sanction"]["article"], result["sanction"]["clause"],
-                result["sanction"]["grade"]) == (article, clause, grade)
+        assert (
+            result["sanction"]["article"],
+            result["sanction"]["clause"],
+            result["sanction"]["grade"],
+        ) == (article, clause, grade)
 
 
 # ============================================================================================
@@ -338,8 +422,7 @@ async def test_a_city_sanctions_its_own_agencies_only(api_on) -> None:  # type: 
                 refused = await issue(api, provincial, article, clause, xiamen)
                 assert refused["__typename"] == "RuleViolation", refused
                 # Art. 3, 4: the department the agency is filed with decides, whatever the grade.
-                assert (refused["code"], refused["article"]) == ("NOT_FILING_AUTHORITY", 3), \
-                    refused
+                assert (refused["code"], refused["article"]) == ("NOT_FILING_AUTHORITY", 3), refused
 
         result = await issued(api, own, 21, 1, xiamen)
         assert result["sanction"]["authority"] == {"code": "350200"}
@@ -356,14 +439,22 @@ async def test_everyone_else_is_refused_and_nothing_changes(api_on) -> None:  # 
         agency = await make_agency(api, region="350200")
         bystander = await make_agency(api, region="350200")
         async with unchanged(agency, bystander):
-            for token in (city(api, "350300"), city(api, "350100"), agency.token,
-                          bystander.token, ""):
+            for token in (
+                city(api, "350300"),
+                city(api, "350100"),
+                agency.token,
+                bystander.token,
+                "",
+            ):
                 for article in (21, 22, 23):
                     refused = await issue(api, agency, article, 1, token)
                     assert refused["__typename"] == "RuleViolation", (token, refused)
-            missing = await mutate(api, ISSUE_SANCTION, {
-                "agencyId": gid("Agency", 10**9), "article": 21, "clause": 1, "facts": "x"},
-                api.token(Role.PROVINCE))
+            missing = await mutate(
+                api,
+                ISSUE_SANCTION,
+                {"agencyId": gid("Agency", 10**9), "article": 21, "clause": 1, "facts": "x"},
+                api.token(Role.PROVINCE),
+            )
         assert missing["__typename"] == "NotFound", missing
         assert await Sanction.filter(agency_id=agency.pk).count() == 0
 

@@ -45,8 +45,11 @@ async def test_national_recommendation_needs_a_clean_active_provincial_agency(ap
         await issued(api, suspended, 22, 3)
         city_level = await make_agency(api, region="350100")
         async with unchanged(interviewed, suspended, city_level):
-            for agency, code in ((interviewed, "NOT_CLEAN"), (suspended, "NOT_ELIGIBLE"),
-                                 (city_level, "NOT_ELIGIBLE")):
+            for agency, code in (
+                (interviewed, "NOT_CLEAN"),
+                (suspended, "NOT_ELIGIBLE"),
+                (city_level, "NOT_ELIGIBLE"),
+            ):
                 refused = await recommend_national(api, agency)
                 assert refused["__typename"] == "RuleViolation", refused
                 assert refused["code"] == code and refused["article"] == 28
@@ -74,8 +77,9 @@ async def test_a_sanction_of_the_previous_period_does_not_count(api_on) -> None:
 async def test_an_upgraded_agency_can_go_on_to_national_level(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350900")
-        assert (await recommend_upgrade(api, agency, city(api, "350900"), [2]))["__typename"] == \
-            "UpgradeSuccess"
+        assert (await recommend_upgrade(api, agency, city(api, "350900"), [2]))[
+            "__typename"
+        ] == "UpgradeSuccess"
         assert (await approve_upgrade(api, agency))["__typename"] == "UpgradeSuccess"
         result = await recommend_national(api, agency)
         assert result["__typename"] == "UpgradeSuccess", result

@@ -30,15 +30,22 @@ async def test_only_its_own_city_recommends(api_on) -> None:  # type: ignore[no-
         agency = await make_agency(api, region="350200")
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
         async with unchanged(agency, provincial):
-            for target, token in ((agency, city(api, "350300")),
-                                  (agency, api.token(Role.PROVINCE)),  # the province decides
-                                  (agency, agency.token), (agency, ""),
-                                  (provincial, city(api, "350200"))):  # hosted, not filed with it
+            for target, token in (
+                (agency, city(api, "350300")),
+                (agency, api.token(Role.PROVINCE)),  # the province decides
+                (agency, agency.token),
+                (agency, ""),
+                (provincial, city(api, "350200")),
+            ):  # hosted, not filed with it
                 refused = await recommend_upgrade(api, target, token)
                 assert refused["__typename"] == "RuleViolation", (token, refused)
                 assert refused["article"] == 27
-            missing = await mutate(api, RECOMMEND_UPGRADE, {"agencyId": gid("Agency", 10**9),
-                                                            "basis": [1]}, city(api, "350200"))
+            missing = await mutate(
+                api,
+                RECOMMEND_UPGRADE,
+                {"agencyId": gid("Agency", 10**9), "basis": [1]},
+                city(api, "350200"),
+            )
         assert missing["__typename"] == "NotFound", missing
 
 
@@ -62,8 +69,11 @@ async def test_a_recommendation_needs_an_active_agency_and_is_made_once(api_on) 
         twice = await make_agency(api, region="350100")
         assert (await recommend_upgrade(api, twice, fuzhou, [2]))["__typename"] == "UpgradeSuccess"
         async with unchanged(suspended, pending, twice):
-            for agency, code in ((suspended, "NOT_ACTIVE"), (pending, "NOT_ACTIVE"),
-                                 (twice, "ALREADY_RECOMMENDED")):
+            for agency, code in (
+                (suspended, "NOT_ACTIVE"),
+                (pending, "NOT_ACTIVE"),
+                (twice, "ALREADY_RECOMMENDED"),
+            ):
                 refused = await recommend_upgrade(api, agency, fuzhou, [2])
                 assert refused["__typename"] == "RuleViolation", refused
                 assert refused["code"] == code and refused["article"] == 27

@@ -40,8 +40,10 @@ async def _proposals(agency_pk: int) -> list[Sanction]:
 
 
 async def _visible_sanctions(api: Any, agency: Any, token: str | None) -> list[dict[str, Any]]:
-    return [{"id": n["id"], "status": n["status"]}
-            for n in await nodes(api, SANCTIONS, token, filter={"agencyId": agency.id})]
+    return [
+        {"id": n["id"], "status": n["status"]}
+        for n in await nodes(api, SANCTIONS, token, filter={"agencyId": agency.id})
+    ]
 
 
 # ============================================================================================
@@ -51,40 +53,60 @@ async def _visible_sanctions(api: Any, agency: Any, token: str | None) -> list[d
 @pytest.mark.article(4)
 async def test_a_city_records_at_a_provincial_agencys_site_in_it(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
-        provincial = await make_agency(api, level="PROVINCIAL",
-                                       site_regions=("350200", "350100"))
+        provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200", "350100"))
         in_xiamen, in_fuzhou = provincial.site_ids
-        result = await recorded(api, provincial, date(2026, 3, 2), "QUALIFIED",
-                                city(api, "350200"), siteId=in_xiamen, mode="RANDOM",
-                                findings="考场秩序良好。", published=True)
+        result = await recorded(
+            api,
+            provincial,
+            date(2026, 3, 2),
+            "QUALIFIED",
+            city(api, "350200"),
+            siteId=in_xiamen,
+            mode="RANDOM",
+            findings="考场秩序良好。",
+            published=True,
+        )
         inspection = result["inspection"]
         assert inspection["authority"] == {"code": "350200"}
         assert inspection["site"] == {"id": in_xiamen}
         assert inspection["agency"] == {"id": provincial.id}
-        assert {k: inspection[k] for k in ("kind", "mode", "date", "result", "findings",
-                                           "published")} == {
-            "kind": "EXTERNAL", "mode": "RANDOM", "date": "2026-03-02", "result": "QUALIFIED",
-            "findings": "考场秩序良好。", "published": True}
+        assert {
+            k: inspection[k] for k in ("kind", "mode", "date", "result", "findings", "published")
+        } == {
+            "kind": "EXTERNAL",
+            "mode": "RANDOM",
+            "date": "2026-03-02",
+            "result": "QUALIFIED",
+            "findings": "考场秩序良好。",
+            "published": True,
+        }
         assert result["proposedSanction"] is None
         row = await Inspection.get(id=pk(inspection["id"]))
-        assert (row.agency_id, row.site_id, row.authority_id) == \
-            (provincial.pk, pk(in_xiamen), "350200")
+        assert (row.agency_id, row.site_id, row.authority_id) == (
+            provincial.pk,
+            pk(in_xiamen),
+            "350200",
+        )
         event = await AuditEvent.get(action="recordInspection", object_id=str(row.id))
         assert event.actor_role == "CITY" and event.agency_id == provincial.pk
 
         # Xiamen does not reach the site in Fuzhou, nor the agency as a whole; Putian nothing.
         async with unchanged(provincial):
-            for token, extra in ((city(api, "350200"), {"siteId": in_fuzhou}),
-                                 (city(api, "350200"), {}),
-                                 (city(api, "350300"), {"siteId": in_xiamen}),
-                                 (city(api, "350300"), {})):
-                refused = await record(api, provincial, date(2026, 3, 2), "QUALIFIED", token,
-                                       **extra)
+            for token, extra in (
+                (city(api, "350200"), {"siteId": in_fuzhou}),
+                (city(api, "350200"), {}),
+                (city(api, "350300"), {"siteId": in_xiamen}),
+                (city(api, "350300"), {}),
+            ):
+                refused = await record(
+                    api, provincial, date(2026, 3, 2), "QUALIFIED", token, **extra
+                )
                 assert refused["__typename"] == "RuleViolation", (extra, refused)
                 assert refused["code"] == "NOT_SUPERVISOR" and refused["article"] == 4
         # Fuzhou reaches its own site.
-        await recorded(api, provincial, date(2026, 3, 2), "QUALIFIED", city(api, "350100"),
-                       siteId=in_fuzhou)
+        await recorded(
+            api, provincial, date(2026, 3, 2), "QUALIFIED", city(api, "350100"), siteId=in_fuzhou
+        )
 
 
 @pytest.mark.article(4)
@@ -97,14 +119,17 @@ async def test_a_city_records_for_its_agencies_and_its_territory(api_on) -> None
         # A Fuzhou agency's venue in Quanzhou: Quanzhou inspects it there, not elsewhere.
         travelling = await make_agency(api, region="350100", site_regions=("350500", "350100"))
         in_quanzhou, in_fuzhou = travelling.site_ids
-        await recorded(api, travelling, date(2026, 1, 5), "QUALIFIED", city(api, "350500"),
-                       siteId=in_quanzhou)
-        refused = await record(api, travelling, date(2026, 1, 5), "QUALIFIED",
-                               city(api, "350500"), siteId=in_fuzhou)
+        await recorded(
+            api, travelling, date(2026, 1, 5), "QUALIFIED", city(api, "350500"), siteId=in_quanzhou
+        )
+        refused = await record(
+            api, travelling, date(2026, 1, 5), "QUALIFIED", city(api, "350500"), siteId=in_fuzhou
+        )
         assert refused["__typename"] == "RuleViolation", refused
         # The province records anywhere, with itself as the authority.
-        by_province = await recorded(api, travelling, date(2026, 1, 5), "QUALIFIED",
-                                     siteId=in_fuzhou)
+        by_province = await recorded(
+            api, travelling, date(2026, 1, 5), "QUALIFIED", siteId=in_fuzhou
+        )
         assert by_province["inspection"]["authority"] == {"code": "350000"}
 
 
@@ -113,8 +138,9 @@ async def test_agencies_and_the_public_do_not_record(api_on) -> None:  # type: i
         agency = await make_agency(api)
         async with unchanged(agency):
             for token in (agency.token, ""):
-                refused = await record(api, agency, date(2026, 3, 1), "QUALIFIED", token,
-                                       kind="INTERNAL")
+                refused = await record(
+                    api, agency, date(2026, 3, 1), "QUALIFIED", token, kind="INTERNAL"
+                )
                 assert refused["__typename"] == "RuleViolation", refused
             missing = await record(api, agency, date(2026, 3, 1), agencyId=gid("Agency", 10**9))
         assert missing["__typename"] == "NotFound", missing
@@ -154,10 +180,26 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         third = await recorded(api, agency, date(2026, 3, 9), token=longyan)
         proposal = third["proposedSanction"]
         assert proposal is not None
-        assert {k: proposal[k] for k in ("article", "clause", "grade", "status", "published",
-                                         "decidedAt", "escalatedFrom")} == {
-            "article": 23, "clause": 11, "grade": "REVOCATION", "status": "PROPOSED",
-            "published": False, "decidedAt": None, "escalatedFrom": None}
+        assert {
+            k: proposal[k]
+            for k in (
+                "article",
+                "clause",
+                "grade",
+                "status",
+                "published",
+                "decidedAt",
+                "escalatedFrom",
+            )
+        } == {
+            "article": 23,
+            "clause": 11,
+            "grade": "REVOCATION",
+            "status": "PROPOSED",
+            "published": False,
+            "decidedAt": None,
+            "escalatedFrom": None,
+        }
         assert proposal["authority"] == {"code": "350800"}
         assert "2026" in proposal["facts"]
         # No effect until confirmed: still ACTIVE, no ban, new sites still allowed.
@@ -169,7 +211,8 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         assert await _visible_sanctions(api, agency, None) == []
         for token in (agency.token, longyan):
             assert await _visible_sanctions(api, agency, token) == [
-                {"id": proposal["id"], "status": "PROPOSED"}]
+                {"id": proposal["id"], "status": "PROPOSED"}
+            ]
 
         # A fourth failure proposes nothing more.
         fourth = await recorded(api, agency, DAY, token=longyan)
@@ -183,8 +226,11 @@ async def test_the_third_failure_of_the_year_proposes_a_revocation(api_on) -> No
         result = await confirm(api, proposal["id"], longyan)
         assert result["__typename"] == "ConfirmSanctionSuccess", result
         confirmed = result["sanction"]
-        assert (confirmed["status"], confirmed["decidedAt"], confirmed["published"]) == \
-            ("EFFECTIVE", "2026-03-20", True)
+        assert (confirmed["status"], confirmed["decidedAt"], confirmed["published"]) == (
+            "EFFECTIVE",
+            "2026-03-20",
+            True,
+        )
         view = await agency_view(api, agency, "")
         assert (view["status"], view["bannedUntil"]) == ("REVOKED", "2029-03-20")
 
@@ -235,8 +281,10 @@ async def test_the_proposal_is_returned_only_to_who_may_see_it(api_on, recorder:
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
         (site,) = provincial.site_ids
         token = city(api, recorder) if recorder != "350000" else api.token(Role.PROVINCE)
-        results = [await recorded(api, provincial, date(2026, 2, day), token=token,
-                                  siteId=site) for day in (2, 3, 4)]
+        results = [
+            await recorded(api, provincial, date(2026, 2, day), token=token, siteId=site)
+            for day in (2, 3, 4)
+        ]
         (proposal,) = await _proposals(provincial.pk)
         assert proposal.authority_id == "350000"
         returned = results[-1]["proposedSanction"]

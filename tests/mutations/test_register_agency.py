@@ -25,9 +25,14 @@ def new_code(region: str = "350100") -> str:
 
 def payload(**overrides: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "name": "福州新技能评价中心有限公司", "creditCode": new_code(), "kind": "EMPLOYER",
-        "isCollege": False, "level": "CITY", "filingRegionCode": "350100",
-        "contactName": "林经理", "contactPhone": "0591-87654321",
+        "name": "福州新技能评价中心有限公司",
+        "creditCode": new_code(),
+        "kind": "EMPLOYER",
+        "isCollege": False,
+        "level": "CITY",
+        "filingRegionCode": "350100",
+        "contactName": "林经理",
+        "contactPhone": "0591-87654321",
     }
     base.update(overrides)
     return base
@@ -40,8 +45,14 @@ async def _register(api: Api, token: str | None, **overrides: object) -> dict[st
 @pytest.mark.article(3, 11)
 async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -> None:  # type: ignore[no-untyped-def]
     code = new_code("350000")
-    result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
-                             filingRegionCode="350000", creditCode=code, kind="SOCIAL_ORG")
+    result = await _register(
+        api,
+        api.token(Role.PROVINCE),
+        level="PROVINCIAL",
+        filingRegionCode="350000",
+        creditCode=code,
+        kind="SOCIAL_ORG",
+    )
     assert result["__typename"] == "RegisterAgencySuccess", result
     agency = result["agency"]
     assert agency["status"] == "PENDING" and agency["filingRegion"] == {"code": "350000"}
@@ -54,8 +65,12 @@ async def test_province_registers_a_provincial_agency_with_an_audit_event(api) -
 
 @pytest.mark.article(3)
 async def test_city_registers_its_own_city_level_agency(api) -> None:  # type: ignore[no-untyped-def]
-    result = await _register(api, api.token(Role.CITY, region="350128"),
-                             filingRegionCode="350128", creditCode=new_code("350128"))
+    result = await _register(
+        api,
+        api.token(Role.CITY, region="350128"),
+        filingRegionCode="350128",
+        creditCode=new_code("350128"),
+    )
     assert result["__typename"] == "RegisterAgencySuccess", result
     # A PENDING agency is not public, but its filing city sees it.
     agency_id = result["agency"]["id"]
@@ -71,8 +86,10 @@ async def test_refused_registrations_change_nothing(api, case: str) -> None:  # 
     assert some_agency is not None
     token, overrides = {
         "other_city": (api.token(Role.CITY, region="350200"), {"filingRegionCode": "350100"}),
-        "provincial": (api.token(Role.CITY, region="350100"),
-                       {"level": "PROVINCIAL", "filingRegionCode": "350000"}),
+        "provincial": (
+            api.token(Role.CITY, region="350100"),
+            {"level": "PROVINCIAL", "filingRegionCode": "350000"},
+        ),
         "agency_actor": (api.token(Role.AGENCY, agency=some_agency.credit_code), {}),
         "public": (None, {}),
     }[case]
@@ -98,17 +115,22 @@ async def test_refused_registrations_change_nothing(api, case: str) -> None:  # 
 async def test_invalid_input_is_typed_and_changes_nothing(api, overrides, field) -> None:  # type: ignore[no-untyped-def]
     async with unchanged():
         result = await _register(api, api.token(Role.PROVINCE), **overrides)
-    assert result == {"__typename": "InvalidInput", "field": field,
-                      "message": result["message"]}, result
+    assert result == {"__typename": "InvalidInput", "field": field, "message": result["message"]}, (
+        result
+    )
 
 
 async def test_credit_code_is_unique_and_checked_case_insensitively(api) -> None:  # type: ignore[no-untyped-def]
     existing = await Agency.all().order_by("id").first()
     assert existing is not None
     async with unchanged(existing):
-        result = await _register(api, api.token(Role.PROVINCE), level="PROVINCIAL",
-                                 filingRegionCode="350000",
-                                 creditCode=existing.credit_code.lower())
+        result = await _register(
+            api,
+            api.token(Role.PROVINCE),
+            level="PROVINCIAL",
+            filingRegionCode="350000",
+            creditCode=existing.credit_code.lower(),
+        )
     assert result["__typename"] == "RuleViolation" and result["code"] == "DUPLICATE_CREDIT_CODE"
 
 

@@ -32,8 +32,14 @@ async def _pool(api: Any, token: str | None) -> dict[str, str]:
 
 
 async def _conflicts(inspector_id: str) -> list[int]:
-    return sorted(cast("list[int]", await InspectorConflict.filter(
-        inspector_id=pk(inspector_id)).values_list("agency_id", flat=True)))
+    return sorted(
+        cast(
+            "list[int]",
+            await InspectorConflict.filter(inspector_id=pk(inspector_id)).values_list(
+                "agency_id", flat=True
+            ),
+        )
+    )
 
 
 @pytest.mark.article(20)
@@ -41,8 +47,7 @@ async def test_the_province_registers_with_conflicts(api_on) -> None:  # type: i
     async with api_on(DAY) as api:
         a = await make_agency(api, region="350200")
         b = await make_agency(api, level="PROVINCIAL", site_regions=("350500",))
-        result = await register_inspector(api, "350000", name="  林督导 ",
-                                          conflicts=[a, b, a])
+        result = await register_inspector(api, "350000", name="  林督导 ", conflicts=[a, b, a])
         assert result["__typename"] == "RegisterInspectorSuccess", result
         registered = result["inspector"]
         assert registered["name"] == "林督导" and registered["region"] == {"code": "350000"}
@@ -94,14 +99,18 @@ async def test_agencies_and_the_public_do_not_register(api_on) -> None:  # type:
                 assert data["inspectors"]["edges"] == []
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"name": ""}, "name"), ({"name": "   "}, "name"), ({"name": "督" * 65}, "name"),
-    ({"regionCode": "110000"}, "regionCode"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "督" * 65}, "name"),
+        ({"regionCode": "110000"}, "regionCode"),
+    ],
+)
 async def test_input_is_checked(api_on, overrides: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api, unchanged():
-        result = await register_inspector(api, overrides.pop("regionCode", "350000"),
-                                          **overrides)
+        result = await register_inspector(api, overrides.pop("regionCode", "350000"), **overrides)
         assert result["__typename"] == "InvalidInput" and result["field"] == field, result
 
 
@@ -110,10 +119,12 @@ async def test_a_conflict_must_be_an_agency_the_registrar_sees(api_on) -> None: 
         # A PENDING agency filed with Fuzhou is invisible to Xiamen.
         pending = await make_agency(api, region="350100", active=False)
         async with unchanged(pending):
-            refused = await register_inspector(api, "350200", city(api, "350200"),
-                                               conflicts=[pending])
-            missing = await register_inspector(api, "350000", conflictAgencyIds=[
-                gid("Agency", 10**9)])
+            refused = await register_inspector(
+                api, "350200", city(api, "350200"), conflicts=[pending]
+            )
+            missing = await register_inspector(
+                api, "350000", conflictAgencyIds=[gid("Agency", 10**9)]
+            )
         assert refused["__typename"] == "NotFound", refused
         assert missing["__typename"] == "NotFound", missing
         # The province sees it.

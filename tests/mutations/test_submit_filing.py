@@ -60,8 +60,11 @@ def scope_in(items: list[dict[str, str]]) -> list[tuple[str, str, str]]:
 @pytest.mark.article(11)
 async def test_initial_filing_is_submitted_with_its_items_and_an_audit_event(api: Api) -> None:
     org = await make_agency(api, active=False, sites=2)
-    items = [item(org.site_ids[0], "电工", "LEVEL_4"), item(org.site_ids[0], "电工", "LEVEL_3"),
-             item(org.site_ids[1], "焊工", "LEVEL_4")]
+    items = [
+        item(org.site_ids[0], "电工", "LEVEL_4"),
+        item(org.site_ids[0], "电工", "LEVEL_3"),
+        item(org.site_ids[1], "焊工", "LEVEL_4"),
+    ]
     before = await snapshot(org)
 
     result = await submit(api, org, "INITIAL", items, reason="首次备案")
@@ -88,18 +91,23 @@ async def test_initial_filing_is_submitted_with_its_items_and_an_audit_event(api
 @pytest.mark.article(16)
 async def test_renewal_in_its_window_without_items_carries_the_scope_over(api: Api) -> None:
     # Valid until about 30 days from now: inside the 90-day window (Art. 16).
-    org = await make_agency(api, valid_from=years_later(today(), -3) + days(30), sites=2,
-                             scope=lambda s: [item(s[0], "电工", "LEVEL_4"),
-                                              item(s[1], "茶艺师", "LEVEL_5")])
+    org = await make_agency(
+        api,
+        valid_from=years_later(today(), -3) + days(30),
+        sites=2,
+        scope=lambda s: [item(s[0], "电工", "LEVEL_4"), item(s[1], "茶艺师", "LEVEL_5")],
+    )
 
     result = await submit(api, org, "RENEWAL")
 
     assert result["__typename"] == "SubmitFilingSuccess", result
     assert result["filing"]["kind"] == "RENEWAL"
-    assert scope_of(result["filing"]) == sorted([
-        (OCCUPATIONS["电工"], "LEVEL_4", org.site_ids[0]),
-        (OCCUPATIONS["茶艺师"], "LEVEL_5", org.site_ids[1]),
-    ])
+    assert scope_of(result["filing"]) == sorted(
+        [
+            (OCCUPATIONS["电工"], "LEVEL_4", org.site_ids[0]),
+            (OCCUPATIONS["茶艺师"], "LEVEL_5", org.site_ids[1]),
+        ]
+    )
 
 
 @pytest.mark.article(13)
@@ -120,8 +128,9 @@ async def test_info_change_names_the_new_name_and_legal_representative(api: Api)
     org = await make_agency(api, valid_from=today() - days(100))
     old_name = (await agency_view(api, org))["name"]
 
-    result = await submit(api, org, "INFO_CHANGE", newName="福建新名称技能评价有限公司",
-                          newLegalRepresentative="陈明")
+    result = await submit(
+        api, org, "INFO_CHANGE", newName="福建新名称技能评价有限公司", newLegalRepresentative="陈明"
+    )
 
     assert result["__typename"] == "SubmitFilingSuccess", result
     filing = result["filing"]
@@ -161,13 +170,21 @@ async def test_a_temporary_rental_is_refused(api: Api) -> None:
 
 @pytest.mark.article(12)
 async def test_a_college_campus_serves_an_employer_but_not_a_non_college_social_org(
-        api: Api) -> None:
-    college = await make_agency(api, valid_from=today() - days(100), kind="SOCIAL_ORG", is_college=True,
-                                 tenure="COLLEGE_CAMPUS")
+    api: Api,
+) -> None:
+    college = await make_agency(
+        api,
+        valid_from=today() - days(100),
+        kind="SOCIAL_ORG",
+        is_college=True,
+        tenure="COLLEGE_CAMPUS",
+    )
     campus = college.site_ids[0]  # on the college's approved filing, so any agency sees it
     employer = await make_agency(api, active=False, sites=0)
     training_org = await make_agency(api, active=False, sites=0, kind="SOCIAL_ORG")
-    other_college = await make_agency(api, active=False, sites=0, kind="SOCIAL_ORG", is_college=True)
+    other_college = await make_agency(
+        api, active=False, sites=0, kind="SOCIAL_ORG", is_college=True
+    )
 
     by_employer = await submit(api, employer, "INITIAL", [item(campus, "焊工")])
     by_other_college = await submit(api, other_college, "INITIAL", [item(campus, "车工")])
@@ -197,7 +214,9 @@ async def test_items_at_a_site_the_agency_cannot_see_are_not_found(api: Api) -> 
     stranger = await make_agency(api, active=False)  # PENDING: its venue is not public
     org = await make_agency(api, active=False)
     async with unchanged(org, stranger):
-        result = await submit(api, org, "INITIAL", [item(org.site_ids[0]), item(stranger.site_ids[0])])
+        result = await submit(
+            api, org, "INITIAL", [item(org.site_ids[0]), item(stranger.site_ids[0])]
+        )
     assert result["__typename"] == "NotFound", result
 
 
@@ -217,13 +236,22 @@ async def test_a_malformed_occupation_code_is_invalid_input(api: Api, code: str)
 
 
 @pytest.mark.article(23)
-@pytest.mark.parametrize(("ban", "accepted"), [
-    ("revoked today", False), ("ends today", False), ("ended yesterday", True),
-])
-async def test_an_initial_filing_waits_for_the_end_of_a_ban(api: Api, api_on: ApiOn, ban: str,
-                                                           accepted: bool) -> None:
-    ban_ends = {"revoked today": years_later(today(), 3), "ends today": today(),
-                "ended yesterday": today() - days(1)}[ban]
+@pytest.mark.parametrize(
+    ("ban", "accepted"),
+    [
+        ("revoked today", False),
+        ("ends today", False),
+        ("ended yesterday", True),
+    ],
+)
+async def test_an_initial_filing_waits_for_the_end_of_a_ban(
+    api: Api, api_on: ApiOn, ban: str, accepted: bool
+) -> None:
+    ban_ends = {
+        "revoked today": years_later(today(), 3),
+        "ends today": today(),
+        "ended yesterday": today() - days(1),
+    }[ban]
     revoked_on = years_later(ban_ends, -3)  # Art. 23: 三年内不再受理
     async with api_on(revoked_on) as then:
         org = await make_agency(then, valid_from=revoked_on - days(200))
@@ -251,16 +279,20 @@ async def test_an_initial_filing_while_one_is_in_force_is_refused(api: Api) -> N
 
 
 @pytest.mark.article(16)
-@pytest.mark.parametrize(("valid_until", "code"), [
-    (DAY + days(90), None),  # the window's first day as the registry counts it
-    (DAY + days(89), None),
-    (DAY, None),  # the last valid day
-    (DAY + days(91), "RENEWAL_WINDOW"),  # one day too early
-    (DAY + days(1000), "RENEWAL_WINDOW"),  # first approved about 100 days ago
-    (DAY - days(1), "NOT_IN_FORCE"),  # expired yesterday
-])
-async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_until: date,
-                                                        code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("valid_until", "code"),
+    [
+        (DAY + days(90), None),  # the window's first day as the registry counts it
+        (DAY + days(89), None),
+        (DAY, None),  # the last valid day
+        (DAY + days(91), "RENEWAL_WINDOW"),  # one day too early
+        (DAY + days(1000), "RENEWAL_WINDOW"),  # first approved about 100 days ago
+        (DAY - days(1), "NOT_IN_FORCE"),  # expired yesterday
+    ],
+)
+async def test_renewal_only_in_the_90_days_before_expiry(
+    api_on: ApiOn, valid_until: date, code: str | None
+) -> None:
     valid_from = years_later(valid_until, -3)
     assert years_later(valid_from, 3) == valid_until
     async with api_on(DAY) as api:
@@ -277,20 +309,25 @@ async def test_renewal_only_in_the_90_days_before_expiry(api_on: ApiOn, valid_un
 
 
 @pytest.mark.article(13)
-@pytest.mark.parametrize(("first_approved", "accepted"), [
-    (DAY - days(100), False),
-    (years_later(DAY, -1) + days(1), False),  # one day short of a year
-    (years_later(DAY, -1), True),  # a year to the day
-    (DAY - days(400), True),
-])
-async def test_scope_change_only_after_a_year_of_operation(api_on: ApiOn, first_approved: date,
-                                                          accepted: bool) -> None:
+@pytest.mark.parametrize(
+    ("first_approved", "accepted"),
+    [
+        (DAY - days(100), False),
+        (years_later(DAY, -1) + days(1), False),  # one day short of a year
+        (years_later(DAY, -1), True),  # a year to the day
+        (DAY - days(400), True),
+    ],
+)
+async def test_scope_change_only_after_a_year_of_operation(
+    api_on: ApiOn, first_approved: date, accepted: bool
+) -> None:
     async with api_on(DAY) as api:
         org = await make_agency(api, valid_from=first_approved)
         before = await snapshot(org)
 
-        result = await submit(api, org, "SCOPE_CHANGE",
-                              [item(org.site_ids[0]), item(org.site_ids[0], "焊工")])
+        result = await submit(
+            api, org, "SCOPE_CHANGE", [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
+        )
 
     if accepted:
         assert result["__typename"] == "SubmitFilingSuccess", result
@@ -310,15 +347,16 @@ def _two_items(sites: list[str]) -> list[dict[str, str]]:
 
 @pytest.mark.article(22, 24)
 @pytest.mark.parametrize("addition", ["site", "occupation", "level"])
-async def test_after_a_rectification_a_scope_change_adds_nothing(api: Api,
-                                                                 addition: str) -> None:
+async def test_after_a_rectification_a_scope_change_adds_nothing(api: Api, addition: str) -> None:
     # The second venue is registered before the sanction: addSite refuses it afterwards.
     org = await make_agency(api, valid_from=today() - days(400), sites=2, scope=_two_items)
     await issued(api, org, 22, 3)  # rectification notice today (Art. 22(三))
     home, other_site = org.site_ids
-    new_item = {"site": item(other_site, "电工", "LEVEL_4"),
-                "occupation": item(home, "茶艺师", "LEVEL_4"),
-                "level": item(home, "电工", "LEVEL_3")}[addition]
+    new_item = {
+        "site": item(other_site, "电工", "LEVEL_4"),
+        "occupation": item(home, "茶艺师", "LEVEL_4"),
+        "level": item(home, "电工", "LEVEL_3"),
+    }[addition]
     async with unchanged(org):
         result = await submit(api, org, "SCOPE_CHANGE", [item(home, "电工", "LEVEL_4"), new_item])
 
@@ -337,7 +375,8 @@ async def test_after_a_rectification_a_scope_change_may_drop_items(api: Api) -> 
 
 @pytest.mark.article(24)
 async def test_a_rectification_in_the_previous_period_does_not_restrict(
-        api: Api, api_on: ApiOn) -> None:
+    api: Api, api_on: ApiOn
+) -> None:
     first_until = today() - days(100)  # the first period ended 100 days ago
     first_from = years_later(first_until, -3)
     async with api_on(first_from + days(10)) as then:
@@ -347,8 +386,9 @@ async def test_a_rectification_in_the_previous_period_does_not_restrict(
         renewal = await submitted(then, org, "RENEWAL")
         await approved(then, renewal)
 
-    result = await submit(api, org, "SCOPE_CHANGE",
-                          [*_two_items(org.site_ids), item(org.site_ids[0], "茶艺师")])
+    result = await submit(
+        api, org, "SCOPE_CHANGE", [*_two_items(org.site_ids), item(org.site_ids[0], "茶艺师")]
+    )
 
     assert result["__typename"] == "SubmitFilingSuccess", result
 
@@ -358,13 +398,17 @@ async def test_a_rectification_in_the_previous_period_does_not_restrict(
 
 
 @pytest.mark.article(13, 17)
-@pytest.mark.parametrize(("kind", "extra", "article"), [
-    ("INFO_CHANGE", {"newName": "新名称技能评价中心"}, 13),
-    ("SCOPE_CHANGE", {"with_items": True}, 13),
-    ("TERMINATION", {}, 17),
-])
+@pytest.mark.parametrize(
+    ("kind", "extra", "article"),
+    [
+        ("INFO_CHANGE", {"newName": "新名称技能评价中心"}, 13),
+        ("SCOPE_CHANGE", {"with_items": True}, 13),
+        ("TERMINATION", {}, 17),
+    ],
+)
 async def test_a_second_open_filing_of_the_same_kind_is_refused(
-        api: Api, kind: str, extra: dict[str, Any], article: int) -> None:
+    api: Api, kind: str, extra: dict[str, Any], article: int
+) -> None:
     org = await make_agency(api, valid_from=today() - days(400))
     if extra.pop("with_items", False):
         extra["items"] = [item(org.site_ids[0]), item(org.site_ids[0], "焊工")]
@@ -384,16 +428,19 @@ async def test_an_open_filing_of_another_kind_does_not_block(api: Api) -> None:
     assert result["__typename"] == "SubmitFilingSuccess", result
 
 
-@pytest.mark.parametrize(("kind", "extra", "field"), [
-    ("INFO_CHANGE", {}, "newName"),
-    ("INFO_CHANGE", {"newName": "   "}, "newName"),
-    ("INITIAL", {"items": []}, "items"),
-    ("SCOPE_CHANGE", {}, "items"),
-    ("TERMINATION", {"with_item": True}, "items"),
-])
-async def test_malformed_applications_are_invalid_input(api: Api, kind: str,
-                                                        extra: dict[str, Any],
-                                                        field: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "extra", "field"),
+    [
+        ("INFO_CHANGE", {}, "newName"),
+        ("INFO_CHANGE", {"newName": "   "}, "newName"),
+        ("INITIAL", {"items": []}, "items"),
+        ("SCOPE_CHANGE", {}, "items"),
+        ("TERMINATION", {"with_item": True}, "items"),
+    ],
+)
+async def test_malformed_applications_are_invalid_input(
+    api: Api, kind: str, extra: dict[str, Any], field: str
+) -> None:
     org = await make_agency(api, valid_from=today() - days(400))
     if extra.pop("with_item", False):
         extra["items"] = [item(org.site_ids[0])]
@@ -416,20 +463,24 @@ async def test_a_change_for_an_agency_never_filed_is_refused(api: Api) -> None:
 # Only the agency itself applies (DESIGN §6)
 
 
-@pytest.mark.parametrize(("target", "actor", "outcome"), [
-    ("pending", "province", "RuleViolation"),
-    ("pending", "filing_city", "RuleViolation"),
-    ("pending", "other_city", "NotFound"),
-    ("pending", "other_agency", "NotFound"),
-    ("pending", "public", "NotFound"),
-    ("active", "province", "RuleViolation"),
-    ("active", "filing_city", "RuleViolation"),
-    ("active", "other_city", "RuleViolation"),
-    ("active", "other_agency", "RuleViolation"),
-    ("active", "public", "RuleViolation"),
-])
-async def test_only_the_agency_itself_submits(api: Api, target: str, actor: str,
-                                              outcome: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "actor", "outcome"),
+    [
+        ("pending", "province", "RuleViolation"),
+        ("pending", "filing_city", "RuleViolation"),
+        ("pending", "other_city", "NotFound"),
+        ("pending", "other_agency", "NotFound"),
+        ("pending", "public", "NotFound"),
+        ("active", "province", "RuleViolation"),
+        ("active", "filing_city", "RuleViolation"),
+        ("active", "other_city", "RuleViolation"),
+        ("active", "other_agency", "RuleViolation"),
+        ("active", "public", "RuleViolation"),
+    ],
+)
+async def test_only_the_agency_itself_submits(
+    api: Api, target: str, actor: str, outcome: str
+) -> None:
     if target == "pending":  # visible only to itself, its filing city and the province
         org = await make_agency(api, active=False)
         kind, items = "INITIAL", [item(org.site_ids[0])]
@@ -455,9 +506,11 @@ async def test_an_overlong_legal_representative_is_invalid_input(api: Api) -> No
     org = await make_agency(api, valid_from=today() - days(100))
     before = await snapshot(org)
 
-    response = await api.post(SUBMIT_FILING, {"input": {
-        "agencyId": org.id, "kind": "INFO_CHANGE", "newLegalRepresentative": "陈" * 65}},
-        org.token)
+    response = await api.post(
+        SUBMIT_FILING,
+        {"input": {"agencyId": org.id, "kind": "INFO_CHANGE", "newLegalRepresentative": "陈" * 65}},
+        org.token,
+    )
 
     assert await snapshot(org) == before  # holds today: the failed insert is rolled back
     body = response.json()

@@ -85,12 +85,14 @@ async def test_termination_is_published_and_reported(api_on, reason: str) -> Non
 
         # The agency reads TERMINATED for everyone, by id and under the status filter.
         for token in (api.token(Role.PROVINCE), api.token(Role.CITY, region="350200"), None):
-            data = await api.query(READ, {"id": agency.id, "name": agency.name,
-                                          "status": "TERMINATED"}, token)
+            data = await api.query(
+                READ, {"id": agency.id, "name": agency.name, "status": "TERMINATED"}, token
+            )
             assert data["agency"] == {"id": agency.id, "status": "TERMINATED"}
             assert [e["node"]["id"] for e in data["agencies"]["edges"]] == [agency.id]
-            active = await api.query(READ, {"id": agency.id, "name": agency.name,
-                                            "status": "ACTIVE"}, token)
+            active = await api.query(
+                READ, {"id": agency.id, "name": agency.name, "status": "ACTIVE"}, token
+            )
             assert active["agencies"]["totalCount"] == 0
 
         # The public reads the notice with its stored dates.
@@ -100,7 +102,9 @@ async def test_termination_is_published_and_reported(api_on, reason: str) -> Non
         assert edge["node"]["id"] == notice["id"]
         assert (edge["node"]["startDate"], edge["node"]["endDate"]) == DAY_PERIOD
         assert (edge["node"]["agency"]["id"], edge["node"]["agency"]["status"]) == (
-            agency.id, "TERMINATED")
+            agency.id,
+            "TERMINATED",
+        )
         row = await Announcement.get(id=pk(notice["id"]))
         assert (row.start_date.isoformat(), row.end_date.isoformat()) == DAY_PERIOD
         assert row.reported_to_ministry_at is not None
@@ -124,8 +128,9 @@ async def test_a_provincial_agency_is_terminated_by_the_province(api_on) -> None
 async def test_the_province_center_publishes_every_termination(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350200")
-        result = await terminate(api, agency, "UNAPPROVED_SITE_CHANGE",
-                                 token=api.token(Role.CITY, region="350200"))
+        result = await terminate(
+            api, agency, "UNAPPROVED_SITE_CHANGE", token=api.token(Role.CITY, region="350200")
+        )
         assert result["__typename"] == "TerminateAgencySuccess", result
     assert result["announcement"]["authority"] == {"code": "350000"}
 
@@ -136,25 +141,37 @@ async def test_open_applications_are_withdrawn(api_on) -> None:  # type: ignore[
         agency = await make_agency(api)
         info = await submit(api, agency, "INFO_CHANGE", newName=f"{agency.name}（更名）")
         assert info["__typename"] == "SubmitFilingSuccess", info
-        scope = await submit(api, agency, "SCOPE_CHANGE",
-                             items=items(agency.site_ids, (DIANGONG, HANGONG)))
+        scope = await submit(
+            api, agency, "SCOPE_CHANGE", items=items(agency.site_ids, (DIANGONG, HANGONG))
+        )
         assert scope["__typename"] == "SubmitFilingSuccess", scope
         result = await terminate(api, agency, "VOLUNTARY")
         assert result["__typename"] == "TerminateAgencySuccess", result
-        data = await api.query(FILINGS, {"filter": {"agencyId": agency.id}},
-                               api.token(Role.PROVINCE))
+        data = await api.query(
+            FILINGS, {"filter": {"agencyId": agency.id}}, api.token(Role.PROVINCE)
+        )
     status = {e["node"]["id"]: e["node"]["status"] for e in data["filings"]["edges"]}
-    assert status == {agency.filing_id: "APPROVED", info["filing"]["id"]: "WITHDRAWN",
-                      scope["filing"]["id"]: "WITHDRAWN"}
+    assert status == {
+        agency.filing_id: "APPROVED",
+        info["filing"]["id"]: "WITHDRAWN",
+        scope["filing"]["id"]: "WITHDRAWN",
+    }
     withdrawn = await AuditEvent.filter(action="withdrawFiling", agency_id=agency.pk)
-    assert {e.object_id for e in withdrawn} == {str(pk(info["filing"]["id"])),
-                                                str(pk(scope["filing"]["id"]))}
-    assert all(e.before["status"] == "SUBMITTED" and e.after["status"] == "WITHDRAWN"
-               for e in withdrawn)
+    assert {e.object_id for e in withdrawn} == {
+        str(pk(info["filing"]["id"])),
+        str(pk(scope["filing"]["id"])),
+    }
+    assert all(
+        e.before["status"] == "SUBMITTED" and e.after["status"] == "WITHDRAWN" for e in withdrawn
+    )
     # A withdrawn filing can no longer be decided.
     async with api_on(DAY) as api:
-        late = await mutate(api, DECIDE_FILING, {"filingId": info["filing"]["id"], "approve": True},
-                            api.token(Role.PROVINCE))
+        late = await mutate(
+            api,
+            DECIDE_FILING,
+            {"filingId": info["filing"]["id"], "approve": True},
+            api.token(Role.PROVINCE),
+        )
     assert late["__typename"] == "RuleViolation", late
 
 
@@ -170,19 +187,20 @@ async def test_its_site_and_occupation_claims_are_released(api_on) -> None:  # t
         assert taken["__typename"] == "RuleViolation" and taken["article"] == 12, taken
         assert await ItemClaim.exists(agency_id=first.pk, released_at=None)
 
-        assert (await terminate(api, first, "VOLUNTARY"))["__typename"] == \
-            "TerminateAgencySuccess"
+        assert (await terminate(api, first, "VOLUNTARY"))["__typename"] == "TerminateAgencySuccess"
         assert not await ItemClaim.exists(agency_id=first.pk, released_at=None)
 
         filed = await submit(api, second, "INITIAL", items=wanted)
         assert filed["__typename"] == "SubmitFilingSuccess", filed
-        decided = await mutate(api, DECIDE_FILING, {"filingId": filed["filing"]["id"],
-                                             "approve": True},
-                               api.token(Role.CITY, region="350100"))
+        decided = await mutate(
+            api,
+            DECIDE_FILING,
+            {"filingId": filed["filing"]["id"], "approve": True},
+            api.token(Role.CITY, region="350100"),
+        )
         assert decided["__typename"] == "DecideFilingSuccess", decided
         assert await _status(api, second, None) == "ACTIVE"
-    claims = await ItemClaim.filter(site_id=pk(site), occupation_code=DIANGONG[0],
-                                    released_at=None)
+    claims = await ItemClaim.filter(site_id=pk(site), occupation_code=DIANGONG[0], released_at=None)
     assert [c.agency_id for c in claims] == [second.pk]
 
 
@@ -203,18 +221,24 @@ async def test_a_note_is_published_and_bounded(api_on) -> None:  # type: ignore[
 
 
 @pytest.mark.article(3)
-@pytest.mark.parametrize(("case", "expected"), [
-    ("city-other", "RuleViolation"),          # 厦门: the agency is public, not theirs
-    ("city-pingtan", "RuleViolation"),        # 350128 is a peer, not part of 福州
-    ("city-of-site-provincial", "RuleViolation"),  # 福州 for a provincial agency with a site there
-    ("city-other-pending", "NotFound"),       # 厦门 cannot see a PENDING 福州 agency
-    ("agency-itself", "RuleViolation"),
-    ("agency-other", "RuleViolation"),
-    ("public", "RuleViolation"),
-    ("public-pending", "NotFound"),
-    ("province-missing-id", "NotFound"),
-    ("province-malformed-id", "NotFound"),
-])
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("city-other", "RuleViolation"),  # 厦门: the agency is public, not theirs
+        ("city-pingtan", "RuleViolation"),  # 350128 is a peer, not part of 福州
+        (
+            "city-of-site-provincial",
+            "RuleViolation",
+        ),  # 福州 for a provincial agency with a site there
+        ("city-other-pending", "NotFound"),  # 厦门 cannot see a PENDING 福州 agency
+        ("agency-itself", "RuleViolation"),
+        ("agency-other", "RuleViolation"),
+        ("public", "RuleViolation"),
+        ("public-pending", "NotFound"),
+        ("province-missing-id", "NotFound"),
+        ("province-malformed-id", "NotFound"),
+    ],
+)
 async def test_refused_terminations_change_nothing(api_on, case: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         if case == "city-of-site-provincial":
@@ -230,11 +254,17 @@ async def test_refused_terminations_change_nothing(api_on, case: str, expected: 
             "agency-itself": agency.token,
             "agency-other": other.token,
         }.get(case, api.token(Role.PROVINCE) if case.startswith("province") else None)
-        target = {"province-missing-id": to_global_id("Agency", 2**31 - 1),
-                  "province-malformed-id": "not-an-id"}.get(case, agency.id)
+        target = {
+            "province-missing-id": to_global_id("Agency", 2**31 - 1),
+            "province-malformed-id": "not-an-id",
+        }.get(case, agency.id)
         async with unchanged(agency, other):
-            result = await mutate(api, TERMINATE_AGENCY, {
-                "agencyId": target, "reason": "UNAPPROVED_SITE_CHANGE"}, token)
+            result = await mutate(
+                api,
+                TERMINATE_AGENCY,
+                {"agencyId": target, "reason": "UNAPPROVED_SITE_CHANGE"},
+                token,
+            )
         assert result["__typename"] == expected, result
         assert not await Announcement.exists(agency_id=agency.pk)
 
@@ -256,9 +286,12 @@ async def test_a_revoked_agency_cannot_be_terminated(api_on) -> None:  # type: i
     assert revoked.state is AgencyState.REVOKED
     async with api_on(DAY) as api:
         async with unchanged(revoked):
-            result = await mutate(api, TERMINATE_AGENCY, {
-                "agencyId": to_global_id("Agency", revoked.id), "reason": "OTHER"},
-                api.token(Role.CITY, region="350200"))
+            result = await mutate(
+                api,
+                TERMINATE_AGENCY,
+                {"agencyId": to_global_id("Agency", revoked.id), "reason": "OTHER"},
+                api.token(Role.CITY, region="350200"),
+            )
         assert (result["__typename"], result["code"]) == ("RuleViolation", "ALREADY_CLOSED")
     assert (await Agency.get(id=revoked.id)).state is AgencyState.REVOKED
 
@@ -287,11 +320,20 @@ async def test_concurrent_terminations_publish_one_notice(api_on) -> None:  # ty
         for _ in range(8):
             agency = await make_agency(api)
             token = api.token(Role.PROVINCE)
-            responses = await asyncio.gather(*(
-                api.post(TERMINATE_AGENCY, {"input": {"agencyId": agency.id, "reason": "OTHER"}},
-                         token) for _ in range(3)))
+            responses = await asyncio.gather(
+                *(
+                    api.post(
+                        TERMINATE_AGENCY,
+                        {"input": {"agencyId": agency.id, "reason": "OTHER"}},
+                        token,
+                    )
+                    for _ in range(3)
+                )
+            )
             kinds = sorted(r.json()["data"]["terminateAgency"]["__typename"] for r in responses)
             notices = await Announcement.filter(agency_id=agency.pk).count()
             outcomes.append((kinds, notices))
-    assert all(kinds == ["RuleViolation", "RuleViolation", "TerminateAgencySuccess"]
-               and notices == 1 for kinds, notices in outcomes), outcomes
+    assert all(
+        kinds == ["RuleViolation", "RuleViolation", "TerminateAgencySuccess"] and notices == 1
+        for kinds, notices in outcomes
+    ), outcomes

@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_articles_md_is_up_to_date() -> None:
-    done = subprocess.run([sys.executable, "-m", "tests.support.articles", "--check"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.support.articles", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -43,9 +43,12 @@ EXAMPLE_SECRET = "secret.example.yaml"
 # Everything else the deployment files set must be a name `Settings` reads.
 POSTGRES_IMAGE_ENV = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}  # postgres image
 DOCKERFILE_OTHER_ENV = {
-    "PIP_INDEX_URL", "PIP_TRUSTED_HOST",  # pip, build stage only (an intranet mirror)
-    "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_CACHE_DIR",  # pip, build stage only
-    "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED",  # the Python interpreter
+    "PIP_INDEX_URL",
+    "PIP_TRUSTED_HOST",  # pip, build stage only (an intranet mirror)
+    "PIP_DISABLE_PIP_VERSION_CHECK",
+    "PIP_NO_CACHE_DIR",  # pip, build stage only
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED",  # the Python interpreter
     "PATH",  # the shell and exec: the virtualenv's bin/ first
     "PROMETHEUS_MULTIPROC_DIR",  # prometheus-client: the uvicorn workers' shared metrics
 }
@@ -120,8 +123,11 @@ class Stage:
 
 
 def dockerfile_instructions(text: str) -> Iterator[tuple[str, str]]:
-    logical = re.sub(r"\\\n", " ", "\n".join(
-        line for line in text.splitlines() if not line.lstrip().startswith("#")))
+    logical = re.sub(
+        r"\\\n",
+        " ",
+        "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")),
+    )
     for line in logical.splitlines():
         if line.strip():
             keyword, _, rest = line.strip().partition(" ")
@@ -163,8 +169,9 @@ def test_dockerfile_is_multi_stage_from_a_pinned_base() -> None:
     runtime = stages[-1]
     assert {stage.image for stage in stages} == {runtime.image}, "one base for every stage"
     built = {stage.name for stage in stages[:-1]}
-    copied_from = {m.group(1) for rest in runtime.all("COPY")
-                   for m in [re.match(r"--from=(\S+)", rest)] if m}
+    copied_from = {
+        m.group(1) for rest in runtime.all("COPY") for m in [re.match(r"--from=(\S+)", rest)] if m
+    }
     assert copied_from and copied_from <= built, "the runtime copies from the build stage"
     # The base's Python satisfies the project's requires-python.
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
@@ -207,8 +214,13 @@ def test_dockerfile_serves_on_8000_with_a_healthcheck(monkeypatch: pytest.Monkey
     assert env["PATH"].startswith("/opt/registry/bin:")
     # Writable where the root filesystem is read-only (deployment.yaml mounts /tmp).
     assert env["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
-    settings = load_settings({**{k: v for k, v in env.items() if k in app_env_names()},
-                              "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER}, monkeypatch)
+    settings = load_settings(
+        {
+            **{k: v for k, v in env.items() if k in app_env_names()},
+            "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER,
+        },
+        monkeypatch,
+    )
     assert settings.production and settings.workers == 0 and settings.worker_count >= 1
 
 
@@ -244,8 +256,11 @@ def test_dockerfile_copies_every_package_and_the_ignore_file_keeps_them() -> Non
 def locked(lock: Path) -> dict[str, str]:
     """name -> pinned version of every requirement in a lock file (requirements/compile)."""
     pins: dict[str, str] = {}
-    entries = re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)[^\n]*\\\n((?:\s+--hash=\S+.*\n?)+)",
-                         lock.read_text(), re.MULTILINE)
+    entries = re.findall(
+        r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)[^\n]*\\\n((?:\s+--hash=\S+.*\n?)+)",
+        lock.read_text(),
+        re.MULTILINE,
+    )
     for name, version, hashes in entries:
         assert "--hash=sha256:" in hashes, f"{lock.name}: {name} has no hash"
         pins[re.sub(r"[-_.]+", "-", name).lower()] = version
@@ -260,16 +275,20 @@ def test_dockerfile_installs_the_locked_dependencies_then_the_package_alone() ->
     installs = [rest for rest in build.all("RUN") if "pip install" in rest]
     assert len(installs) == 2, installs
     dependencies, package = installs
-    assert re.search(r"pip install --require-hashes --no-deps -r requirements/runtime\.txt\b",
-                     dependencies), dependencies
+    assert re.search(
+        r"pip install --require-hashes --no-deps -r requirements/runtime\.txt\b", dependencies
+    ), dependencies
     assert any(rest.split()[0] == "requirements/runtime.txt" for rest in build.all("COPY"))
     command = re.search(r"pip install ([^&;]*)", package).group(1).split()  # type: ignore[union-attr]
     assert command[-1] == "." and {"--no-deps", "--no-build-isolation", "--no-index"} <= set(
-        command), f"the package is installed alone, from the source tree: {package}"
+        command
+    ), f"the package is installed alone, from the source tree: {package}"
     # The lock is in the build context (the ignore file keeps it) and is the runtime half of
     # CI's lock: every pin the image gets is the one CI ran with.
     runtime, ci = locked(ROOT / "requirements/runtime.txt"), locked(ROOT / "requirements/ci.txt")
-    assert {"strawberry-graphql", "tortoise-orm", "pycasbin", "uvicorn", "setuptools"} <= set(runtime)
+    assert {"strawberry-graphql", "tortoise-orm", "pycasbin", "uvicorn", "setuptools"} <= set(
+        runtime
+    )
     assert not {"pytest", "hypothesis", "mypy", "ruff"} & set(runtime), "test tools in the image"
     assert {name: ci.get(name) for name in runtime} == runtime, "runtime.txt disagrees with ci.txt"
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -285,11 +304,13 @@ INTERPOLATION = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
 
 def interpolate(value: Any) -> str:
     """Compose's `${VAR:-default}` / `${VAR:?error}` with VAR unset (placeholder for `?`)."""
+
     def one(m: re.Match[str]) -> str:
         if m.group(2) == "-":
             return m.group(3)
         assert m.group(2) == "?", f"${{{m.group(1)}}} without a default or a required marker"
         return "pw" if "PASSWORD" in m.group(1) else SECRET_PLACEHOLDER
+
     return INTERPOLATION.sub(one, str(value))
 
 
@@ -300,8 +321,7 @@ def compose() -> dict[str, Any]:
 
 
 def registry_services(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: service for name, service in document["services"].items()
-            if "build" in service}
+    return {name: service for name, service in document["services"].items() if "build" in service}
 
 
 def test_compose_services_and_dependencies() -> None:
@@ -371,11 +391,13 @@ def test_compose_environment_is_read_and_loads(monkeypatch: pytest.MonkeyPatch) 
         pg = services["postgres"]["environment"]
         assert re.fullmatch(
             rf"postgres://{pg['POSTGRES_USER']}:pw@postgres:5432/{pg['POSTGRES_DB']}",
-            settings.db_url), settings.db_url
+            settings.db_url,
+        ), settings.db_url
         assert settings.redis_url and settings.redis_url.startswith("redis://redis:6379/")
     app = services["app"]
-    settings = load_settings({k: interpolate(v) for k, v in app["environment"].items()},
-                             monkeypatch)
+    settings = load_settings(
+        {k: interpolate(v) for k, v in app["environment"].items()}, monkeypatch
+    )
     grace = int(str(app["stop_grace_period"]).rstrip("s"))
     assert grace > settings.graceful_shutdown_seconds, "compose kills before uvicorn is done"
 
@@ -407,8 +429,12 @@ def k8s_documents(directory: Path = K8S) -> dict[str, list[dict[str, Any]]]:
 
 
 def of_kind(kind: str, include_example: bool = False) -> list[dict[str, Any]]:
-    return [doc for name, docs in k8s_documents().items() for doc in docs
-            if doc["kind"] == kind and (include_example or name != EXAMPLE_SECRET)]
+    return [
+        doc
+        for name, docs in k8s_documents().items()
+        for doc in docs
+        if doc["kind"] == kind and (include_example or name != EXAMPLE_SECRET)
+    ]
 
 
 def one(kind: str) -> dict[str, Any]:
@@ -489,8 +515,11 @@ def test_deployment_probes_resources_and_security() -> None:
 
 
 def test_deployment_replicas_follow_the_autoscaler_and_pdb() -> None:
-    deployment, hpa, pdb = one("Deployment"), one("HorizontalPodAutoscaler"), one(
-        "PodDisruptionBudget")
+    deployment, hpa, pdb = (
+        one("Deployment"),
+        one("HorizontalPodAutoscaler"),
+        one("PodDisruptionBudget"),
+    )
     assert hpa["apiVersion"] == "autoscaling/v2"
     target = hpa["spec"]["scaleTargetRef"]
     assert (target["kind"], target["name"]) == ("Deployment", deployment["metadata"]["name"])
@@ -530,8 +559,9 @@ def test_worker_count_follows_the_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> 
     assert source["resource"] == "limits.cpu" and str(source["divisor"]) == "1"
     assert source.get("containerName", container["name"]) == container["name"]
     workers = math.ceil(cpu(container["resources"]["limits"]["cpu"]))  # the kubelet rounds up
-    settings = load_settings({**container_env(container), "REGISTRY_WORKERS": str(workers)},
-                             monkeypatch)
+    settings = load_settings(
+        {**container_env(container), "REGISTRY_WORKERS": str(workers)}, monkeypatch
+    )
     assert settings.worker_count == workers >= 1
 
 
@@ -545,7 +575,8 @@ def test_shutdown_fits_in_the_grace_period(monkeypatch: pytest.MonkeyPatch) -> N
     budget = int(pre_stop[1]) + settings.graceful_shutdown_seconds
     assert int(pre_stop[1]) >= 1
     assert spec["terminationGracePeriodSeconds"] > budget, (
-        "Kubernetes kills the pod before the in-flight requests are allowed to finish")
+        "Kubernetes kills the pod before the in-flight requests are allowed to finish"
+    )
 
 
 def secret_example() -> dict[str, Any]:
@@ -559,8 +590,9 @@ def container_env(container: dict[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     config_maps = {c["metadata"]["name"]: c for c in of_kind("ConfigMap")}
     for source in container.get("envFrom", []):
-        values.update({k: str(v) for k, v in
-                       config_maps[source["configMapRef"]["name"]]["data"].items()})
+        values.update(
+            {k: str(v) for k, v in config_maps[source["configMapRef"]["name"]]["data"].items()}
+        )
     secret = secret_example()
     for entry in container.get("env", []):
         if "value" in entry:
@@ -603,8 +635,12 @@ def test_k8s_environment_is_read_and_loads(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_migration_job() -> None:
-    job, deployment, service, pdb = (one("Job"), one("Deployment"), one("Service"),
-                                     one("PodDisruptionBudget"))
+    job, deployment, service, pdb = (
+        one("Job"),
+        one("Deployment"),
+        one("Service"),
+        one("PodDisruptionBudget"),
+    )
     spec = pod_spec(job)
     (container,) = spec["containers"]
     assert parse_cli(container["command"]).command == "migrate"
@@ -626,33 +662,48 @@ def test_kustomize_renders() -> None:
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         pytest.skip("kubectl is not installed")
-    done = subprocess.run([kubectl, "kustomize", str(K8S)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [kubectl, "kustomize", str(K8S)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     rendered = [d for d in yaml.safe_load_all(done.stdout) if d]
     kinds = sorted(d["kind"] for d in rendered)
-    assert kinds == sorted(["ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
-                            "HorizontalPodAutoscaler", "Job"])
+    assert kinds == sorted(
+        [
+            "ConfigMap",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "HorizontalPodAutoscaler",
+            "Job",
+        ]
+    )
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     (image,) = kustomization["images"]
     expected = f"{image['newName']}:{image['newTag']}"
-    images = [c["image"] for d in rendered if d["kind"] in ("Deployment", "Job")
-              for c in d["spec"]["template"]["spec"]["containers"]]
+    images = [
+        c["image"]
+        for d in rendered
+        if d["kind"] in ("Deployment", "Job")
+        for c in d["spec"]["template"]["spec"]["containers"]
+    ]
     assert images and set(images) == {expected}
 
 
 # --- registry serve: what the image's CMD hands to uvicorn ------------------------------------
 
 
-def serve_with(argv: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-               ) -> dict[str, Any]:
+def serve_with(
+    argv: list[str],
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, Any]:
     import uvicorn
 
     from server import cli
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(
-        {"app": app, **kwargs}))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
     settings = load_settings(env, monkeypatch)
     args = cli.parser().parse_args(argv)
     args.run(args, settings)
@@ -660,16 +711,22 @@ def serve_with(argv: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyP
     return call
 
 
-def test_serve_takes_its_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                       tmp_path: Path) -> None:
+def test_serve_takes_its_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"a previous run")
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
-    env = {"DATABASE_URL": "postgres://registry:pw@postgres:5432/registry",
-           "REGISTRY_ENV": "production", "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER,
-           "REGISTRY_WORKERS": "3", "REGISTRY_FORWARDED_ALLOW_IPS": "10.244.0.0/16",
-           "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "17", "REGISTRY_LOG_LEVEL": "warning"}
+    env = {
+        "DATABASE_URL": "postgres://registry:pw@postgres:5432/registry",
+        "REGISTRY_ENV": "production",
+        "REGISTRY_JWT_SECRET": SECRET_PLACEHOLDER,
+        "REGISTRY_WORKERS": "3",
+        "REGISTRY_FORWARDED_ALLOW_IPS": "10.244.0.0/16",
+        "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "17",
+        "REGISTRY_LOG_LEVEL": "warning",
+    }
     call = serve_with(["serve", "--host", "0.0.0.0", "--port", "8000"], env, monkeypatch)
     assert call["app"] == "server.asgi:app"
     assert (call["host"], call["port"], call["workers"]) == ("0.0.0.0", 8000, 3)

@@ -36,6 +36,12 @@ asyncio.run(main())
 
 def test_no_model_change_lacks_a_migration() -> None:
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", CHECK], cwd=root, capture_output=True,
-                            text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert result.stdout.strip().splitlines()[-1] == "none", result.stdout

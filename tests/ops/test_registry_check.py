@@ -27,15 +27,23 @@ SCALE = 200
 ALL_HOLD = f"检查 {len(INVARIANTS)} 项不变式（全部数据，截至 "
 
 
-async def registry(*args: str, database_url: str | None = None,
-                   cwd: Path | None = None) -> tuple[int, str]:
+async def registry(
+    *args: str, database_url: str | None = None, cwd: Path | None = None
+) -> tuple[int, str]:
     """Run the `registry` command; (exit status, output)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if database_url is not None:
         env["DATABASE_URL"] = database_url
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from server.cli import main; main()", *args, env=env, cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-c",
+        "from server.cli import main; main()",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     assert process.returncode is not None
     return process.returncode, output.decode()
@@ -44,8 +52,10 @@ async def registry(*args: str, database_url: str | None = None,
 def _sibling(url: str, name: str) -> tuple[str, str]:
     """(tortoise url, asyncpg dsn) of database `name` on the server `url` names."""
     parts = urlsplit(url)
-    return (urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")),
-            urlunsplit(("postgresql", parts.netloc, f"/{name}", "", "")))
+    return (
+        urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")),
+        urlunsplit(("postgresql", parts.netloc, f"/{name}", "", "")),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +99,8 @@ async def test_the_embedded_demo_keeps_every_invariant(embedded: Path) -> None:
 
 
 async def test_the_demo_on_postgresql_keeps_every_invariant(
-        postgres: tuple[str, Any], db_url: Any) -> None:
+    postgres: tuple[str, Any], db_url: Any
+) -> None:
     url, _ = await _fresh(postgres, db_url, "demo")
     try:
         status, output = await registry("seed", "--demo", database_url=url)
@@ -101,7 +112,8 @@ async def test_the_demo_on_postgresql_keeps_every_invariant(
 
 
 async def test_a_scale_dataset_keeps_every_invariant(
-        postgres: tuple[str, Any], db_url: Any) -> None:
+    postgres: tuple[str, Any], db_url: Any
+) -> None:
     url, _ = await _fresh(postgres, db_url, "scale")
     try:
         status, output = await registry("seed", "--scale", str(SCALE), database_url=url)
@@ -125,8 +137,12 @@ async def _assert_planted_ban_reported(run: Any, revoked_id: int) -> None:
     assert status == 1, output
     lines = _reported(output)
     # The ban, by name and article, and the trail that no longer shows the row as it is.
-    assert any(line.startswith("[第二十三条] art23_revocation_ban（") and REVOKED in line
-               and "禁止备案至 无" in line for line in lines), output
+    assert any(
+        line.startswith("[第二十三条] art23_revocation_ban（")
+        and REVOKED in line
+        and "禁止备案至 无" in line
+        for line in lines
+    ), output
     assert any(line.startswith("[第十一条] art11_audit_disagrees（") for line in lines), output
     assert output.strip().splitlines()[-1].endswith(f"发现 {len(lines)} 处违反。"), output
     # Only the one invariant; only other agencies: nothing.
@@ -140,15 +156,15 @@ async def _assert_planted_ban_reported(run: Any, revoked_id: int) -> None:
     assert status != 0 and "unknown invariant no_such_rule" in output, output
 
 
-async def test_a_planted_violation_fails_the_check_embedded(
-        embedded: Path, tmp_path: Path) -> None:
+async def test_a_planted_violation_fails_the_check_embedded(embedded: Path, tmp_path: Path) -> None:
     copy = tmp_path / "planted"
     copy.mkdir()
     shutil.copy(embedded / "registry.sqlite3", copy / "registry.sqlite3")
     with sqlite3.connect(copy / "registry.sqlite3") as conn:
         conn.execute(UNBAN)
         (revoked_id,) = conn.execute(
-            f"SELECT id FROM agency WHERE credit_code = '{REVOKED}'").fetchone()
+            f"SELECT id FROM agency WHERE credit_code = '{REVOKED}'"
+        ).fetchone()
 
     async def run(*args: str) -> tuple[int, str]:
         return await registry(*args, cwd=copy)
@@ -157,7 +173,8 @@ async def test_a_planted_violation_fails_the_check_embedded(
 
 
 async def test_a_planted_violation_fails_the_check_on_postgresql(
-        postgres: tuple[str, Any], db_url: Any) -> None:
+    postgres: tuple[str, Any], db_url: Any
+) -> None:
     url, dsn = await _fresh(postgres, db_url, "planted")
     try:
         status, output = await registry("seed", "--demo", database_url=url)
@@ -166,7 +183,8 @@ async def test_a_planted_violation_fails_the_check_on_postgresql(
         try:
             await conn.execute(UNBAN)
             revoked_id = await conn.fetchval(
-                f"SELECT id FROM agency WHERE credit_code = '{REVOKED}'")
+                f"SELECT id FROM agency WHERE credit_code = '{REVOKED}'"
+            )
         finally:
             await conn.close()
 

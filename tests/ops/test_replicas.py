@@ -76,8 +76,10 @@ query ($id: ID!) { agency(id: $id) {
 @pytest.fixture(scope="module", autouse=True)
 def _postgres_only(database: str) -> None:
     if database != "postgres":
-        pytest.skip("replicas need PostgreSQL: several server processes on one database "
-                    "(the embedded SQLite file serves one process)")
+        pytest.skip(
+            "replicas need PostgreSQL: several server processes on one database "
+            "(the embedded SQLite file serves one process)"
+        )
 
 
 def _redis_answers() -> bool:
@@ -107,8 +109,11 @@ def _client_address() -> str:
 
 def _env(rate_limit: str, redis_url: str) -> dict[str, str]:
     # An empty REDIS_URL is the memory storage, whatever the test process's environment says.
-    return {"REDIS_URL": redis_url, "REGISTRY_RATE_LIMIT_ANONYMOUS": rate_limit,
-            "REGISTRY_RATE_LIMIT_SIGNED_IN": ""}
+    return {
+        "REDIS_URL": redis_url,
+        "REGISTRY_RATE_LIMIT_ANONYMOUS": rate_limit,
+        "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
+    }
 
 
 @asynccontextmanager
@@ -119,8 +124,7 @@ async def _pair(url: str, env: dict[str, str]) -> AsyncIterator[tuple[Server, Se
 
 @asynccontextmanager
 async def _clients(*servers: Server) -> AsyncIterator[list[httpx.AsyncClient]]:
-    clients = [httpx.AsyncClient(base_url=s.url, timeout=httpx.Timeout(WAIT))
-               for s in servers]
+    clients = [httpx.AsyncClient(base_url=s.url, timeout=httpx.Timeout(WAIT)) for s in servers]
     try:
         yield clients
     finally:
@@ -142,8 +146,7 @@ async def replicas(db_url: Any, redis_url: str) -> AsyncIterator[tuple[Server, S
         yield pair
 
 
-async def _until(condition: Callable[[], Awaitable[bool]], what: str,
-                 within: float = WAIT) -> None:
+async def _until(condition: Callable[[], Awaitable[bool]], what: str, within: float = WAIT) -> None:
     deadline = time.monotonic() + within
     while not await condition():
         if time.monotonic() > deadline:
@@ -153,8 +156,10 @@ async def _until(condition: Callable[[], Awaitable[bool]], what: str,
 
 # 1. Reads and decisions on one replica see the writes of the other.
 
+
 async def test_a_write_through_one_replica_is_read_through_the_other(
-        replicas: tuple[Server, Server]) -> None:
+    replicas: tuple[Server, Server],
+) -> None:
     async with _clients(*replicas) as (ca, cb):
         a, b = HttpApi(ca), HttpApi(cb)
         province = a.token(Role.PROVINCE)
@@ -164,8 +169,9 @@ async def test_a_write_through_one_replica_is_read_through_the_other(
         agency = await register(a)
         found = (await b.query(AGENCY, {"id": agency.id}, province))["agency"]
         assert found is not None and found["creditCode"] == agency.credit_code, found
-        listed = (await b.query(AGENCIES, {"filter": {"nameContains": agency.name}},
-                                province))["agencies"]
+        listed = (await b.query(AGENCIES, {"filter": {"nameContains": agency.name}}, province))[
+            "agencies"
+        ]
         assert [e["node"]["id"] for e in listed["edges"]] == [agency.id], listed
         assert listed["totalCount"] == 1
         after = (await b.query(ALL_AGENCIES, {}, province))["agencies"]["totalCount"]
@@ -183,7 +189,8 @@ async def test_a_write_through_one_replica_is_read_through_the_other(
 
 
 async def test_a_rule_checked_on_one_replica_sees_the_write_of_the_other(
-        replicas: tuple[Server, Server]) -> None:
+    replicas: tuple[Server, Server],
+) -> None:
     """One open filing per kind: an application through A, then the same through B is
     refused as OPEN_FILING, and again the other way round for another kind."""
     async with _clients(*replicas) as (ca, cb):
@@ -192,16 +199,19 @@ async def test_a_rule_checked_on_one_replica_sees_the_write_of_the_other(
         first = await submit(a, agency, "INFO_CHANGE", newName=f"{agency.name}改")
         assert first["__typename"] == "SubmitFilingSuccess", first
         second = await submit(b, agency, "INFO_CHANGE", newName=f"{agency.name}又改")
-        assert (second["__typename"], second.get("code")) == ("RuleViolation", "OPEN_FILING"), \
+        assert (second["__typename"], second.get("code")) == ("RuleViolation", "OPEN_FILING"), (
             second
+        )
         first = await submit(b, agency, "TERMINATION")
         assert first["__typename"] == "SubmitFilingSuccess", first
         second = await submit(a, agency, "TERMINATION")
-        assert (second["__typename"], second.get("code")) == ("RuleViolation", "OPEN_FILING"), \
+        assert (second["__typename"], second.get("code")) == ("RuleViolation", "OPEN_FILING"), (
             second
+        )
 
 
 # 2. Rate limits: one count across replicas through Redis, one per replica in memory.
+
 
 async def _anonymous(client: httpx.AsyncClient, client_address: str) -> httpx.Response:
     return await client.post("/graphql", json=QUERY, headers={"X-Forwarded-For": client_address})
@@ -214,7 +224,8 @@ def _assert_refused(response: httpx.Response) -> None:
 
 
 async def test_replicas_share_the_anonymous_budget_through_redis(
-        replicas: tuple[Server, Server], redis_url: str) -> None:
+    replicas: tuple[Server, Server], redis_url: str
+) -> None:
     _need_redis(redis_url)
     caller, other = _client_address(), _client_address()
     async with _clients(*replicas) as clients:
@@ -232,8 +243,7 @@ async def test_replicas_share_the_anonymous_budget_through_redis(
 async def test_without_redis_each_replica_counts_alone(db_url: Any) -> None:
     """The contrast: with the memory storage each replica allows the budget by itself."""
     caller = _client_address()
-    async with _pair(db_url[3], _env(f"{BUDGET}/minute", "")) as pair, \
-            _clients(*pair) as clients:
+    async with _pair(db_url[3], _env(f"{BUDGET}/minute", "")) as pair, _clients(*pair) as clients:
         for n in range(2 * BUDGET):
             response = await _anonymous(clients[n % 2], caller)
             assert response.status_code == 200, (n, response.status_code, response.text)
@@ -261,16 +271,15 @@ class HeldAgency:
         self.watch = await asyncpg.connect(self.dsn)
         self.tx = self.conn.transaction()
         await self.tx.start()
-        await self.conn.execute("SELECT id FROM agency WHERE id = $1 FOR UPDATE",
-                                self.agency_pk)
+        await self.conn.execute("SELECT id FROM agency WHERE id = $1 FOR UPDATE", self.agency_pk)
         self.pid = self.conn.get_server_pid()
         return self
 
     async def waiters(self) -> list[str]:
         """Statements of other sessions blocked on this session's locks (pg_stat_activity)."""
         rows = await self.watch.fetch(
-            "SELECT query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
-            self.pid)
+            "SELECT query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", self.pid
+        )
         return [r["query"] for r in rows]
 
     async def until_waited_on(self) -> None:
@@ -312,9 +321,16 @@ def _refuses_connections(port: int) -> Callable[[], Awaitable[bool]]:
 
 
 def _site_input(agency_id: str) -> dict[str, Any]:
-    return {"input": {"agencyId": agency_id, "name": f"测试考点{secrets.token_hex(3)}",
-                      "address": address("350100"), "regionCode": "350100",
-                      "tenure": "OWNED", "hasVideoSurveillance": True}}
+    return {
+        "input": {
+            "agencyId": agency_id,
+            "name": f"测试考点{secrets.token_hex(3)}",
+            "address": address("350100"),
+            "regionCode": "350100",
+            "tenure": "OWNED",
+            "hasVideoSurveillance": True,
+        }
+    }
 
 
 async def _sites_and_events(dsn: str, agency_pk: int) -> tuple[int, int]:
@@ -323,7 +339,8 @@ async def _sites_and_events(dsn: str, agency_pk: int) -> tuple[int, int]:
         sites = await conn.fetchval("SELECT count(*) FROM site WHERE agency_id = $1", agency_pk)
         events = await conn.fetchval(
             "SELECT count(*) FROM audit_event WHERE agency_id = $1 AND action = 'addSite'",
-            agency_pk)
+            agency_pk,
+        )
     finally:
         await conn.close()
     return int(sites), int(events)
@@ -342,23 +359,29 @@ def _exited_cleanly(code: int) -> bool:
     return code in (0, -signal.SIGTERM)
 
 
-async def _sigterm_while_in_flight(server: Server, dsn: str, *, workers: int = 1,
-                                   ) -> tuple[Any, httpx.Response | BaseException, int]:
+async def _sigterm_while_in_flight(
+    server: Server,
+    dsn: str,
+    *,
+    workers: int = 1,
+) -> tuple[Any, httpx.Response | BaseException, int]:
     """Register an agency, hold its row, start addSite on it, SIGTERM the server once the
     statement waits on the lock, and release the lock once the server waits for the request
     in its graceful shutdown. Returns the agency, the addSite response (or the transport
     error it ended in) and the exit code."""
-    async with httpx.AsyncClient(base_url=server.url,
-                                 timeout=httpx.Timeout(2 * WAIT)) as client:
+    async with httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(2 * WAIT)) as client:
         api = HttpApi(client)
         agency = await register(api)
         async with HeldAgency(dsn, agency.pk) as held:
             in_flight = asyncio.create_task(
-                api.post(ADD_SITE, _site_input(agency.id), agency.token))
+                api.post(ADD_SITE, _site_input(agency.id), agency.token)
+            )
             await held.until_waited_on()
             server.process.send_signal(signal.SIGTERM)
-            await _until(_logged(server, "Shutting down", workers),
-                         f"{workers} uvicorn process(es) begin shutting down")
+            await _until(
+                _logged(server, "Shutting down", workers),
+                f"{workers} uvicorn process(es) begin shutting down",
+            )
             await _until(_logged(server, WAITING), "the server waits for the request")
             if workers == 1:
                 # No new connection is taken. (A supervisor keeps the listening socket until
@@ -377,8 +400,9 @@ async def _sigterm_while_in_flight(server: Server, dsn: str, *, workers: int = 1
     return agency, outcome, code
 
 
-async def _assert_finished(server: Server, dsn: str, agency: Any,
-                           outcome: httpx.Response | BaseException, code: int) -> None:
+async def _assert_finished(
+    server: Server, dsn: str, agency: Any, outcome: httpx.Response | BaseException, code: int
+) -> None:
     assert isinstance(outcome, httpx.Response), f"{outcome!r}\n{server.output()}"
     assert outcome.status_code == 200, outcome.text
     payload = outcome.json()["data"]["addSite"]
@@ -397,16 +421,20 @@ async def test_sigterm_lets_the_request_in_flight_finish(db_url: Any) -> None:
 
 
 async def test_past_the_graceful_period_a_waiting_request_is_cut_and_leaves_nothing(
-        db_url: Any) -> None:
+    db_url: Any,
+) -> None:
     url, dsn = db_url[3], plain_dsn(db_url[3])
     env = {"REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": "1", "REGISTRY_LOG_LEVEL": "info"}
-    async with serving(url, DAY, env=env) as server, httpx.AsyncClient(
-            base_url=server.url, timeout=httpx.Timeout(WAIT)) as client:
+    async with (
+        serving(url, DAY, env=env) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(WAIT)) as client,
+    ):
         api = HttpApi(client)
         agency = await register(api)
         async with HeldAgency(dsn, agency.pk) as held:
             in_flight = asyncio.create_task(
-                api.post(ADD_SITE, _site_input(agency.id), agency.token))
+                api.post(ADD_SITE, _site_input(agency.id), agency.token)
+            )
             await held.until_waited_on()
             server.process.send_signal(signal.SIGTERM)
             # The lock is kept: the server must give up on the request by itself.
@@ -432,17 +460,32 @@ async def test_sigterm_to_registry_serve_with_two_workers(db_url: Any) -> None:
     one holding the request finishes it before the supervisor exits."""
     url, dsn = db_url[3], plain_dsn(db_url[3])
     port = free_port()
-    command = [sys.executable, "-c", "from server.cli import main; main()",
-               "serve", "--port", str(port), "--workers", "2"]
-    env = {**os.environ, "DATABASE_URL": url, "REGISTRY_ENV": "development",
-           **_env("", ""), "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": GRACEFUL,
-           "REGISTRY_LOG_LEVEL": "info", "REGISTRY_LOG_FORMAT": "text"}
+    command = [
+        sys.executable,
+        "-c",
+        "from server.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+    ]
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REGISTRY_ENV": "development",
+        **_env("", ""),
+        "REGISTRY_GRACEFUL_SHUTDOWN_SECONDS": GRACEFUL,
+        "REGISTRY_LOG_LEVEL": "info",
+        "REGISTRY_LOG_FORMAT": "text",
+    }
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         server = Server(f"http://127.0.0.1:{port}", _spawn(command, env, log), log)
         try:
             await _until_healthy(server, WAIT)
-            await _assert_finished(server, dsn,
-                                   *await _sigterm_while_in_flight(server, dsn, workers=2))
+            await _assert_finished(
+                server, dsn, *await _sigterm_while_in_flight(server, dsn, workers=2)
+            )
         finally:
             await asyncio.to_thread(_stop, server.process)

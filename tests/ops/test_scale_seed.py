@@ -50,9 +50,16 @@ async def scale_db(db_url: Any) -> AsyncIterator[str]:
     await conn.execute(f'CREATE DATABASE "{scratch}"')
     await conn.close()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from server.cli import main; main()", "seed", "--scale", str(N),
-        env={**os.environ, "DATABASE_URL": scratch_url}, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-c",
+        "from server.cli import main; main()",
+        "seed",
+        "--scale",
+        str(N),
+        env={**os.environ, "DATABASE_URL": scratch_url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     assert process.returncode == 0, output.decode()
     assert f"Generated {N} agencies" in output.decode()
@@ -78,8 +85,9 @@ async def test_the_demo_mix_at_scale(sql: asyncpg.Connection) -> None:
     assert await _value(sql, "SELECT count(*) FROM agency") == N
     sites = await _value(sql, "SELECT count(*) FROM site") / N
     filings = await _value(sql, "SELECT count(*) FROM filing") / N
-    items = await _value(sql, "SELECT avg(n) FROM (SELECT count(*) n FROM filing_item "
-                              "GROUP BY filing_id) x")
+    items = await _value(
+        sql, "SELECT avg(n) FROM (SELECT count(*) n FROM filing_item GROUP BY filing_id) x"
+    )
     sanctioned = await _value(sql, "SELECT count(DISTINCT agency_id) FROM sanction") / N
     assert 3.5 <= sites <= 4.8, sites
     assert 1.6 <= filings <= 2.4, filings
@@ -93,28 +101,66 @@ async def test_every_city_level_state_and_status(sql: asyncpg.Connection) -> Non
     regions = {r[0] for r in await sql.fetch("SELECT DISTINCT filing_region_id FROM agency")}
     assert regions == {code for code, _, _ in JURISDICTIONS}
     assert {r[0] for r in await sql.fetch("SELECT DISTINCT level FROM agency")} == {
-        "CITY", "PROVINCIAL"}
+        "CITY",
+        "PROVINCIAL",
+    }
     assert {r[0] for r in await sql.fetch("SELECT DISTINCT state FROM agency")} == {
-        "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED", "REVOKED"}
-    assert await _value(sql, "SELECT count(*) FROM agency WHERE state = 'ACTIVE' "
-                             "AND valid_until < current_date") > 0  # EXPIRED
-    assert {tuple(r) for r in await sql.fetch("SELECT DISTINCT kind, is_college FROM agency")} \
-        == {("EMPLOYER", False), ("SOCIAL_ORG", False), ("SOCIAL_ORG", True)}
+        "PENDING",
+        "ACTIVE",
+        "SUSPENDED",
+        "TERMINATED",
+        "REVOKED",
+    }
+    assert (
+        await _value(
+            sql, "SELECT count(*) FROM agency WHERE state = 'ACTIVE' AND valid_until < current_date"
+        )
+        > 0
+    )  # EXPIRED
+    assert {tuple(r) for r in await sql.fetch("SELECT DISTINCT kind, is_college FROM agency")} == {
+        ("EMPLOYER", False),
+        ("SOCIAL_ORG", False),
+        ("SOCIAL_ORG", True),
+    }
     assert {r[0] for r in await sql.fetch("SELECT DISTINCT status FROM filing")} == {
-        "SUBMITTED", "APPROVED", "REJECTED", "WITHDRAWN"}
+        "SUBMITTED",
+        "APPROVED",
+        "REJECTED",
+        "WITHDRAWN",
+    }
     assert {r[0] for r in await sql.fetch("SELECT DISTINCT kind FROM filing")} == {
-        "INITIAL", "RENEWAL", "SCOPE_CHANGE", "INFO_CHANGE", "TERMINATION"}
-    assert {tuple(r) for r in await sql.fetch("SELECT DISTINCT grade, status FROM sanction")} \
-        == {("INTERVIEW", "EFFECTIVE"), ("RECTIFICATION", "EFFECTIVE"),
-            ("REVOCATION", "EFFECTIVE"), ("REVOCATION", "PROPOSED")}
+        "INITIAL",
+        "RENEWAL",
+        "SCOPE_CHANGE",
+        "INFO_CHANGE",
+        "TERMINATION",
+    }
+    assert {tuple(r) for r in await sql.fetch("SELECT DISTINCT grade, status FROM sanction")} == {
+        ("INTERVIEW", "EFFECTIVE"),
+        ("RECTIFICATION", "EFFECTIVE"),
+        ("REVOCATION", "EFFECTIVE"),
+        ("REVOCATION", "PROPOSED"),
+    }
     # Shared venues: an item at a venue another agency registered.
-    assert await _value(sql, """
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM filing_item i JOIN filing f ON f.id = i.filing_id
-        JOIN site s ON s.id = i.site_id WHERE s.agency_id <> f.agency_id""") > 0
+        JOIN site s ON s.id = i.site_id WHERE s.agency_id <> f.agency_id""",
+        )
+        > 0
+    )
     # Provincial agencies' venues in several cities, some acknowledged (Art. 4).
-    assert await _value(sql, """
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(DISTINCT s.region_id) FROM site s JOIN agency a ON a.id = s.agency_id
-        WHERE a.level = 'PROVINCIAL'""") > 3
+        WHERE a.level = 'PROVINCIAL'""",
+        )
+        > 3
+    )
     assert await _value(sql, "SELECT count(*) FROM site WHERE acknowledged_at IS NOT NULL") > 0
 
 
@@ -139,64 +185,120 @@ async def test_art12_claims_are_the_scopes_in_force(sql: asyncpg.Connection) -> 
         JOIN filing_item i ON i.filing_id = latest.id
         WHERE a.state IN ('ACTIVE', 'SUSPENDED')""")
     assert {tuple(r) for r in in_force} == {tuple(r) for r in scopes}
-    assert await _value(sql, """
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM filing_item i JOIN filing f ON f.id = i.filing_id
         JOIN site s ON s.id = i.site_id JOIN agency a ON a.id = f.agency_id
         WHERE s.tenure = 'TEMPORARY_RENTAL' OR (s.tenure = 'COLLEGE_CAMPUS'
-              AND a.kind = 'SOCIAL_ORG' AND NOT a.is_college)""") == 0
+              AND a.kind = 'SOCIAL_ORG' AND NOT a.is_college)""",
+        )
+        == 0
+    )
 
 
 async def test_states_agree_with_filings_and_sanctions(sql: asyncpg.Connection) -> None:
     # Filed agencies have an approved INITIAL and are valid until their last period's end.
-    assert await _value(sql, """
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM agency a WHERE (a.state = 'PENDING') = EXISTS (
             SELECT 1 FROM filing f WHERE f.agency_id = a.id AND f.kind = 'INITIAL'
-            AND f.status = 'APPROVED')""") == 0
-    assert await _value(sql, """
+            AND f.status = 'APPROVED')""",
+        )
+        == 0
+    )
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM agency a WHERE a.state <> 'PENDING' AND a.valid_until IS DISTINCT
         FROM (SELECT max(valid_until) FROM filing f WHERE f.agency_id = a.id
-              AND f.status = 'APPROVED' AND f.kind IN ('INITIAL', 'RENEWAL'))""") == 0
+              AND f.status = 'APPROVED' AND f.kind IN ('INITIAL', 'RENEWAL'))""",
+        )
+        == 0
+    )
     # Suspended while a rectification is open; revoked with a 3-year ban; nothing left open.
-    assert await _value(sql, """
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM agency a WHERE (a.state = 'SUSPENDED') <> EXISTS (
             SELECT 1 FROM sanction s WHERE s.agency_id = a.id AND s.grade = 'RECTIFICATION'
             AND s.status = 'EFFECTIVE' AND s.rectified_at IS NULL)
-            AND a.state NOT IN ('REVOKED', 'TERMINATED')""") == 0
-    assert await _value(sql, """
+            AND a.state NOT IN ('REVOKED', 'TERMINATED')""",
+        )
+        == 0
+    )
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM agency a WHERE a.state = 'REVOKED' AND a.banned_until IS DISTINCT
         FROM (SELECT (s.decided_at + interval '3 years')::date FROM sanction s
               WHERE s.agency_id = a.id AND s.grade = 'REVOCATION'
-              AND s.status = 'EFFECTIVE')""") == 0
-    assert await _value(sql, """
+              AND s.status = 'EFFECTIVE')""",
+        )
+        == 0
+    )
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM filing f JOIN agency a ON a.id = f.agency_id
-        WHERE f.status = 'SUBMITTED' AND a.state IN ('TERMINATED', 'REVOKED')""") == 0
+        WHERE f.status = 'SUBMITTED' AND a.state IN ('TERMINATED', 'REVOKED')""",
+        )
+        == 0
+    )
 
 
 async def test_the_audit_trail_and_sequences(sql: asyncpg.Connection) -> None:
     for table, action in (("agency", "registerAgency"), ("site", "addSite")):
-        assert await _value(sql, f"""
+        assert (
+            await _value(
+                sql,
+                f"""
             SELECT count(*) FROM {table} t WHERE NOT EXISTS (
                 SELECT 1 FROM audit_event e WHERE e.action = '{action}'
-                AND e.object_id = t.id::text)""") == 0, table
-    assert await _value(sql, """
+                AND e.object_id = t.id::text)""",
+            )
+            == 0
+        ), table
+    assert (
+        await _value(
+            sql,
+            """
         SELECT count(*) FROM filing f WHERE NOT EXISTS (
             SELECT 1 FROM audit_event e WHERE e.action IN ('submitFiling', 'importFiling')
-            AND e.object_type = 'Filing' AND e.object_id = f.id::text)""") == 0
+            AND e.object_type = 'Filing' AND e.object_id = f.id::text)""",
+        )
+        == 0
+    )
     for table in ("agency", "site", "filing", "filing_item", "item_claim", "audit_event"):
-        assert await _value(sql, f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                                 f"> (SELECT max(id) FROM {table})"), table
+        assert await _value(
+            sql,
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            f"> (SELECT max(id) FROM {table})",
+        ), table
 
 
 async def test_the_api_shows_every_agency_where_design_says(
-        scale_db: str, sql: asyncpg.Connection, settings: Settings) -> None:
-    async def count(client: httpx.AsyncClient, token: str | None,
-                    status: str | None = None) -> int:
-        query = ("query($f: AgencyFilter) { agencies(first: 50, filter: $f) { totalCount "
-                 "edges { node { status validUntil filingRegion { code } "
-                 "sites { totalCount } } } } }")
+    scale_db: str, sql: asyncpg.Connection, settings: Settings
+) -> None:
+    async def count(client: httpx.AsyncClient, token: str | None, status: str | None = None) -> int:
+        query = (
+            "query($f: AgencyFilter) { agencies(first: 50, filter: $f) { totalCount "
+            "edges { node { status validUntil filingRegion { code } "
+            "sites { totalCount } } } } }"
+        )
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await client.post("/graphql", headers=headers, json={
-            "query": query, "variables": {"f": {"status": status} if status else None}})
+        response = await client.post(
+            "/graphql",
+            headers=headers,
+            json={"query": query, "variables": {"f": {"status": status} if status else None}},
+        )
         body = response.json()
         assert response.status_code == 200 and not body.get("errors"), body
         connection = body["data"]["agencies"]
@@ -204,12 +306,14 @@ async def test_the_api_shows_every_agency_where_design_says(
         return int(connection["totalCount"])
 
     def token(role: Role, **claims: str) -> str:
-        return mint_token(settings, role, region=claims.get("region"),
-                          agency_credit_code=claims.get("agency"))
+        return mint_token(
+            settings, role, region=claims.get("region"), agency_credit_code=claims.get("agency")
+        )
 
     public = await _value(sql, "SELECT count(*) FROM agency WHERE state <> 'PENDING'")
-    pending = await _value(sql, "SELECT credit_code FROM agency WHERE state = 'PENDING' "
-                                "ORDER BY id LIMIT 1")
+    pending = await _value(
+        sql, "SELECT credit_code FROM agency WHERE state = 'PENDING' ORDER BY id LIMIT 1"
+    )
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(scale_db))
         app = create_app(settings, manage_database=False)
@@ -218,17 +322,21 @@ async def test_the_api_shows_every_agency_where_design_says(
             assert await count(c, None) == public
             assert await count(c, token(Role.PROVINCE)) == N
             for city in CITIES:  # filed with the city, operating in it, or public
-                expected = await sql.fetchval("""
+                expected = await sql.fetchval(
+                    """
                     SELECT count(*) FROM agency a WHERE a.state <> 'PENDING'
                     OR a.filing_region_id = $1
                     OR EXISTS (SELECT 1 FROM site s WHERE s.agency_id = a.id
                                AND s.region_id = $1)
                     OR EXISTS (SELECT 1 FROM filing f JOIN filing_item i ON i.filing_id = f.id
                                JOIN site s ON s.id = i.site_id
-                               WHERE f.agency_id = a.id AND s.region_id = $1)""", city)
+                               WHERE f.agency_id = a.id AND s.region_id = $1)""",
+                    city,
+                )
                 assert await count(c, token(Role.CITY, region=city)) == expected, city
             assert await count(c, token(Role.AGENCY, agency=pending), "PENDING") == 1
             expired = await count(c, token(Role.PROVINCE), "EXPIRED")
-    assert expired == await sql.fetchval("SELECT count(*) FROM agency WHERE state IN "
-                                         "('ACTIVE', 'SUSPENDED') AND valid_until < $1",
-                                         today())
+    assert expired == await sql.fetchval(
+        "SELECT count(*) FROM agency WHERE state IN ('ACTIVE', 'SUSPENDED') AND valid_until < $1",
+        today(),
+    )

@@ -27,16 +27,28 @@ def test_exported_schema_matches_code() -> None:
 
 def test_contract_names_are_present() -> None:
     text = sdl()
-    for name in ("me: Viewer!", "regions: [Region!]!", "node(id: ID!): Node",
-                 "agency(id: ID!): Agency", "agencies(", "sites(", "filings(", "sanctions(",
-                 "auditEvents(", "registerAgency(input: RegisterAgencyInput!): RegisterAgencyResult!",
-                 "addSite(input: AddSiteInput!): AddSiteResult!", "totalCount: Int!",
-                 "hasNextPage: Boolean!", "endCursor: String"):
+    for name in (
+        "me: Viewer!",
+        "regions: [Region!]!",
+        "node(id: ID!): Node",
+        "agency(id: ID!): Agency",
+        "agencies(",
+        "sites(",
+        "filings(",
+        "sanctions(",
+        "auditEvents(",
+        "registerAgency(input: RegisterAgencyInput!): RegisterAgencyResult!",
+        "addSite(input: AddSiteInput!): AddSiteResult!",
+        "totalCount: Int!",
+        "hasNextPage: Boolean!",
+        "endCursor: String",
+    ):
         assert name in text, name
 
 
-def test_export_schema_writes_and_checks(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_schema_writes_and_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "schema.graphql"
     with pytest.raises(SystemExit) as missing:
         registry(["export-schema", "--check", "--output", str(target)])
@@ -59,7 +71,12 @@ def test_the_registry_command_checks_this_checkout() -> None:
     its --check compares this checkout's schema/schema.graphql, and finds it current."""
     script = Path(sys.executable).parent / "registry"
     assert script.exists(), f"no `registry` script beside {sys.executable}: pip install -e ."
-    done = subprocess.run([str(script), "export-schema", "--check"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(script), "export-schema", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{ROOT / 'schema' / 'schema.graphql'} matches the code" in done.stdout, done.stdout

@@ -10,8 +10,11 @@ NOUN_FILES = {"__init__.py", "types.py", "queries.py", "mutations.py", "inputs.p
 
 
 def _nouns() -> list[Path]:
-    return [d for d in SCHEMA.iterdir()
-            if d.is_dir() and (d / "__init__.py").exists() and d.name != "core"]
+    return [
+        d
+        for d in SCHEMA.iterdir()
+        if d.is_dir() and (d / "__init__.py").exists() and d.name != "core"
+    ]
 
 
 def test_every_noun_package_uses_the_same_file_set() -> None:

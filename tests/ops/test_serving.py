@@ -31,10 +31,12 @@ async def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
 async def test_production_serves_no_graphiql(database) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    app = create_app(Settings(REGISTRY_ENV="production", REGISTRY_JWT_SECRET="p" * 40),
-                     manage_database=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://registry.test") as c:
+    app = create_app(
+        Settings(REGISTRY_ENV="production", REGISTRY_JWT_SECRET="p" * 40), manage_database=False
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://registry.test"
+    ) as c:
         page = await c.get("/graphql", headers={"Accept": "text/html"})
         assert "GraphiQL" not in page.text
 

@@ -43,21 +43,40 @@ def _covered(year: int) -> bool:
 
 WORKDAY_FACTS = {
     # National Day 2026: 10-01..10-07 off, Saturday 10-10 worked (调休).
-    date(2026, 9, 30): True, date(2026, 10, 1): False, date(2026, 10, 2): False,
-    date(2026, 10, 3): False, date(2026, 10, 4): False, date(2026, 10, 5): False,
-    date(2026, 10, 6): False, date(2026, 10, 7): False, date(2026, 10, 8): True,
-    date(2026, 10, 9): True, date(2026, 10, 10): True, date(2026, 10, 11): False,
-    date(2026, 10, 12): True, date(2026, 10, 13): True, date(2026, 10, 14): True,
+    date(2026, 9, 30): True,
+    date(2026, 10, 1): False,
+    date(2026, 10, 2): False,
+    date(2026, 10, 3): False,
+    date(2026, 10, 4): False,
+    date(2026, 10, 5): False,
+    date(2026, 10, 6): False,
+    date(2026, 10, 7): False,
+    date(2026, 10, 8): True,
+    date(2026, 10, 9): True,
+    date(2026, 10, 10): True,
+    date(2026, 10, 11): False,
+    date(2026, 10, 12): True,
+    date(2026, 10, 13): True,
+    date(2026, 10, 14): True,
     date(2026, 10, 15): True,
     # Spring Festival 2026: Saturday 02-14 worked, 02-15..02-23 off.
-    date(2026, 2, 13): True, date(2026, 2, 14): True, date(2026, 2, 15): False,
-    date(2026, 2, 23): False, date(2026, 2, 24): True, date(2026, 2, 25): True,
+    date(2026, 2, 13): True,
+    date(2026, 2, 14): True,
+    date(2026, 2, 15): False,
+    date(2026, 2, 23): False,
+    date(2026, 2, 24): True,
+    date(2026, 2, 25): True,
     date(2026, 2, 26): True,
     # An ordinary week.
-    date(2026, 3, 10): True, date(2026, 3, 13): True, date(2026, 3, 14): False,
-    date(2026, 3, 15): False, date(2026, 3, 16): True,
+    date(2026, 3, 10): True,
+    date(2026, 3, 13): True,
+    date(2026, 3, 14): False,
+    date(2026, 3, 15): False,
+    date(2026, 3, 16): True,
     # The last days of the packaged data.
-    date(2026, 12, 28): True, date(2026, 12, 29): True, date(2026, 12, 30): True,
+    date(2026, 12, 28): True,
+    date(2026, 12, 29): True,
+    date(2026, 12, 30): True,
     date(2026, 12, 31): True,
 }
 
@@ -88,8 +107,9 @@ def test_span_uses_the_packaged_holidays_and_make_up_days() -> None:
 @pytest.mark.article(15)
 def test_span_with_a_hand_built_calendar() -> None:
     # 2099: Thu 01-01 and Fri 01-02 off, Sunday 01-04 worked.
-    calendar = WorkingDays({2099: {date(2099, 1, 1): False, date(2099, 1, 2): False,
-                                   date(2099, 1, 4): True}})
+    calendar = WorkingDays(
+        {2099: {date(2099, 1, 1): False, date(2099, 1, 2): False, date(2099, 1, 4): True}}
+    )
     assert calendar.span(date(2099, 1, 1), 5) == (date(2099, 1, 4), date(2099, 1, 8))
     assert calendar.span(date(2099, 1, 3), 1) == (date(2099, 1, 4), date(2099, 1, 4))
     # Days not listed follow Monday-Friday.
@@ -119,18 +139,22 @@ def test_span_into_a_year_nobody_covers_fails_loudly() -> None:
 
 
 @pytest.mark.article(15)
-@pytest.mark.parametrize(("today", "start", "end"), [
-    # Across National Day: 09-30, 10-08, 10-09, Saturday 10-10 (make-up), 10-12.
-    (date(2026, 9, 30), "2026-09-30", "2026-10-12"),
-    # Starting on the make-up Saturday: 10-10, 10-12, 10-13, 10-14, 10-15.
-    (date(2026, 10, 10), "2026-10-10", "2026-10-15"),
-    # Starting on a holiday: the first working day after it is day one.
-    (date(2026, 10, 2), "2026-10-08", "2026-10-13"),
-    # Spring Festival: Fri 02-13, Saturday 02-14 (make-up), then 02-24, 02-25, 02-26.
-    (date(2026, 2, 13), "2026-02-13", "2026-02-26"),
-    # An ordinary week: Tue..Fri and the next Monday.
-    (date(2026, 3, 10), "2026-03-10", "2026-03-16"),
-], ids=["national-day", "make-up-saturday", "holiday", "spring-festival", "ordinary"])
+@pytest.mark.parametrize(
+    ("today", "start", "end"),
+    [
+        # Across National Day: 09-30, 10-08, 10-09, Saturday 10-10 (make-up), 10-12.
+        (date(2026, 9, 30), "2026-09-30", "2026-10-12"),
+        # Starting on the make-up Saturday: 10-10, 10-12, 10-13, 10-14, 10-15.
+        (date(2026, 10, 10), "2026-10-10", "2026-10-15"),
+        # Starting on a holiday: the first working day after it is day one.
+        (date(2026, 10, 2), "2026-10-08", "2026-10-13"),
+        # Spring Festival: Fri 02-13, Saturday 02-14 (make-up), then 02-24, 02-25, 02-26.
+        (date(2026, 2, 13), "2026-02-13", "2026-02-26"),
+        # An ordinary week: Tue..Fri and the next Monday.
+        (date(2026, 3, 10), "2026-03-10", "2026-03-16"),
+    ],
+    ids=["national-day", "make-up-saturday", "holiday", "spring-festival", "ordinary"],
+)
 async def test_termination_notice_runs_five_working_days(api_on, today, start, end) -> None:  # type: ignore[no-untyped-def]
     async with api_on(today) as api:
         agency = await make_agency(api)
@@ -155,8 +179,9 @@ async def without_2027_calendar() -> AsyncIterator[None]:
     one, so the test does not depend on, nor leak into, any other test."""
 
     async def clear() -> None:
-        await WorkingCalendarDay.filter(day__gte=date(2027, 1, 1),
-                                        day__lte=date(2027, 12, 31)).delete()
+        await WorkingCalendarDay.filter(
+            day__gte=date(2027, 1, 1), day__lte=date(2027, 12, 31)
+        ).delete()
         await WorkingCalendarYear.filter(year=2027).delete()
 
     await clear()
@@ -167,7 +192,8 @@ async def without_2027_calendar() -> AsyncIterator[None]:
 @pytest.mark.article(15)
 @pytest.mark.skipif(_covered(2027), reason="chinesecalendar now knows 2027")
 async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
-        api_on: Any, without_2027_calendar: None) -> None:
+    api_on: Any, without_2027_calendar: None
+) -> None:
     async with api_on(date(2026, 12, 28)) as api:
         agency = await make_agency(api)
         events_before = len(await events_of(agency))
@@ -182,11 +208,22 @@ async def test_a_notice_into_an_uncovered_year_needs_the_provinces_calendar(
         assert (await agency_view(api, agency))["status"] == "ACTIVE"
 
         # 2027: New Year's Day falls on a Friday (01-01..01-03 off, no make-up day).
-        entered = await mutate(api, SET_WORKING_CALENDAR, {
-            "year": 2027, "holidays": ["2027-01-01"], "makeupWorkingDays": [],
-        }, api.token(Role.PROVINCE))
-        assert entered == {"__typename": "SetWorkingCalendarSuccess", "year": 2027,
-                           "holidays": ["2027-01-01"], "makeupWorkingDays": []}
+        entered = await mutate(
+            api,
+            SET_WORKING_CALENDAR,
+            {
+                "year": 2027,
+                "holidays": ["2027-01-01"],
+                "makeupWorkingDays": [],
+            },
+            api.token(Role.PROVINCE),
+        )
+        assert entered == {
+            "__typename": "SetWorkingCalendarSuccess",
+            "year": 2027,
+            "holidays": ["2027-01-01"],
+            "makeupWorkingDays": [],
+        }
 
         done = await terminate(api, agency, "VOLUNTARY")
         assert done["__typename"] == "TerminateAgencySuccess", done

@@ -30,16 +30,17 @@ from tests.support.builders import (
 from tests.support.documents import ANNOUNCEMENTS
 
 
-async def _all(api: Any, token: str | None, first: int = 100,
-               **filter: Any) -> list[dict[str, Any]]:
+async def _all(
+    api: Any, token: str | None, first: int = 100, **filter: Any
+) -> list[dict[str, Any]]:
     return await nodes(api, ANNOUNCEMENTS, token, first=first, filter=filter)
 
 
-async def _info_change(api: Any, agency: Fresh, new_name: str,
-                       token: str | None = None) -> dict[str, Any]:
+async def _info_change(
+    api: Any, agency: Fresh, new_name: str, token: str | None = None
+) -> dict[str, Any]:
     """The approved INFO_CHANGE filing."""
-    return await approved(api, await submitted(api, agency, "INFO_CHANGE", newName=new_name),
-                          token)
+    return await approved(api, await submitted(api, agency, "INFO_CHANGE", newName=new_name), token)
 
 
 @pytest.mark.article(13)
@@ -47,8 +48,7 @@ async def test_an_approved_info_change_is_published(api_on) -> None:  # type: ig
     async with api_on(DAY) as api:
         agency = await make_agency(api, region="350500")
         new_name = f"泉州更名测试{agency.credit_code[-6:]}有限公司"
-        decided = await _info_change(api, agency, new_name,
-                                     api.token(Role.CITY, region="350500"))
+        decided = await _info_change(api, agency, new_name, api.token(Role.CITY, region="350500"))
         assert decided["status"] == "APPROVED"
         (notice,) = await _all(api, None, agencyId=agency.id)
     assert notice["kind"] == "INFO_CHANGE" and notice["terminationReason"] is None
@@ -73,13 +73,16 @@ async def test_a_rejected_info_change_publishes_nothing(api_on) -> None:  # type
 
 
 @pytest.mark.article(15)
-@pytest.mark.parametrize(("today", "current"), [
-    (date(2026, 3, 9), False),   # not yet started
-    (date(2026, 3, 10), True),   # first day
-    (date(2026, 3, 14), True),   # a weekend inside the period
-    (date(2026, 3, 16), True),   # last day
-    (date(2026, 3, 17), False),  # ended
-])
+@pytest.mark.parametrize(
+    ("today", "current"),
+    [
+        (date(2026, 3, 9), False),  # not yet started
+        (date(2026, 3, 10), True),  # first day
+        (date(2026, 3, 14), True),  # a weekend inside the period
+        (date(2026, 3, 16), True),  # last day
+        (date(2026, 3, 17), False),  # ended
+    ],
+)
 async def test_current_is_read_against_today(api_on, today: date, current: bool) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
         agency = await make_agency(api)
@@ -102,8 +105,7 @@ async def test_kind_and_agency_filters(api_on) -> None:  # type: ignore[no-untyp
         bystander = await make_agency(api)
         await _info_change(api, agency, f"改名机构{agency.credit_code[-6:]}")
         await _info_change(api, bystander, f"改名机构{bystander.credit_code[-6:]}")
-        assert (await terminate(api, agency, "OTHER"))["__typename"] == \
-            "TerminateAgencySuccess"
+        assert (await terminate(api, agency, "OTHER"))["__typename"] == "TerminateAgencySuccess"
 
         mine = await _all(api, None, agencyId=agency.id)
         assert sorted(n["kind"] for n in mine) == ["INFO_CHANGE", "TERMINATION"]
@@ -124,10 +126,14 @@ async def test_everyone_reads_the_same_published_notices(api_on) -> None:  # typ
         agency = await make_agency(api, level="PROVINCIAL", site_regions=("350200",))
         await _info_change(api, agency, f"省级改名{agency.credit_code[-6:]}")
         assert (await terminate(api, agency))["__typename"] == "TerminateAgencySuccess"
-        tokens = [None, api.token(Role.PROVINCE), api.token(Role.CITY, region="350200"),
-                  api.token(Role.CITY, region="350128"), agency.token]
-        views = [sorted(n["id"] for n in await _all(api, t, agencyId=agency.id))
-                 for t in tokens]
+        tokens = [
+            None,
+            api.token(Role.PROVINCE),
+            api.token(Role.CITY, region="350200"),
+            api.token(Role.CITY, region="350128"),
+            agency.token,
+        ]
+        views = [sorted(n["id"] for n in await _all(api, t, agencyId=agency.id)) for t in tokens]
         assert len(views[0]) == 2 and all(v == views[0] for v in views)
         everything = await _all(api, None)
     assert len(everything) == await Announcement.filter(published=True).count()
@@ -148,8 +154,9 @@ async def test_pagination(api_on) -> None:  # type: ignore[no-untyped-def]
         assert page["totalCount"] == 4 and len(page["edges"]) == 3
         assert page["pageInfo"]["hasNextPage"] is True
         assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
-        rest = await api.query(ANNOUNCEMENTS, {"first": 3, "after": page["pageInfo"]["endCursor"],
-                                               "filter": mine})
+        rest = await api.query(
+            ANNOUNCEMENTS, {"first": 3, "after": page["pageInfo"]["endCursor"], "filter": mine}
+        )
         tail = rest["announcements"]
         assert tail["totalCount"] == 4 and len(tail["edges"]) == 1
         assert tail["pageInfo"]["hasNextPage"] is False

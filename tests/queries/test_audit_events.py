@@ -75,24 +75,39 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
 
         # registerAgency (CITY, its own city-level agency)
         agency = await register(api, region="350100", token=city)
-        agency_token = _token(api, Role.AGENCY, f"agency-user-{tag}",
-                              agency_credit_code=agency.credit_code)
+        agency_token = _token(
+            api, Role.AGENCY, f"agency-user-{tag}", agency_credit_code=agency.credit_code
+        )
         # addSite (AGENCY)
-        added = await mutate(api, ADD_SITE, {
-            "agencyId": agency.id, "name": "审计考点", "address": address("350100"),
-            "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True,
-        }, agency_token)
+        added = await mutate(
+            api,
+            ADD_SITE,
+            {
+                "agencyId": agency.id,
+                "name": "审计考点",
+                "address": address("350100"),
+                "regionCode": "350100",
+                "tenure": "OWNED",
+                "hasVideoSurveillance": True,
+            },
+            agency_token,
+        )
         site = added["site"]["id"]
         # submitFiling (AGENCY)
-        submitted = await mutate(api, SUBMIT_FILING, {"agencyId": agency.id, "kind": "INITIAL",
-                                               "items": items([site])}, agency_token)
+        submitted = await mutate(
+            api,
+            SUBMIT_FILING,
+            {"agencyId": agency.id, "kind": "INITIAL", "items": items([site])},
+            agency_token,
+        )
         filing = submitted["filing"]["id"]
         # decideFiling (CITY)
         decided = await mutate(api, DECIDE_FILING, {"filingId": filing, "approve": True}, city)
         assert decided["__typename"] == "DecideFilingSuccess", decided
         # terminateAgency (PROVINCE)
-        ended = await mutate(api, TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "VOLUNTARY"},
-                             province)
+        ended = await mutate(
+            api, TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "VOLUNTARY"}, province
+        )
         assert ended["__typename"] == "TerminateAgencySuccess", ended
         events = await _events(api, province, agencyId=agency.id)
 
@@ -100,12 +115,19 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
         (provincial_site,) = provincial.site_ids
         assert (await mutate(api, ACKNOWLEDGE_SITE, {"siteId": provincial_site}, city))[
-            "__typename"] == "AcknowledgeSiteSuccess"
+            "__typename"
+        ] == "AcknowledgeSiteSuccess"
         ack = _one(await _events(api, province, agencyId=provincial.id), "acknowledgeSite")
 
     assert [e["action"] for e in events] == [
-        "registerAgency", "addSite", "submitFiling", "approveFiling:agency", "decideFiling",
-        "terminateAgency:VOLUNTARY", "announce"]
+        "registerAgency",
+        "addSite",
+        "submitFiling",
+        "approveFiling:agency",
+        "decideFiling",
+        "terminateAgency:VOLUNTARY",
+        "announce",
+    ]
     assert all(e["at"].startswith("2026-") for e in events)
 
     reg = _one(events, "registerAgency")
@@ -140,11 +162,15 @@ async def test_each_mutation_writes_its_events(api_on) -> None:  # type: ignore[
     assert term["before"]["state"] == "ACTIVE" and term["after"]["state"] == "TERMINATED"
     notice = _one(events, "announce")
     assert (notice["objectType"], notice["objectId"]) == (
-        "Announcement", ended["announcement"]["id"])
+        "Announcement",
+        ended["announcement"]["id"],
+    )
     assert notice["before"] is None
     assert notice["after"]["kind"] == "TERMINATION"
     assert (notice["after"]["start_date"], notice["after"]["end_date"]) == (
-        "2026-03-10", "2026-03-16")
+        "2026-03-10",
+        "2026-03-16",
+    )
 
     assert (ack["actorRole"], ack["actorId"]) == ("CITY", f"city-officer-{tag}")
     assert (ack["objectType"], ack["objectId"]) == ("Site", provincial_site)
@@ -168,9 +194,12 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
         fuzhou_agency = await make_agency(api, region="350100")
         xiamen_agency = await make_agency(api, region="350200")
         provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
-        entered = await mutate(api, SET_WORKING_CALENDAR, {"year": 2099, "holidays": ["2099-01-01"],
-                                                   "makeupWorkingDays": []},
-                               api.token(Role.PROVINCE))
+        entered = await mutate(
+            api,
+            SET_WORKING_CALENDAR,
+            {"year": 2099, "holidays": ["2099-01-01"], "makeupWorkingDays": []},
+            api.token(Role.PROVINCE),
+        )
         assert entered["__typename"] == "SetWorkingCalendarSuccess"
 
         province = api.token(Role.PROVINCE)
@@ -185,8 +214,11 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
         mine = await _events(api, province, agencyId=fuzhou_agency.id)
         assert mine and {e["id"] for e in mine} <= seen
         # ... and, of a provincial agency, the events about its site in the city.
-        site_events = [e for e in await _events(api, province, agencyId=provincial.id)
-                       if e["objectId"] == provincial.site_ids[0]]
+        site_events = [
+            e
+            for e in await _events(api, province, agencyId=provincial.id)
+            if e["objectId"] == provincial.site_ids[0]
+        ]
         assert site_events and {e["id"] for e in site_events} <= seen
         # Not another city's agency, not the province's calendar.
         xiamen_events = await _events(api, province, agencyId=xiamen_agency.id)
@@ -205,15 +237,20 @@ async def test_who_reads_which_events(api_on) -> None:  # type: ignore[no-untype
 @pytest.mark.article(11)
 async def test_a_city_sees_no_events_about_records_it_cannot_read(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
-        provincial = await make_agency(api, level="PROVINCIAL", site_regions=("350100",),
-                                       active=False)
+        provincial = await make_agency(
+            api, level="PROVINCIAL", site_regions=("350100",), active=False
+        )
         xiamen_site = await add_site(api, provincial, "350200")
         fuzhou = api.token(Role.CITY, region="350100")
-        node = await api.query("query ($id: ID!) { node(id: $id) { id } }",
-                               {"id": xiamen_site}, fuzhou)
+        node = await api.query(
+            "query ($id: ID!) { node(id: $id) { id } }", {"id": xiamen_site}, fuzhou
+        )
         assert node["node"] is None  # 福州 cannot read the 厦门 site ...
-        about_it = [e for e in await _events(api, fuzhou, agencyId=provincial.id)
-                    if e["objectId"] == xiamen_site]
+        about_it = [
+            e
+            for e in await _events(api, fuzhou, agencyId=provincial.id)
+            if e["objectId"] == xiamen_site
+        ]
         assert about_it == []  # ... nor, then, the events about it
 
 
@@ -228,23 +265,47 @@ async def test_refused_mutations_leave_no_event(api_on) -> None:  # type: ignore
         pending = await make_agency(api, region="350100", active=False)
         xiamen = api.token(Role.CITY, region="350200")
         attempts: list[tuple[str, dict[str, Any], str | None]] = [
-            (REGISTER_AGENCY, {"name": "越权登记", "creditCode": credit_code("350100"),
-                               "kind": "EMPLOYER", "isCollege": False, "level": "CITY",
-                               "filingRegionCode": "350100"}, xiamen),
-            (ADD_SITE, {"agencyId": agency.id, "name": "越权考点",
-                        "address": address("350100"), "regionCode": "350100",
-                        "tenure": "OWNED", "hasVideoSurveillance": True}, xiamen),
-            (SUBMIT_FILING, {"agencyId": agency.id, "kind": "INFO_CHANGE",
-                             "newName": "越权更名"}, api.token(Role.PROVINCE)),
+            (
+                REGISTER_AGENCY,
+                {
+                    "name": "越权登记",
+                    "creditCode": credit_code("350100"),
+                    "kind": "EMPLOYER",
+                    "isCollege": False,
+                    "level": "CITY",
+                    "filingRegionCode": "350100",
+                },
+                xiamen,
+            ),
+            (
+                ADD_SITE,
+                {
+                    "agencyId": agency.id,
+                    "name": "越权考点",
+                    "address": address("350100"),
+                    "regionCode": "350100",
+                    "tenure": "OWNED",
+                    "hasVideoSurveillance": True,
+                },
+                xiamen,
+            ),
+            (
+                SUBMIT_FILING,
+                {"agencyId": agency.id, "kind": "INFO_CHANGE", "newName": "越权更名"},
+                api.token(Role.PROVINCE),
+            ),
             (TERMINATE_AGENCY, {"agencyId": agency.id, "reason": "OTHER"}, xiamen),
-            (ACKNOWLEDGE_SITE, {"siteId": agency.site_ids[0]},
-             api.token(Role.CITY, region="350100")),
-            (SET_WORKING_CALENDAR, {"year": 2099, "holidays": [], "makeupWorkingDays": []},
-             xiamen),
+            (
+                ACKNOWLEDGE_SITE,
+                {"siteId": agency.site_ids[0]},
+                api.token(Role.CITY, region="350100"),
+            ),
+            (SET_WORKING_CALENDAR, {"year": 2099, "holidays": [], "makeupWorkingDays": []}, xiamen),
         ]
         filed = await submit(api, pending, "INITIAL", items=items(pending.site_ids))
-        attempts.append((DECIDE_FILING, {"filingId": filed["filing"]["id"], "approve": True},
-                         pending.token))
+        attempts.append(
+            (DECIDE_FILING, {"filingId": filed["filing"]["id"], "approve": True}, pending.token)
+        )
         async with unchanged(agency, pending):
             for document, input, token in attempts:
                 result = await mutate(api, document, input, token)
@@ -263,10 +324,22 @@ async def _setup_register(api: Any) -> tuple[Callable[[], Any], Callable[[], Any
     code = credit_code("350100")
 
     async def run() -> Any:
-        return await api.post(REGISTER_AGENCY, {"input": {
-            "name": "事务测试机构", "creditCode": code, "kind": "EMPLOYER", "isCollege": False,
-            "level": "CITY", "filingRegionCode": "350100", "contactName": "事务联系人",
-            "contactPhone": "0591-12345678"}}, api.token(Role.PROVINCE))
+        return await api.post(
+            REGISTER_AGENCY,
+            {
+                "input": {
+                    "name": "事务测试机构",
+                    "creditCode": code,
+                    "kind": "EMPLOYER",
+                    "isCollege": False,
+                    "level": "CITY",
+                    "filingRegionCode": "350100",
+                    "contactName": "事务联系人",
+                    "contactPhone": "0591-12345678",
+                }
+            },
+            api.token(Role.PROVINCE),
+        )
 
     async def state() -> Any:
         return await Agency.exists(credit_code=code)
@@ -278,10 +351,20 @@ async def _setup_add_site(api: Any) -> tuple[Callable[[], Any], Callable[[], Any
     agency = await make_agency(api, active=False)
 
     async def run() -> Any:
-        return await api.post(ADD_SITE, {"input": {
-            "agencyId": agency.id, "name": "事务考点", "address": address("350100"),
-            "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True}},
-            agency.token)
+        return await api.post(
+            ADD_SITE,
+            {
+                "input": {
+                    "agencyId": agency.id,
+                    "name": "事务考点",
+                    "address": address("350100"),
+                    "regionCode": "350100",
+                    "tenure": "OWNED",
+                    "hasVideoSurveillance": True,
+                }
+            },
+            agency.token,
+        )
 
     async def state() -> Any:
         return await Site.filter(agency_id=agency.pk).count()
@@ -293,9 +376,11 @@ async def _setup_submit(api: Any) -> tuple[Callable[[], Any], Callable[[], Any]]
     agency = await make_agency(api, active=False)
 
     async def run() -> Any:
-        return await api.post(SUBMIT_FILING, {"input": {"agencyId": agency.id, "kind": "INITIAL",
-                                                 "items": items(agency.site_ids)}},
-                              agency.token)
+        return await api.post(
+            SUBMIT_FILING,
+            {"input": {"agencyId": agency.id, "kind": "INITIAL", "items": items(agency.site_ids)}},
+            agency.token,
+        )
 
     async def state() -> Any:
         return await Filing.filter(agency_id=agency.pk).count()
@@ -308,13 +393,20 @@ async def _setup_decide(api: Any) -> tuple[Callable[[], Any], Callable[[], Any]]
     filed = await submit(api, agency, "INITIAL", items=items(agency.site_ids))
 
     async def run() -> Any:
-        return await api.post(DECIDE_FILING, {"input": {"filingId": filed["filing"]["id"],
-                                                 "approve": True}}, api.token(Role.PROVINCE))
+        return await api.post(
+            DECIDE_FILING,
+            {"input": {"filingId": filed["filing"]["id"], "approve": True}},
+            api.token(Role.PROVINCE),
+        )
 
     async def state() -> Any:
         filing = await Filing.get(id=pk(filed["filing"]["id"]))
-        return ((await Agency.get(id=agency.pk)).state, filing.status, filing.valid_from,
-                await ItemClaim.filter(agency_id=agency.pk).count())
+        return (
+            (await Agency.get(id=agency.pk)).state,
+            filing.status,
+            filing.valid_from,
+            await ItemClaim.filter(agency_id=agency.pk).count(),
+        )
 
     return run, state
 
@@ -324,14 +416,18 @@ async def _setup_terminate(api: Any) -> tuple[Callable[[], Any], Callable[[], An
     await submit(api, agency, "INFO_CHANGE", newName="事务更名")
 
     async def run() -> Any:
-        return await api.post(TERMINATE_AGENCY, {"input": {"agencyId": agency.id,
-                                                    "reason": "VOLUNTARY"}},
-                              api.token(Role.PROVINCE))
+        return await api.post(
+            TERMINATE_AGENCY,
+            {"input": {"agencyId": agency.id, "reason": "VOLUNTARY"}},
+            api.token(Role.PROVINCE),
+        )
 
     async def state() -> Any:
-        return ((await Agency.get(id=agency.pk)).state,
-                sorted(f.status for f in await Filing.filter(agency_id=agency.pk)),
-                await ItemClaim.filter(agency_id=agency.pk, released_at=None).count())
+        return (
+            (await Agency.get(id=agency.pk)).state,
+            sorted(f.status for f in await Filing.filter(agency_id=agency.pk)),
+            await ItemClaim.filter(agency_id=agency.pk, released_at=None).count(),
+        )
 
     return run, state
 
@@ -340,8 +436,11 @@ async def _setup_acknowledge(api: Any) -> tuple[Callable[[], Any], Callable[[], 
     agency = await make_agency(api, level="PROVINCIAL", site_regions=("350100",))
 
     async def run() -> Any:
-        return await api.post(ACKNOWLEDGE_SITE, {"input": {"siteId": agency.site_ids[0]}},
-                              api.token(Role.CITY, region="350100"))
+        return await api.post(
+            ACKNOWLEDGE_SITE,
+            {"input": {"siteId": agency.site_ids[0]}},
+            api.token(Role.CITY, region="350100"),
+        )
 
     async def state() -> Any:
         return (await Site.get(id=pk(agency.site_ids[0]))).acknowledged_at
@@ -350,9 +449,18 @@ async def _setup_acknowledge(api: Any) -> tuple[Callable[[], Any], Callable[[], 
 
 
 @pytest.mark.article(11)
-@pytest.mark.parametrize("setup", [_setup_register, _setup_add_site, _setup_submit,
-                                   _setup_decide, _setup_terminate, _setup_acknowledge],
-                         ids=lambda f: f.__name__.removeprefix("_setup_"))
+@pytest.mark.parametrize(
+    "setup",
+    [
+        _setup_register,
+        _setup_add_site,
+        _setup_submit,
+        _setup_decide,
+        _setup_terminate,
+        _setup_acknowledge,
+    ],
+    ids=lambda f: f.__name__.removeprefix("_setup_"),
+)
 async def test_no_change_without_its_audit_event(api_on, monkeypatch, setup) -> None:  # type: ignore[no-untyped-def]
     """The change and its events commit together: when writing the event fails, the change
     is rolled back and the client gets a masked error."""
@@ -382,7 +490,7 @@ async def test_a_terminated_agencys_history_is_kept(api_on) -> None:  # type: ig
         before = await _events(api, api.token(Role.PROVINCE), agencyId=agency.id)
         assert (await terminate(api, agency))["__typename"] == "TerminateAgencySuccess"
         after = await _events(api, api.token(Role.PROVINCE), agencyId=agency.id)
-    assert [e["id"] for e in after[:len(before)]] == [e["id"] for e in before]
+    assert [e["id"] for e in after[: len(before)]] == [e["id"] for e in before]
     assert len(after) == len(before) + 2
     assert await Agency.exists(id=agency.pk, state=AgencyState.TERMINATED)
     assert await Filing.exists(agency_id=agency.pk, status=FilingStatus.APPROVED)

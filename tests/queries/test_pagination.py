@@ -18,10 +18,12 @@ query ($first: Int, $after: String) {
 """
 
 
-async def _page(api: Api, token: str | None, first: int,
-                after: str | None = None) -> dict[str, Any]:
-    page: dict[str, Any] = (await api.query(PAGE, {"first": first, "after": after},
-                                            token))["agencies"]
+async def _page(
+    api: Api, token: str | None, first: int, after: str | None = None
+) -> dict[str, Any]:
+    page: dict[str, Any] = (await api.query(PAGE, {"first": first, "after": after}, token))[
+        "agencies"
+    ]
     return page
 
 
@@ -30,10 +32,15 @@ async def test_pages_cover_everything_once_even_when_rows_arrive_between_pages(a
     first = await _page(api, token, 7)
     assert first["pageInfo"]["hasNextPage"] and len(first["edges"]) == 7
     # A row inserted between page requests neither shifts nor repeats what was already read.
-    await Agency.create(name="分页测试机构", credit_code=with_check_character("91350100PG0000001"),
-                        kind=AgencyKind.EMPLOYER, level=AgencyLevel.CITY,
-                        filing_region_id="350100", contact_name="陈主任",
-                        contact_phone="0591-88000000")
+    await Agency.create(
+        name="分页测试机构",
+        credit_code=with_check_character("91350100PG0000001"),
+        kind=AgencyKind.EMPLOYER,
+        level=AgencyLevel.CITY,
+        filing_region_id="350100",
+        contact_name="陈主任",
+        contact_phone="0591-88000000",
+    )
     seen = [e["node"]["id"] for e in first["edges"]]
     after = first["pageInfo"]["endCursor"]
     while after:
@@ -66,9 +73,14 @@ async def test_ids_and_cursors_beyond_the_key_range_name_nothing(api) -> None:  
 
     huge = to_global_id("Agency", 2**40)
     token = api.token(Role.PROVINCE)
-    data = await api.query("query ($id: ID!) { node(id: $id) { id } agency(id: $id) { id } "
-                           "sites(filter: {agencyId: $id}) { totalCount } }", {"id": huge}, token)
+    data = await api.query(
+        "query ($id: ID!) { node(id: $id) { id } agency(id: $id) { id } "
+        "sites(filter: {agencyId: $id}) { totalCount } }",
+        {"id": huge},
+        token,
+    )
     assert data == {"node": None, "agency": None, "sites": {"totalCount": 0}}
-    body = (await api.post(PAGE, {"first": 5, "after": encode_cursor(999_999_999_999)},
-                           token)).json()
+    body = (
+        await api.post(PAGE, {"first": 5, "after": encode_cursor(999_999_999_999)}, token)
+    ).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -52,8 +52,11 @@ async def _count(api, n: int, token: str | None) -> tuple[int, int]:  # type: ig
 
 @pytest.mark.parametrize("actor", ["province", "city", "public"])
 async def test_statement_count_is_independent_of_page_size(api, actor: str) -> None:  # type: ignore[no-untyped-def]
-    token = {"province": api.token(Role.PROVINCE),
-             "city": api.token(Role.CITY, region="350200"), "public": None}[actor]
+    token = {
+        "province": api.token(Role.PROVINCE),
+        "city": api.token(Role.CITY, region="350200"),
+        "public": None,
+    }[actor]
     small, small_rows = await _count(api, 5, token)
     large, large_rows = await _count(api, 50, token)
     assert large_rows > small_rows, "the demo data must fill a larger page"

@@ -40,8 +40,9 @@ def _incentive_articles(view: dict[str, Any]) -> list[str] | None:
     return [i.split(":")[0] for i in view["incentives"]]
 
 
-async def _mode_and_incentives(api: Any, agency: Fresh,
-                               token: str | None = None) -> tuple[str | None, list[str] | None]:
+async def _mode_and_incentives(
+    api: Any, agency: Fresh, token: str | None = None
+) -> tuple[str | None, list[str] | None]:
     view = await agency_view(api, agency, token)
     return view["supervisionMode"], _incentive_articles(view)
 
@@ -52,14 +53,18 @@ async def test_a_clean_first_period(api_on) -> None:  # type: ignore[no-untyped-
         for kind, college in (("EMPLOYER", False), ("SOCIAL_ORG", False), ("SOCIAL_ORG", True)):
             agency = await make_agency(api, kind=kind, is_college=college)
             assert await _mode_and_incentives(api, agency) == ("EVERY_EXAM", ARTICLES)
-            assert all(len(i) > len("Art. 25(1): ")
-                       for i in (await agency_view(api, agency))["incentives"])
+            assert all(
+                len(i) > len("Art. 25(1): ") for i in (await agency_view(api, agency))["incentives"]
+            )
 
 
 @pytest.mark.article(25)
 @pytest.mark.parametrize(("article", "clause"), [(21, 1), (22, 2), (23, 3)])
-async def test_any_sanction_in_the_period_ends_the_incentives(api_on, article: int,  # type: ignore[no-untyped-def]
-                                                              clause: int) -> None:
+async def test_any_sanction_in_the_period_ends_the_incentives(  # type: ignore[no-untyped-def]
+    api_on,
+    article: int,
+    clause: int,
+) -> None:
     async with api_on(DAY) as api:
         agency = await make_agency(api, kind="SOCIAL_ORG")
         await issued(api, agency, article, clause)
@@ -91,12 +96,20 @@ async def test_a_proposed_sanction_has_no_effect(api_on) -> None:  # type: ignor
 
 
 @pytest.mark.article(25)
-@pytest.mark.parametrize(("kind", "college", "mode"), [
-    ("SOCIAL_ORG", False, "RANDOM"), ("SOCIAL_ORG", True, "RANDOM"),
-    ("EMPLOYER", False, "EVERY_EXAM"),
-])
-async def test_the_second_period_of_a_clean_agency(api_on, kind: str, college: bool,  # type: ignore[no-untyped-def]
-                                                   mode: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "college", "mode"),
+    [
+        ("SOCIAL_ORG", False, "RANDOM"),
+        ("SOCIAL_ORG", True, "RANDOM"),
+        ("EMPLOYER", False, "EVERY_EXAM"),
+    ],
+)
+async def test_the_second_period_of_a_clean_agency(  # type: ignore[no-untyped-def]
+    api_on,
+    kind: str,
+    college: bool,
+    mode: str,
+) -> None:
     agency = await renewed_agency(api_on, kind=kind, is_college=college)
     async with api_on(LATER) as api:
         view = await agency_view(api, agency)
@@ -140,17 +153,19 @@ async def test_a_sanction_before_an_early_renewal_still_counts(api_on) -> None: 
 @pytest.mark.article(25)
 async def test_shown_only_to_the_agency_its_cities_and_the_province(api_on) -> None:  # type: ignore[no-untyped-def]
     async with api_on(DAY) as api:
-        agency = await make_agency(api, region="350100", kind="SOCIAL_ORG",
-                                   site_regions=("350100", "350200"))
+        agency = await make_agency(
+            api, region="350100", kind="SOCIAL_ORG", site_regions=("350100", "350200")
+        )
         other = await make_agency(api, region="350100")
-        allowed = {"itself": agency.token, "filing city": city(api, "350100"),
-                   "city it operates in": city(api, "350200"),
-                   "province": api.token(Role.PROVINCE)}
+        allowed = {
+            "itself": agency.token,
+            "filing city": city(api, "350100"),
+            "city it operates in": city(api, "350200"),
+            "province": api.token(Role.PROVINCE),
+        }
         for who, token in allowed.items():
-            assert await _mode_and_incentives(api, agency, token) == \
-                ("EVERY_EXAM", ARTICLES), who
-        refused = {"public": "", "another city": city(api, "350300"),
-                   "another agency": other.token}
+            assert await _mode_and_incentives(api, agency, token) == ("EVERY_EXAM", ARTICLES), who
+        refused = {"public": "", "another city": city(api, "350300"), "another agency": other.token}
         for who, token in refused.items():
             view = await agency_view(api, agency, token)
             assert view["status"] == "ACTIVE", who  # the agency itself is public

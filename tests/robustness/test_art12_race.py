@@ -47,9 +47,12 @@ def _postgres_only(database: str) -> None:
 
 async def _approve_both(api: Api, filings: list[str]) -> list[dict[str, Any]]:
     token = api.token(Role.PROVINCE)
-    responses = await asyncio.gather(*(
-        api.post(DECIDE_FILING, {"input": {"filingId": f, "approve": True}}, token)
-        for f in filings))
+    responses = await asyncio.gather(
+        *(
+            api.post(DECIDE_FILING, {"input": {"filingId": f, "approve": True}}, token)
+            for f in filings
+        )
+    )
     results = []
     for response in responses:
         assert response.status_code == 200, response.text
@@ -62,10 +65,14 @@ async def _approve_both(api: Api, filings: list[str]) -> list[dict[str, Any]]:
 async def _one_round(api: Api) -> bool:
     """One race; returns whether the loser was refused by the database's unique index."""
     venue = await public_venue(api)
-    agencies = [await make_agency(api, active=False, sites=0),
-                await make_agency(api, active=False, sites=0)]
-    filings = [await submitted(api, agencies[0], "INITIAL", [item(venue, "电工", "LEVEL_4")]),
-               await submitted(api, agencies[1], "INITIAL", [item(venue, "电工", "LEVEL_3")])]
+    agencies = [
+        await make_agency(api, active=False, sites=0),
+        await make_agency(api, active=False, sites=0),
+    ]
+    filings = [
+        await submitted(api, agencies[0], "INITIAL", [item(venue, "电工", "LEVEL_4")]),
+        await submitted(api, agencies[1], "INITIAL", [item(venue, "电工", "LEVEL_3")]),
+    ]
 
     results = await _approve_both(api, filings)
 
@@ -76,9 +83,12 @@ async def _one_round(api: Api) -> bool:
     refusal = results[loser]
     assert (refusal["code"], refusal["article"]) == ("SITE_OCCUPATION_TAKEN", 12), refusal
     # One claim in force for the pair: the winner's.
-    in_force = cast("list[int]", await ItemClaim.filter(
-        site_id=pk(venue), occupation_code=OCCUPATIONS["电工"],
-        released_at__isnull=True).values_list("agency_id", flat=True))
+    in_force = cast(
+        "list[int]",
+        await ItemClaim.filter(
+            site_id=pk(venue), occupation_code=OCCUPATIONS["电工"], released_at__isnull=True
+        ).values_list("agency_id", flat=True),
+    )
     assert list(in_force) == [agencies[winner].pk]
     # The loser's approval left nothing behind.
     assert (await Filing.get(id=pk(filings[loser]))).status == "SUBMITTED"

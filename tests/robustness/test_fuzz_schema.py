@@ -94,7 +94,8 @@ class Fuzz:
         `registry.active()`). Every change writes its audit event in the same transaction,
         so the last audit event id tells whether anything changed since it was computed."""
         rows = await connections.get("default").execute_query_dict(
-            "select coalesce(max(id), 0) as last from audit_event")
+            "select coalesce(max(id), 0) as last from audit_event"
+        )
         version = int(rows[0]["last"])
         cached = self._visible.get((key, version))
         if cached is None:
@@ -112,15 +113,21 @@ async def fuzz(database: str, db_url: Any, settings: Settings) -> AsyncIterator[
             with registry.active():
                 snap = await load_snapshot()
             pks = {
-                "Agency": sorted(snap.agencies), "Site": sorted(snap.sites),
-                "Filing": sorted(snap.filings), "Sanction": sorted(snap.sanctions),
+                "Agency": sorted(snap.agencies),
+                "Site": sorted(snap.sites),
+                "Filing": sorted(snap.filings),
+                "Sanction": sorted(snap.sanctions),
                 "Announcement": sorted(snap.announcements),
-                "Inspection": sorted(snap.inspections), "Inspector": sorted(snap.inspectors),
-                "Draw": sorted(snap.draws), "AuditEvent": sorted(snap.audit_events),
+                "Inspection": sorted(snap.inspections),
+                "Inspector": sorted(snap.inspectors),
+                "Draw": sorted(snap.draws),
+                "AuditEvent": sorted(snap.audit_events),
             }
             scalars = custom_scalars(pks, today())
             yield Fuzz(
-                registry=registry, who=actors(registry.api, snap), log=log,
+                registry=registry,
+                who=actors(registry.api, snap),
+                log=log,
                 queries=queries(SCHEMA, custom_scalars=scalars, print_ast=_as_is),
                 mutations=mutations(SCHEMA, custom_scalars=scalars, print_ast=_as_is),
             )
@@ -131,12 +138,21 @@ async def test_the_scratch_registry_is_a_database_of_its_own(fuzz: Fuzz) -> None
     (the premise of this module)."""
     code = fresh_credit_code()
     with fuzz.registry.active():
-        outcome = check_response(await fuzz.post("province", """
+        outcome = check_response(
+            await fuzz.post(
+                "province",
+                """
             mutation { registerAgency(input: {name: "隔离检查机构", creditCode: "%s",
               kind: EMPLOYER, isCollege: false, level: CITY, filingRegionCode: "350100"})
-            { __typename } }""" % code), fuzz.log, "register in the scratch registry")
+            { __typename } }"""
+                % code,
+            ),
+            fuzz.log,
+            "register in the scratch registry",
+        )
         assert outcome.body and outcome.body["data"]["registerAgency"]["__typename"] == (
-            "RegisterAgencySuccess"), outcome.body
+            "RegisterAgencySuccess"
+        ), outcome.body
         assert await AgencyRow.exists(credit_code=code)
     assert not await AgencyRow.exists(credit_code=code)
 
@@ -158,8 +174,7 @@ async def test_generated_queries(fuzz: Fuzz, who: str, data: st.DataObject) -> N
 @hypothesis_settings(max_examples=MUTATION_EXAMPLES)
 @given(data=st.data())
 async def test_generated_mutations(fuzz: Fuzz, who: str, data: st.DataObject) -> None:
-    mutation = render(data.draw(fuzz.mutations, label="mutation"), SCHEMA,
-                      page_arguments(data))
+    mutation = render(data.draw(fuzz.mutations, label="mutation"), SCHEMA, page_arguments(data))
     with fuzz.registry.active():
         response = await fuzz.post(who, mutation)
         visible = await fuzz.visible(who)

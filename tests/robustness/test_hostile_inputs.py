@@ -51,12 +51,24 @@ from tests.support.fuzz_support import (
 from tests.support.oracle import load_snapshot
 from tests.support.snapshot import snapshot
 
-SQL = ["' OR 1=1 --", "'; DROP TABLE agency; --", '"; DROP TABLE agency; --',
-       "1); DELETE FROM site WHERE (1=1", "' UNION SELECT credit_code FROM agency --"]
+SQL = [
+    "' OR 1=1 --",
+    "'; DROP TABLE agency; --",
+    '"; DROP TABLE agency; --',
+    "1); DELETE FROM site WHERE (1=1",
+    "' UNION SELECT credit_code FROM agency --",
+]
 LIKE = ["%", "_", "%%", "%_%", "\\", "\\\\", "\\%", "a\\'b", "[a-z]*"]
 NUL = ["\x00", "福州\x00评价", "350100\x00"]
-UNICODE = ["\u202e\u200f评价\u200e", "e\u0301\u0301\u0301", "👩\u200d🏫🏫", "\ufeff评价",
-           "\u0000\ufffd", "ﬀ𝔄Ａ", "\u3000"]
+UNICODE = [
+    "\u202e\u200f评价\u200e",
+    "e\u0301\u0301\u0301",
+    "👩\u200d🏫🏫",
+    "\ufeff评价",
+    "\u0000\ufffd",
+    "ﬀ𝔄Ａ",
+    "\u3000",
+]
 HOSTILE = SQL + LIKE + NUL + UNICODE
 # One of each kind for the mutation matrix, where every value costs a few requests (NUL has
 # a test of its own).
@@ -81,16 +93,23 @@ class Hostile:
     def token(self, key: str) -> str | None:
         return self.who[key].token
 
-    async def send(self, key: str, document: str, variables: dict[str, Any] | None = None,
-                   what: str = "", check_scope: bool = True,
-                   visible: Visible | None = None) -> Outcome:
+    async def send(
+        self,
+        key: str,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        what: str = "",
+        check_scope: bool = True,
+        visible: Visible | None = None,
+    ) -> Outcome:
         """POST as the actor and run the checks every response must pass (the scope checks
         against `visible`, computed here unless given)."""
         if check_scope and visible is None:
             visible = await visible_to(self.who[key].actor)
         response = await self.api.post(document, variables, self.token(key))
-        return check_response(response, self.log,
-                              f"{key}: {what or document[:300]} {_short(variables)}", visible)
+        return check_response(
+            response, self.log, f"{key}: {what or document[:300]} {_short(variables)}", visible
+        )
 
     async def target(self, kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
         """A fresh object for mutations to act on, kept until one succeeds on it."""
@@ -116,8 +135,11 @@ async def hostile(database: str, db_url: Any, settings: Settings) -> AsyncIterat
 def refused_as_input(outcome: Outcome) -> bool:
     """The whole request refused as bad input, before anything ran (a request layer may do
     that for text no column can hold: a NUL, a lone surrogate)."""
-    return (outcome.body is not None and outcome.body.get("data") is None
-            and outcome.error_codes == ["BAD_USER_INPUT"])
+    return (
+        outcome.body is not None
+        and outcome.body.get("data") is None
+        and outcome.error_codes == ["BAD_USER_INPUT"]
+    )
 
 
 def data_of(outcome: Outcome) -> dict[str, Any]:
@@ -161,16 +183,27 @@ async def test_string_filters_take_hostile_text_literally(hostile: Hostile, who:
                 continue
             data = data_of(outcome)
             found = {_pk(e["node"]["id"]) for e in data["byName"]["edges"]}
-            wanted = {pk for pk, name in names.items() if pk in visible.ids["Agency"]
-                      and "\x00" not in s and s.lower() in name.lower()}
+            wanted = {
+                pk
+                for pk, name in names.items()
+                if pk in visible.ids["Agency"] and "\x00" not in s and s.lower() in name.lower()
+            }
             assert found == wanted, (s, sorted(found), sorted(wanted))
             assert data["byName"]["totalCount"] == len(wanted), s
-            for key in ("byRegion", "sitesByRegion", "sitesByAgency", "filings", "sanctions",
-                        "inspections", "announcements"):
+            for key in (
+                "byRegion",
+                "sitesByRegion",
+                "sitesByAgency",
+                "filings",
+                "sanctions",
+                "inspections",
+                "announcements",
+            ):
                 assert data[key] == {"totalCount": 0, "edges": []}, (s, key, data[key])
             if who in ("city-xiamen", "province"):
-                audit = data_of(await hostile.send(who, AUDIT_FILTERS, {"s": s, "id": s},
-                                                   visible=visible))
+                audit = data_of(
+                    await hostile.send(who, AUDIT_FILTERS, {"s": s, "id": s}, visible=visible)
+                )
                 for key in ("byType", "byAction", "byAgency"):
                     assert audit[key] == {"totalCount": 0, "edges": []}, (s, key, audit[key])
 
@@ -186,8 +219,12 @@ async def test_like_wildcards_match_only_themselves(hostile: Hostile) -> None:
     which find only the names that hold them."""
     with hostile.registry.active():
         name = f"百分号%下划线_反斜杠\\机构{secrets.token_hex(3)}"
-        outcome = await hostile.send("province", documents.REGISTER_AGENCY, {"input": {
-            **_agency_input(), "name": name}}, check_scope=False)
+        outcome = await hostile.send(
+            "province",
+            documents.REGISTER_AGENCY,
+            {"input": {**_agency_input(), "name": name}},
+            check_scope=False,
+        )
         created = data_of(outcome)["registerAgency"]
         assert created["__typename"] == "RegisterAgencySuccess", created
         own = _pk(created["agency"]["id"])
@@ -216,15 +253,26 @@ query ($id: ID!) { node(id: $id) { id
 
 
 def _agency_input() -> dict[str, Any]:
-    return {"name": f"敌意输入测试机构{secrets.token_hex(3)}", "creditCode": credit_code(),
-            "kind": "EMPLOYER", "isCollege": False, "level": "CITY",
-            "filingRegionCode": "350100", "contactName": "王老师",
-            "contactPhone": "0591-87000000", "legalRepresentative": "李四"}
+    return {
+        "name": f"敌意输入测试机构{secrets.token_hex(3)}",
+        "creditCode": credit_code(),
+        "kind": "EMPLOYER",
+        "isCollege": False,
+        "level": "CITY",
+        "filingRegionCode": "350100",
+        "contactName": "王老师",
+        "contactPhone": "0591-87000000",
+        "legalRepresentative": "李四",
+    }
 
 
 def _item(site: str) -> dict[str, str]:
-    return {"occupationCode": "6-31-01-03", "occupationName": "电工", "level": "LEVEL_4",
-            "siteId": site}
+    return {
+        "occupationCode": "6-31-01-03",
+        "occupationName": "电工",
+        "level": "LEVEL_4",
+        "siteId": site,
+    }
 
 
 Base = Callable[[Hostile], Awaitable[tuple[str | None, dict[str, Any]]]]
@@ -253,8 +301,11 @@ async def _submitted(h: Hostile) -> str:
 async def _province_inspectors(h: Hostile) -> list[str]:
     async def make() -> list[str]:
         data = data_of(await h.send("province", documents.INSPECTORS))
-        return [e["node"]["id"] for e in data["inspectors"]["edges"]
-                if e["node"]["region"]["code"] == "350000"]
+        return [
+            e["node"]["id"]
+            for e in data["inspectors"]["edges"]
+            if e["node"]["region"]["code"] == "350000"
+        ]
 
     return list(await h.target("inspectors", make))
 
@@ -266,33 +317,51 @@ async def base_register(h: Hostile) -> tuple[str | None, dict[str, Any]]:
 async def base_add_site(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _pending(h)
     return org.token, {
-        "agencyId": org.id, "name": "测试考点", "address": f"福建省测试路{secrets.token_hex(6)}号",
-        "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True}
+        "agencyId": org.id,
+        "name": "测试考点",
+        "address": f"福建省测试路{secrets.token_hex(6)}号",
+        "regionCode": "350100",
+        "tenure": "OWNED",
+        "hasVideoSurveillance": True,
+    }
 
 
 async def base_submit_initial(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _pending(h)
-    return org.token, {"agencyId": org.id, "kind": "INITIAL",
-                              "items": [_item(org.site_ids[0])], "reason": "首次备案"}
+    return org.token, {
+        "agencyId": org.id,
+        "kind": "INITIAL",
+        "items": [_item(org.site_ids[0])],
+        "reason": "首次备案",
+    }
 
 
 async def base_submit_info_change(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _active(h)
-    return org.token, {"agencyId": org.id, "kind": "INFO_CHANGE",
-                              "newName": f"更名后的机构{secrets.token_hex(3)}",
-                              "newLegalRepresentative": "张三", "reason": "更名"}
+    return org.token, {
+        "agencyId": org.id,
+        "kind": "INFO_CHANGE",
+        "newName": f"更名后的机构{secrets.token_hex(3)}",
+        "newLegalRepresentative": "张三",
+        "reason": "更名",
+    }
 
 
 async def base_decide(h: Hostile) -> tuple[str | None, dict[str, Any]]:
-    return h.token("province"), {"filingId": await _submitted(h), "approve": False,
-                                 "reason": "材料不全"}
+    return h.token("province"), {
+        "filingId": await _submitted(h),
+        "approve": False,
+        "reason": "材料不全",
+    }
 
 
 async def base_import(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _pending(h)
     return h.token("province"), {
-        "agencyId": org.id, "validFrom": (today() - timedelta(days=100)).isoformat(),
-        "items": [_item(org.site_ids[0])]}
+        "agencyId": org.id,
+        "validFrom": (today() - timedelta(days=100)).isoformat(),
+        "items": [_item(org.site_ids[0])],
+    }
 
 
 async def base_terminate(h: Hostile) -> tuple[str | None, dict[str, Any]]:
@@ -302,8 +371,12 @@ async def base_terminate(h: Hostile) -> tuple[str | None, dict[str, Any]]:
 
 async def base_sanction(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _active(h)
-    return h.token("province"), {"agencyId": org.id, "article": 21, "clause": 1,
-                                 "facts": "督导发现的违规情况"}
+    return h.token("province"), {
+        "agencyId": org.id,
+        "article": 21,
+        "clause": 1,
+        "facts": "督导发现的违规情况",
+    }
 
 
 async def base_inspector(h: Hostile) -> tuple[str | None, dict[str, Any]]:
@@ -313,14 +386,25 @@ async def base_inspector(h: Hostile) -> tuple[str | None, dict[str, Any]]:
 async def base_inspection(h: Hostile) -> tuple[str | None, dict[str, Any]]:
     org = await _active(h)
     return h.token("province"), {
-        "agencyId": org.id, "siteId": org.site_ids[0], "kind": "INTERNAL", "mode": "SPECIAL",
-        "date": today().isoformat(), "result": "QUALIFIED", "findings": "良好"}
+        "agencyId": org.id,
+        "siteId": org.site_ids[0],
+        "kind": "INTERNAL",
+        "mode": "SPECIAL",
+        "date": today().isoformat(),
+        "result": "QUALIFIED",
+        "findings": "良好",
+    }
 
 
 async def base_draw(h: Hostile) -> tuple[str | None, dict[str, Any]]:
-    return h.token("province"), {"inspectorIds": (await _province_inspectors(h))[:2],
-                                 "count": 1, "inspectorsPerAgency": 1, "regionCode": "350100",
-                                 "seed": "seed", "published": False}
+    return h.token("province"), {
+        "inspectorIds": (await _province_inspectors(h))[:2],
+        "count": 1,
+        "inspectorsPerAgency": 1,
+        "regionCode": "350100",
+        "seed": "seed",
+        "published": False,
+    }
 
 
 @dataclass(frozen=True)
@@ -335,22 +419,16 @@ class Mutation:
         return documents.MUTATIONS[self.name]
 
 
-REGISTER_AGENCY = Mutation("registerAgency", "agency", base_register,
-                           None)
+REGISTER_AGENCY = Mutation("registerAgency", "agency", base_register, None)
 ADD_SITE = Mutation("addSite", "site", base_add_site, None)
-SUBMIT_INITIAL = Mutation("submitFiling", "filing", base_submit_initial,
-                          "pending")
-SUBMIT_INFO = Mutation("submitFiling", "filing", base_submit_info_change,
-                       "active")
+SUBMIT_INITIAL = Mutation("submitFiling", "filing", base_submit_initial, "pending")
+SUBMIT_INFO = Mutation("submitFiling", "filing", base_submit_info_change, "active")
 DECIDE = Mutation("decideFiling", "filing", base_decide, "submitted")
 IMPORT = Mutation("importFiling", "filing", base_import, "pending")
-TERMINATE = Mutation("terminateAgency", "agency", base_terminate,
-                     "active")
+TERMINATE = Mutation("terminateAgency", "agency", base_terminate, "active")
 SANCTION = Mutation("issueSanction", "sanction", base_sanction, "active")
-INSPECTOR = Mutation("registerInspector", "inspector",
-                     base_inspector, None)
-INSPECTION = Mutation("recordInspection", "inspection",
-                      base_inspection, None)
+INSPECTOR = Mutation("registerInspector", "inspector", base_inspector, None)
+INSPECTION = Mutation("recordInspection", "inspection", base_inspection, None)
 DRAW = Mutation("drawInspections", "draw", base_draw, None)
 
 
@@ -433,16 +511,31 @@ async def send_hostile(h: Hostile, f: Field, value: Any) -> None:
     assert all(after.counts[t] >= n for t, n in before.counts.items()), (f.id, before, after)
     if f.read is not None:
         stored_id = payload[f.mutation.payload]["id"]
-        read = data_of(check_response(
-            await h.api.post(READ_BACK, {"id": stored_id}, h.token("province")), h.log,
-            f"read back {f.id}"))["node"]
+        read = data_of(
+            check_response(
+                await h.api.post(READ_BACK, {"id": stored_id}, h.token("province")),
+                h.log,
+                f"read back {f.id}",
+            )
+        )["node"]
         # optional text that is all blanks reads as absent
         kept = (value, value.strip()) if value.strip() else (value, value.strip(), None)
         assert at(read, f.read) in kept, (f.id, value, read)
 
 
-MUTATIONS = [REGISTER_AGENCY, ADD_SITE, SUBMIT_INITIAL, SUBMIT_INFO, DECIDE, IMPORT, TERMINATE,
-             SANCTION, INSPECTOR, INSPECTION, DRAW]
+MUTATIONS = [
+    REGISTER_AGENCY,
+    ADD_SITE,
+    SUBMIT_INITIAL,
+    SUBMIT_INFO,
+    DECIDE,
+    IMPORT,
+    TERMINATE,
+    SANCTION,
+    INSPECTOR,
+    INSPECTION,
+    DRAW,
+]
 
 
 @pytest.mark.parametrize("m", MUTATIONS, ids=lambda m: f"{m.name}-{m.base.__name__}")
@@ -490,8 +583,7 @@ async def test_a_megabyte_string_is_refused_without_a_server_error(hostile: Host
         before = await snapshot()
         for who, document, variables in [
             ("public", FILTERS, {"s": big, "id": big}),
-            ("province", documents.REGISTER_AGENCY,
-             {"input": {**_agency_input(), "name": big}}),
+            ("province", documents.REGISTER_AGENCY, {"input": {**_agency_input(), "name": big}}),
             ("province", SANCTION.document, {"input": {**sanction, "facts": big}}),
         ]:
             response = await hostile.api.post(document, variables, hostile.token(who))
@@ -501,7 +593,8 @@ async def test_a_megabyte_string_is_refused_without_a_server_error(hostile: Host
                 payloads = list((outcome.body.get("data") or {}).values())
                 assert outcome.body.get("errors") or all(
                     isinstance(p, dict) and not p["__typename"].endswith("Success")
-                    for p in payloads), outcome.body
+                    for p in payloads
+                ), outcome.body
             else:
                 assert outcome.status == 413, outcome.status
         # the same string written into the query text rather than a variable
@@ -536,13 +629,21 @@ async def test_deep_nesting_is_refused_with_a_code(hostile: Hostile) -> None:
 
 async def test_a_deeply_nested_json_body_is_a_client_error(hostile: Hostile) -> None:
     with hostile.registry.active():
-        for body in ("[" * 50_000 + "]" * 50_000, '{"query": ' + "[" * 30_000 + "]" * 30_000
-                     + "}", '{"query": "{ me { role } }", "variables": '
-                     + '{"a":' * 20_000 + "1" + "}" * 20_000 + "}"):
+        for body in (
+            "[" * 50_000 + "]" * 50_000,
+            '{"query": ' + "[" * 30_000 + "]" * 30_000 + "}",
+            '{"query": "{ me { role } }", "variables": '
+            + '{"a":' * 20_000
+            + "1"
+            + "}" * 20_000
+            + "}",
+        ):
             response = await hostile.api.post_raw(body.encode())
             check_response(response, hostile.log, f"nested JSON body {body[:40]}")
             assert 400 <= response.status_code < 500 or response.json().get("errors"), (
-                response.status_code, response.text[:300])
+                response.status_code,
+                response.text[:300],
+            )
 
 
 CYCLES = [
@@ -562,30 +663,42 @@ async def test_cyclic_fragments_are_a_validation_error(hostile: Hostile, query: 
         assert set(outcome.error_codes) <= {"GRAPHQL_VALIDATION_FAILED"}, outcome.body
 
 
-
 RAW_BODIES = [
     # lone surrogates, escaped as JSON allows but UTF-8 cannot carry
     pytest.param(
         '{"query": "query ($s: String) { agencies(filter: {nameContains: $s}) { totalCount } '
-        '}", "variables": {"s": "\\ud800"}}', id="surrogate-variable"),
+        '}", "variables": {"s": "\\ud800"}}',
+        id="surrogate-variable",
+    ),
     pytest.param(
         '{"query": "query ($s: String) { agencies(filter: {nameContains: $s}) { totalCount } '
-        '}", "variables": {"s": "a\\udfffb\\ud83d"}}', id="surrogates-variable"),
+        '}", "variables": {"s": "a\\udfffb\\ud83d"}}',
+        id="surrogates-variable",
+    ),
     '{"query": "{ agencies(filter: {nameContains: \\"\\ud800\\"}) { totalCount } }"}',
     '{"query": "{ node(id: \\"\\udc00\\") { id } }"}',
     # a lone surrogate in the query text outside any string
     '{"query": "{ me { role } \\ud800 }"}',
     # JSON that is not an object, or whose fields have the wrong types
-    '"{ me { role } }"', "[]", "null", '{"query": 1}', '{"query": ["{ me { role } }"]}',
+    '"{ me { role } }"',
+    "[]",
+    "null",
+    '{"query": 1}',
+    '{"query": ["{ me { role } }"]}',
     '{"query": "{ me { role } }", "variables": "x"}',
     '{"query": "{ me { role } }", "variables": [1]}',
     '{"query": "{ me { role } }", "operationName": 7}',
     # not JSON, or not UTF-8
-    "{", '{"query": "{ me { role } }"', "\x00",
+    "{",
+    '{"query": "{ me { role } }"',
+    "\x00",
     pytest.param(b"\xff\xfe{", id="utf-16-bom"),
     pytest.param(b'{"query": "{ me \xff }"}', id="invalid-utf-8"),
-    pytest.param(b'{"query": "query ($s: String) { agencies(filter: {nameContains: $s}) '
-                 b'{ totalCount } }", "variables": {"s": "\xed\xa0\x80"}}', id="surrogate-as-utf-8"),
+    pytest.param(
+        b'{"query": "query ($s: String) { agencies(filter: {nameContains: $s}) '
+        b'{ totalCount } }", "variables": {"s": "\xed\xa0\x80"}}',
+        id="surrogate-as-utf-8",
+    ),
 ]
 
 
@@ -604,10 +717,10 @@ async def test_a_lone_surrogate_in_a_mutation_stores_nothing(hostile: Hostile) -
         for path in ("name", "contactName", "legalRepresentative"):
             variables = {"input": with_value(_agency_input(), path, "机构\ud800")}
             # json.dumps escapes the surrogate as \ud800 (ensure_ascii), as a browser may
-            raw = json.dumps({"query": documents.REGISTER_AGENCY,
-                              "variables": variables}).encode()
-            response = await hostile.api.post_raw(raw, {
-                "authorization": f"Bearer {hostile.token('province')}"})
+            raw = json.dumps({"query": documents.REGISTER_AGENCY, "variables": variables}).encode()
+            response = await hostile.api.post_raw(
+                raw, {"authorization": f"Bearer {hostile.token('province')}"}
+            )
             outcome = check_response(response, hostile.log, f"surrogate in {path}")
             payload = ((outcome.body or {}).get("data") or {}).get("registerAgency")
             assert payload is None or not payload["__typename"].endswith("Success"), payload
@@ -623,12 +736,39 @@ def b64(text: str) -> str:
 
 
 MALFORMED_IDS = [
-    "", " ", "=", "====", "!!!", "QWdlbmN5OjE===", "QWdlbmN5OjE=x", "Agency:1", "1", "-1",
-    b64("Agency:"), b64("Agency:0"), b64("Agency:-1"), b64(f"Agency:{MAX_PK + 1}"),
-    b64("Agency:" + "9" * 40), b64("Agency:1e3"), b64("Agency:0x10"), b64("Agency:NaN"),
-    b64(":1"), b64("Agency"), b64("Region:350100"), b64("Viewer:1"), b64("k1:1"),
-    b64("agency:1"), b64("AGENCY:1"), b64("Agency:1:1"), b64("Agency\x00:1"),
-    "\x00", "🏫", "' OR 1=1 --", "%", "_", "\\",
+    "",
+    " ",
+    "=",
+    "====",
+    "!!!",
+    "QWdlbmN5OjE===",
+    "QWdlbmN5OjE=x",
+    "Agency:1",
+    "1",
+    "-1",
+    b64("Agency:"),
+    b64("Agency:0"),
+    b64("Agency:-1"),
+    b64(f"Agency:{MAX_PK + 1}"),
+    b64("Agency:" + "9" * 40),
+    b64("Agency:1e3"),
+    b64("Agency:0x10"),
+    b64("Agency:NaN"),
+    b64(":1"),
+    b64("Agency"),
+    b64("Region:350100"),
+    b64("Viewer:1"),
+    b64("k1:1"),
+    b64("agency:1"),
+    b64("AGENCY:1"),
+    b64("Agency:1:1"),
+    b64("Agency\x00:1"),
+    "\x00",
+    "🏫",
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "\\",
     "QWdlbmN5Oj" + "A" * 5000,
 ]
 
@@ -644,7 +784,9 @@ async def test_malformed_ids_read_as_missing(hostile: Hostile) -> None:
                 if "\x00" in value and refused_as_input(outcome):
                     continue
                 assert data_of(outcome) == {"node": None, "agency": None, "verifyDraw": False}, (
-                    value, outcome.body)
+                    value,
+                    outcome.body,
+                )
 
 
 async def test_an_id_of_another_type_never_reads_as_this_type(hostile: Hostile) -> None:
@@ -657,15 +799,24 @@ async def test_an_id_of_another_type_never_reads_as_this_type(hostile: Hostile) 
         lookup = "query ($id: ID!) { agency(id: $id) { id } node(id: $id) { __typename id } }"
         visible = await visible_to(hostile.who["province"].actor)
         for pk in shared[:10]:
-            for type_name in ("Site", "Filing", "Sanction", "Inspection", "Announcement",
-                              "Inspector", "Draw", "AuditEvent"):
+            for type_name in (
+                "Site",
+                "Filing",
+                "Sanction",
+                "Inspection",
+                "Announcement",
+                "Inspector",
+                "Draw",
+                "AuditEvent",
+            ):
                 gid = to_global_id(type_name, pk)
-                data = data_of(await hostile.send("province", lookup, {"id": gid},
-                                                  visible=visible))
+                data = data_of(await hostile.send("province", lookup, {"id": gid}, visible=visible))
                 assert data["agency"] is None, (gid, data)
                 node = data["node"]
-                assert node is None or (node["__typename"] == type_name
-                                        and node["id"] == gid), (gid, node)
+                assert node is None or (node["__typename"] == type_name and node["id"] == gid), (
+                    gid,
+                    node,
+                )
 
 
 ID_FIELDS: list[tuple[Mutation, str, str]] = [
@@ -689,31 +840,52 @@ def _retyped(value: str, type_name: str) -> list[str]:
     parsed = from_global_id(value)
     assert parsed is not None
     pk = parsed[1]
-    others = ["Agency", "Site", "Filing", "Sanction", "Inspection", "Inspector", "Draw",
-              "Announcement", "AuditEvent"]
-    variants = [b64(f"{type_name}:{pk}0000000000"), b64(f"{type_name}:-{pk}"),
-                value + "=", value[:-1], value.lower(), "' OR 1=1 --"]
+    others = [
+        "Agency",
+        "Site",
+        "Filing",
+        "Sanction",
+        "Inspection",
+        "Inspector",
+        "Draw",
+        "Announcement",
+        "AuditEvent",
+    ]
+    variants = [
+        b64(f"{type_name}:{pk}0000000000"),
+        b64(f"{type_name}:-{pk}"),
+        value + "=",
+        value[:-1],
+        value.lower(),
+        "' OR 1=1 --",
+    ]
     # A variant may spell another real id of the same type ("Agency:5" is "Agency:50" cut
     # short): that one is a legitimate target, not a malformed id.
-    malformed = [v for v in variants
-                 if (parsed_v := from_global_id(v)) is None or parsed_v[0] != type_name]
+    malformed = [
+        v for v in variants if (parsed_v := from_global_id(v)) is None or parsed_v[0] != type_name
+    ]
     return [to_global_id(t, pk) for t in others if t != type_name] + malformed
 
 
 @pytest.mark.parametrize("case", ID_FIELDS, ids=lambda c: f"{c[0].name}.{c[1]}")
 async def test_ids_of_the_wrong_type_in_mutations_change_nothing(
-        hostile: Hostile, case: tuple[Mutation, str, str]) -> None:
+    hostile: Hostile, case: tuple[Mutation, str, str]
+) -> None:
     mutation, path, type_name = case
     with hostile.registry.active():
         token, base = await mutation.base(hostile)
         for value in _retyped(at(base, path), type_name):
             before = await snapshot()
             response = await hostile.api.post(
-                mutation.document, {"input": with_value(base, path, value)}, token)
+                mutation.document, {"input": with_value(base, path, value)}, token
+            )
             outcome = check_response(response, hostile.log, f"{mutation.name}.{path}={value}")
             payload = ((outcome.body or {}).get("data") or {}).get(mutation.name)
             assert payload is None or not payload["__typename"].endswith("Success"), (
-                path, value, payload)
+                path,
+                value,
+                payload,
+            )
             assert await snapshot() == before, (path, value)
 
 
@@ -733,19 +905,32 @@ PAGE_QUERIES = [
 async def test_impossible_pages_are_a_clear_error(hostile: Hostile, query: str) -> None:
     with hostile.registry.active():
         for first in (-1, -(2**31), 101, 2**31 - 1, 2**31, 2**53, -(2**63), 1.5, "10", True):
-            outcome = await hostile.send("province", query, {"n": first, "a": None},
-                                         check_scope=False)
+            outcome = await hostile.send(
+                "province", query, {"n": first, "a": None}, check_scope=False
+            )
             assert outcome.error_codes, (first, outcome.body)
-            assert set(outcome.error_codes) <= {"BAD_USER_INPUT", "QUERY_TOO_COSTLY",
-                                                "GRAPHQL_VALIDATION_FAILED"}, outcome.body
+            assert set(outcome.error_codes) <= {
+                "BAD_USER_INPUT",
+                "QUERY_TOO_COSTLY",
+                "GRAPHQL_VALIDATION_FAILED",
+            }, outcome.body
         # ("" reads as no cursor at all)
-        for after in ("x", "' OR 1=1 --", "\x00", b64("k1:-1"), b64(f"k1:{MAX_PK + 1}"),
-                      b64("k2:1"), b64("k1:1e3"), b64("k1:" + "9" * 40), "🏫"):
-            outcome = await hostile.send("province", query, {"n": 5, "a": after},
-                                         check_scope=False)
+        for after in (
+            "x",
+            "' OR 1=1 --",
+            "\x00",
+            b64("k1:-1"),
+            b64(f"k1:{MAX_PK + 1}"),
+            b64("k2:1"),
+            b64("k1:1e3"),
+            b64("k1:" + "9" * 40),
+            "🏫",
+        ):
+            outcome = await hostile.send("province", query, {"n": 5, "a": after}, check_scope=False)
             assert outcome.error_codes == ["BAD_USER_INPUT"], (after, outcome.body)
         for first in (-5, 101, 2**31 - 1):
             literal = query.replace("($n: Int, $a: String)", "").replace(
-                "$n, after: $a", str(first))
+                "$n, after: $a", str(first)
+            )
             outcome = await hostile.send("province", literal, check_scope=False)
             assert outcome.error_codes, (literal, outcome.body)

@@ -65,8 +65,10 @@ query { agencies(first: 20) { totalCount edges { node { id name status } } } }
 @pytest.fixture
 def private_postgres(db_url: Any) -> Any:
     if db_url[0] != "postgres":
-        pytest.skip("this run serves the registry from SQLite; the PostgreSQL restart is "
-                    "tested in the PostgreSQL run")
+        pytest.skip(
+            "this run serves the registry from SQLite; the PostgreSQL restart is "
+            "tested in the PostgreSQL run"
+        )
     reason = unavailable()
     if reason:
         pytest.skip(f"no private PostgreSQL server to restart: {reason}")
@@ -94,26 +96,35 @@ class Load:
     agencies: list[Fresh]
     attempts: list[Attempt] = field(default_factory=list)
 
-    async def attempt(self, kind: str, document: str, input: dict[str, Any] | None,
-                      token: str | None, table: str | None = None,
-                      then: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
+    async def attempt(
+        self,
+        kind: str,
+        document: str,
+        input: dict[str, Any] | None,
+        token: str | None,
+        table: str | None = None,
+        then: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
+    ) -> None:
         started = time.monotonic()
         variables = {"input": input} if input is not None else {}
         try:
             response = await self.api.post(document, variables, token)
         except httpx.TimeoutException:
-            self.attempts.append(Attempt(kind, started, time.monotonic(), False,
-                                         failure="TIMEOUT"))
+            self.attempts.append(Attempt(kind, started, time.monotonic(), False, failure="TIMEOUT"))
             return
         except httpx.TransportError as exc:
-            self.attempts.append(Attempt(kind, started, time.monotonic(), False,
-                                         failure=f"transport: {exc!r}"))
+            self.attempts.append(
+                Attempt(kind, started, time.monotonic(), False, failure=f"transport: {exc!r}")
+            )
             return
         ended = time.monotonic()
         body = _json(response)
         if response.status_code != 200 or body is None or body.get("errors"):
-            self.attempts.append(Attempt(kind, started, ended, False,
-                                         failure=f"{response.status_code} {response.text}"))
+            self.attempts.append(
+                Attempt(
+                    kind, started, ended, False, failure=f"{response.status_code} {response.text}"
+                )
+            )
             return
         (payload,) = body["data"].values()
         written = None
@@ -132,34 +143,81 @@ class Load:
             step = (n + i) % 5
             if step == 0:
                 code = credit_code()
-                await self.attempt("registerAgency", REGISTER_AGENCY, {
-                    "name": f"重启测试机构{code[-6:]}", "creditCode": code, "kind": "EMPLOYER",
-                    "isCollege": False, "level": "CITY", "filingRegionCode": "350100",
-                }, province, "agency")
+                await self.attempt(
+                    "registerAgency",
+                    REGISTER_AGENCY,
+                    {
+                        "name": f"重启测试机构{code[-6:]}",
+                        "creditCode": code,
+                        "kind": "EMPLOYER",
+                        "isCollege": False,
+                        "level": "CITY",
+                        "filingRegionCode": "350100",
+                    },
+                    province,
+                    "agency",
+                )
             elif step == 1:
-                await self.attempt("addSite", ADD_SITE, {
-                    "agencyId": agency.id, "name": f"考点{i}", "address": address("350100"),
-                    "regionCode": "350100", "tenure": "OWNED", "hasVideoSurveillance": True,
-                }, agency.token, "site")
+                await self.attempt(
+                    "addSite",
+                    ADD_SITE,
+                    {
+                        "agencyId": agency.id,
+                        "name": f"考点{i}",
+                        "address": address("350100"),
+                        "regionCode": "350100",
+                        "tenure": "OWNED",
+                        "hasVideoSurveillance": True,
+                    },
+                    agency.token,
+                    "site",
+                )
             elif step == 2:
-                await self.attempt("recordInspection", RECORD_INSPECTION, {
-                    "agencyId": agency.id, "kind": "EXTERNAL", "mode": "EVERY_EXAM",
-                    "date": DAY.isoformat(), "result": "QUALIFIED" if i % 3 else "UNQUALIFIED",
-                }, province, "inspection")
+                await self.attempt(
+                    "recordInspection",
+                    RECORD_INSPECTION,
+                    {
+                        "agencyId": agency.id,
+                        "kind": "EXTERNAL",
+                        "mode": "EVERY_EXAM",
+                        "date": DAY.isoformat(),
+                        "result": "QUALIFIED" if i % 3 else "UNQUALIFIED",
+                    },
+                    province,
+                    "inspection",
+                )
             elif step == 3:
-                await self.attempt("issueSanction", ISSUE_SANCTION, {
-                    "agencyId": agency.id, "article": 21, "clause": 1 + i % 9,
-                    "facts": "重启期间的约谈"}, province, "sanction")
+                await self.attempt(
+                    "issueSanction",
+                    ISSUE_SANCTION,
+                    {
+                        "agencyId": agency.id,
+                        "article": 21,
+                        "clause": 1 + i % 9,
+                        "facts": "重启期间的约谈",
+                    },
+                    province,
+                    "sanction",
+                )
             else:
-                async def approve(payload: dict[str, Any]) -> None:
-                    await self.attempt("decideFiling", DECIDE_FILING, {
-                        "filingId": payload["filing"]["id"], "approve": True}, province,
-                        "filing")
 
-                await self.attempt("submitFiling", SUBMIT_FILING, {
-                    "agencyId": agency.id, "kind": "INFO_CHANGE",
-                    "newName": f"重启后更名{n}-{i}"}, agency.token, "filing",
-                    then=approve)
+                async def approve(payload: dict[str, Any]) -> None:
+                    await self.attempt(
+                        "decideFiling",
+                        DECIDE_FILING,
+                        {"filingId": payload["filing"]["id"], "approve": True},
+                        province,
+                        "filing",
+                    )
+
+                await self.attempt(
+                    "submitFiling",
+                    SUBMIT_FILING,
+                    {"agencyId": agency.id, "kind": "INFO_CHANGE", "newName": f"重启后更名{n}-{i}"},
+                    agency.token,
+                    "filing",
+                    then=approve,
+                )
 
     async def reader(self, n: int, running: asyncio.Event) -> None:
         tokens = [self.api.token(Role.PROVINCE), None, self.agencies[n].token]
@@ -194,13 +252,19 @@ SHOWS = {"decideFiling": ("status", "APPROVED"), "issueSanction": ("status", "EF
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_the_server_recovers_from_a_postgres_restart_without_losing_writes(
-        private_postgres: PrivatePostgres, mode: str) -> None:
+    private_postgres: PrivatePostgres, mode: str
+) -> None:
     """`fast`: a clean shutdown that cuts every session; `immediate`: a crash, and WAL
     recovery on the next start."""
     pg = private_postgres
-    async with serving(pg.url, DAY) as server, httpx.AsyncClient(
-            base_url=server.url, timeout=httpx.Timeout(REQUEST_TIMEOUT),
-            limits=httpx.Limits(max_connections=WRITERS + READERS + 4)) as client:
+    async with (
+        serving(pg.url, DAY) as server,
+        httpx.AsyncClient(
+            base_url=server.url,
+            timeout=httpx.Timeout(REQUEST_TIMEOUT),
+            limits=httpx.Limits(max_connections=WRITERS + READERS + 4),
+        ) as client,
+    ):
         api = HttpApi(client)
         agencies = [await make_agency(api) for _ in range(WRITERS)]
         load = Load(api, agencies)
@@ -224,8 +288,7 @@ async def test_the_server_recovers_from_a_postgres_restart_without_losing_writes
 
     attempts = load.attempts
     failed = [a for a in attempts if not a.ok]
-    summary = (f"{len(attempts)} requests, {len(failed)} failed; PostgreSQL down "
-               f"{back - down:.1f}s")
+    summary = f"{len(attempts)} requests, {len(failed)} failed; PostgreSQL down {back - down:.1f}s"
     print(summary)
     # The restart hit the load, and the load went on around it.
     assert failed, f"no request failed: the restart was not felt ({summary})"
@@ -239,11 +302,18 @@ async def test_the_server_recovers_from_a_postgres_restart_without_losing_writes
     recovery = recovered_after(attempts, back)
     assert recovery is not None and recovery <= RECOVERY_LIMIT, (
         f"{summary}; still failing {AFTER}s after PostgreSQL came back: "
-        f"{[(a.kind, a.failure[:200]) for a in failed if a.started > back][:5]}\n{log}")
+        f"{[(a.kind, a.failure[:200]) for a in failed if a.started > back][:5]}\n{log}"
+    )
     print(f"every request served again {recovery:.2f}s after PostgreSQL was back")
     served_late = {a.kind for a in attempts if a.ok and a.started > back + recovery}
-    assert {"registerAgency", "addSite", "recordInspection", "issueSanction", "submitFiling",
-            "read"} <= served_late, served_late
+    assert {
+        "registerAgency",
+        "addSite",
+        "recordInspection",
+        "issueSanction",
+        "submitFiling",
+        "read",
+    } <= served_late, served_late
 
     # Every acknowledged write is there, with the event that made it.
     conn = await asyncpg.connect(plain_dsn(pg.url))
@@ -256,10 +326,13 @@ async def test_the_server_recovers_from_a_postgres_restart_without_losing_writes
             row = await conn.fetchrow(f"SELECT * FROM {table} WHERE id = $1", key)
             column, value = SHOWS.get(a.kind, ("id", key))
             if row is None or row[column] != value:
-                missing.append(f"{a.kind}: {table} {key} acknowledged, but the database has "
-                               f"{dict(row) if row else 'no such row'}")
-        registered = [a.written[1] for a in attempts
-                      if a.written is not None and a.written[0] == "agency"]
+                missing.append(
+                    f"{a.kind}: {table} {key} acknowledged, but the database has "
+                    f"{dict(row) if row else 'no such row'}"
+                )
+        registered = [
+            a.written[1] for a in attempts if a.written is not None and a.written[0] == "agency"
+        ]
     finally:
         await conn.close()
     assert not missing, missing

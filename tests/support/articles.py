@@ -26,33 +26,33 @@ OUTPUT = TESTS / "ARTICLES.md"
 # 闽劳鉴〔2023〕10号, as DESIGN §5 states the rules the registry enforces.
 ARTICLES: dict[int, str] = {
     2: "Two kinds of agency, employers and social training organisations; a college is a "
-       "social organisation",
+    "social organisation",
     3: "Filing: the province center files provincial agencies and may act on any; a city files, "
-       "decides and supervises for the city-level agencies filed with it",
+    "decides and supervises for the city-level agencies filed with it",
     4: "A city registers (报备) the sites provincial agencies have in it and jointly supervises "
-       "what happens on its territory",
+    "what happens on its territory",
     11: "Records are kept: nothing is deleted, every change is in the audit trail",
     12: "No temporary rentals; one agency per (site, occupation) in force; a college campus "
-        "only for a college or an employer",
+    "only for a college or an employer",
     13: "Scope changes only after a year of operation, by a new filing; name and legal "
-        "representative changes approved by the authority, then published",
+    "representative changes approved by the authority, then published",
     15: "A site change without approval terminates the filing, published for 5 working days "
-        "and reported to the ministry",
+    "and reported to the ministry",
     16: "A filing is valid 3 years; renewal within the 90 days before expiry extends it by 3 "
-        "years; no renewal: EXPIRED",
+    "years; no renewal: EXPIRED",
     17: "Voluntary termination, published",
     20: "双随机 supervision: reproducible random draws of agencies and inspectors, within the "
-        "drawer's scope",
+    "drawer's scope",
     21: "Minor violations: an interview (约谈); the certificates of that evaluation may be "
-        "declared invalid",
+    "declared invalid",
     22: "Rectification notice: suspension, published; a repeat interview in the filing period "
-        "(22.1) or a serious case is a rectification",
+    "(22.1) or a serious case is a rectification",
     23: "Revocation: published, 3-year ban on the credit code; a repeat rectification (23.1); "
-        "three UNQUALIFIED external results in a calendar year (23.11)",
+    "three UNQUALIFIED external results in a calendar year (23.11)",
     24: "After a rectification or revocation in the filing period: no new sites, occupations "
-        "or levels",
+    "or levels",
     25: "A clean filing period earns incentives; social organisations move to random "
-        "supervision from their second filing period",
+    "supervision from their second filing period",
     26: "The cases in which a city-level agency may be managed as provincial",
     27: "A city recommends its agency to be managed as provincial; the province approves",
     28: "The province recommends a clean provincial agency for national level",
@@ -78,8 +78,10 @@ class _Collector:
         for item in items:
             name = getattr(item, "originalname", None) or item.name.split("[")[0]
             module = item.path.relative_to(ROOT).as_posix()
-            declared = [*_declared(getattr(item, "function", None)),
-                        *_declared(getattr(item, "module", None))]
+            declared = [
+                *_declared(getattr(item, "function", None)),
+                *_declared(getattr(item, "module", None)),
+            ]
             for mark in item.iter_markers("article"):
                 label = name
                 callspec = getattr(item, "callspec", None)
@@ -95,13 +97,16 @@ class _Collector:
 
 def collect() -> Proofs:
     collector = _Collector()
-    code = pytest.main(["--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
-                        str(TESTS)], plugins=[collector])
+    code = pytest.main(
+        ["--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal", str(TESTS)],
+        plugins=[collector],
+    )
     if code != 0:
         raise SystemExit(f"collecting the tests failed (pytest exit {code})")
     if collector.unknown:
-        raise SystemExit("article markers naming no article of ARTICLES:\n  "
-                         + "\n  ".join(collector.unknown))
+        raise SystemExit(
+            "article markers naming no article of ARTICLES:\n  " + "\n  ".join(collector.unknown)
+        )
     return collector.proofs
 
 
@@ -132,15 +137,21 @@ def render(proofs: Proofs) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.support.articles")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when tests/ARTICLES.md is out of date, writing nothing")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when tests/ARTICLES.md is out of date, writing nothing",
+    )
     args = parser.parse_args(argv)
     text = render(collect())
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
         if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run "
-                  "`python -m tests.support.articles`", file=sys.stderr)
+            print(
+                f"{OUTPUT.relative_to(ROOT)} is out of date: run "
+                "`python -m tests.support.articles`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUTPUT.write_text(text, encoding="utf-8")

@@ -61,8 +61,13 @@ VALID_FROM = date(2025, 1, 6)  # imported filings: in force on DAY and today, > 
 
 # 2022 national classification (DESIGN §4): name -> code.
 OCCUPATIONS = {
-    "电工": "6-31-01-03", "焊工": "6-18-02-04", "车工": "6-18-01-01", "保育师": "4-10-01-03",
-    "养老护理员": "4-10-01-05", "茶艺师": "4-03-02-07", "美发师": "4-10-03-02",
+    "电工": "6-31-01-03",
+    "焊工": "6-18-02-04",
+    "车工": "6-18-01-01",
+    "保育师": "4-10-01-03",
+    "养老护理员": "4-10-01-05",
+    "茶艺师": "4-03-02-07",
+    "美发师": "4-10-03-02",
 }
 DIANGONG = (OCCUPATIONS["电工"], "电工")
 HANGONG = (OCCUPATIONS["焊工"], "焊工")
@@ -111,15 +116,25 @@ def address(region: str) -> str:
 
 def item(site: str, occupation: str = "电工", level: str = "LEVEL_4") -> dict[str, str]:
     """A filing item: `occupation` by name (OCCUPATIONS) at `site`."""
-    return {"occupationCode": OCCUPATIONS[occupation], "occupationName": occupation,
-            "level": level, "siteId": site}
+    return {
+        "occupationCode": OCCUPATIONS[occupation],
+        "occupationName": occupation,
+        "level": level,
+        "siteId": site,
+    }
 
 
-def items(site_ids: list[str], occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
-          level: str = "LEVEL_4") -> list[dict[str, str]]:
+def items(
+    site_ids: list[str],
+    occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
+    level: str = "LEVEL_4",
+) -> list[dict[str, str]]:
     """Every (code, name) of `occupations` at every site."""
-    return [{"occupationCode": code, "occupationName": name, "level": level, "siteId": s}
-            for s in site_ids for code, name in occupations]
+    return [
+        {"occupationCode": code, "occupationName": name, "level": level, "siteId": s}
+        for s in site_ids
+        for code, name in occupations
+    ]
 
 
 def outcome(result: dict[str, Any]) -> str:
@@ -141,8 +156,9 @@ def _as(default: str | None, token: str | None) -> str | None:
     return default if token is None else token or None
 
 
-async def mutate(api: Api, document: str, input: dict[str, Any],
-                 token: str | None) -> dict[str, Any]:
+async def mutate(
+    api: Api, document: str, input: dict[str, Any], token: str | None
+) -> dict[str, Any]:
     """The typed result of a mutation document of tests/support/documents.py."""
     data = await api.query(document, {"input": input}, token)
     (payload,) = data.values()
@@ -171,34 +187,65 @@ class Fresh:
         return pk(self.id)
 
 
-async def register(api: Api, *, level: str = "CITY", region: str = "350100",
-                   kind: str = "EMPLOYER", is_college: bool = False, name: str | None = None,
-                   token: str | None = None) -> Fresh:
+async def register(
+    api: Api,
+    *,
+    level: str = "CITY",
+    region: str = "350100",
+    kind: str = "EMPLOYER",
+    is_college: bool = False,
+    name: str | None = None,
+    token: str | None = None,
+) -> Fresh:
     """A PENDING agency, registered by the province (or `token`)."""
     filing_region = PROVINCE_CODE if level == "PROVINCIAL" else region
     code = credit_code(filing_region)
     name = name or f"测试评价机构{code[-6:]}"
-    result = await mutate(api, REGISTER_AGENCY, {
-        "name": name, "creditCode": code, "kind": kind, "isCollege": is_college,
-        "level": level, "filingRegionCode": filing_region,
-        "contactName": "测试联系人", "contactPhone": "0591-88886666",
-    }, token or province(api))
+    result = await mutate(
+        api,
+        REGISTER_AGENCY,
+        {
+            "name": name,
+            "creditCode": code,
+            "kind": kind,
+            "isCollege": is_college,
+            "level": level,
+            "filingRegionCode": filing_region,
+            "contactName": "测试联系人",
+            "contactPhone": "0591-88886666",
+        },
+        token or province(api),
+    )
     assert result["__typename"] == "RegisterAgencySuccess", result
-    return Fresh(id=result["agency"]["id"], credit_code=code, level=level,
-                 filing_region=filing_region, name=name,
-                 token=api.token(Role.AGENCY, agency=code))
+    return Fresh(
+        id=result["agency"]["id"],
+        credit_code=code,
+        level=level,
+        filing_region=filing_region,
+        name=name,
+        token=api.token(Role.AGENCY, agency=code),
+    )
 
 
-async def add_site(api: Api, agency: Fresh, region: str | None = None, *,
-                   tenure: str = "OWNED") -> str:
+async def add_site(
+    api: Api, agency: Fresh, region: str | None = None, *, tenure: str = "OWNED"
+) -> str:
     """A new venue the agency registers itself (in its filing city, or 福州 for a provincial
     agency, unless `region` says otherwise); its GraphQL id."""
     region = region or (agency.filing_region if agency.level == "CITY" else "350100")
-    result = await mutate(api, ADD_SITE, {
-        "agencyId": agency.id, "name": f"测试考点{secrets.token_hex(3)}",
-        "address": address(region), "regionCode": region, "tenure": tenure,
-        "hasVideoSurveillance": True,
-    }, agency.token)
+    result = await mutate(
+        api,
+        ADD_SITE,
+        {
+            "agencyId": agency.id,
+            "name": f"测试考点{secrets.token_hex(3)}",
+            "address": address(region),
+            "regionCode": region,
+            "tenure": tenure,
+            "hasVideoSurveillance": True,
+        },
+        agency.token,
+    )
     assert result["__typename"] == "AddSiteSuccess", result
     site_id = str(result["site"]["id"])
     agency.site_ids.append(site_id)
@@ -213,12 +260,21 @@ async def acknowledge(api: Api, site_id: str, token: str | None) -> dict[str, An
 Scope = Callable[[list[str]], list[dict[str, str]]]
 
 
-async def make_agency(api: Api, *, level: str = "CITY", region: str = "350100",
-                      sites: int = 1, site_regions: tuple[str, ...] | None = None,
-                      active: bool = True, kind: str = "EMPLOYER", is_college: bool = False,
-                      tenure: str = "OWNED", valid_from: date = VALID_FROM,
-                      occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
-                      scope: Scope | None = None) -> Fresh:
+async def make_agency(
+    api: Api,
+    *,
+    level: str = "CITY",
+    region: str = "350100",
+    sites: int = 1,
+    site_regions: tuple[str, ...] | None = None,
+    active: bool = True,
+    kind: str = "EMPLOYER",
+    is_college: bool = False,
+    tenure: str = "OWNED",
+    valid_from: date = VALID_FROM,
+    occupations: tuple[tuple[str, str], ...] = (DIANGONG,),
+    scope: Scope | None = None,
+) -> Fresh:
     """Registered by the province; its venues added by the agency (one per `site_regions`, or
     `sites` in its default region); for `active`, a filing the province imports with
     `valid_from` (its first approval), covering `occupations` at every venue, or the items
@@ -227,17 +283,21 @@ async def make_agency(api: Api, *, level: str = "CITY", region: str = "350100",
     for r in site_regions if site_regions is not None else (None,) * sites:
         await add_site(api, agency, r, tenure=tenure)
     if active:
-        await imported(api, agency, valid_from=valid_from,
-                       items=scope(agency.site_ids) if scope else items(agency.site_ids,
-                                                                         occupations))
+        await imported(
+            api,
+            agency,
+            valid_from=valid_from,
+            items=scope(agency.site_ids) if scope else items(agency.site_ids, occupations),
+        )
     return agency
 
 
 async def public_venue(api: Api) -> str:
     """A venue every agency can see: on the approved filing (茶艺师 only) of the agency that
     registered it, so other agencies may put it on their filings for other occupations."""
-    owner = await make_agency(api, valid_from=today() - days(100),
-                              scope=lambda s: [item(s[0], "茶艺师")])
+    owner = await make_agency(
+        api, valid_from=today() - days(100), scope=lambda s: [item(s[0], "茶艺师")]
+    )
     return owner.site_ids[0]
 
 
@@ -245,16 +305,25 @@ async def public_venue(api: Api) -> str:
 # Filings
 
 
-async def import_filing(api: Api, agency: Fresh, valid_from: date, items: list[dict[str, str]],
-                        token: str | None = None) -> dict[str, Any]:
+async def import_filing(
+    api: Api, agency: Fresh, valid_from: date, items: list[dict[str, str]], token: str | None = None
+) -> dict[str, Any]:
     """importFiling, by the province unless `token` says otherwise."""
-    return await mutate(api, IMPORT_FILING, {
-        "agencyId": agency.id, "validFrom": valid_from.isoformat(), "items": items,
-    }, _as(province(api), token))
+    return await mutate(
+        api,
+        IMPORT_FILING,
+        {
+            "agencyId": agency.id,
+            "validFrom": valid_from.isoformat(),
+            "items": items,
+        },
+        _as(province(api), token),
+    )
 
 
-async def imported(api: Api, agency: Fresh, *, valid_from: date = VALID_FROM,
-                   items: list[dict[str, str]]) -> str:
+async def imported(
+    api: Api, agency: Fresh, *, valid_from: date = VALID_FROM, items: list[dict[str, str]]
+) -> str:
     """The id of a filing the province imported successfully (also `agency.filing_id`)."""
     result = await import_filing(api, agency, valid_from, items)
     assert result["__typename"] == "ImportFilingSuccess", result
@@ -262,8 +331,14 @@ async def imported(api: Api, agency: Fresh, *, valid_from: date = VALID_FROM,
     return agency.filing_id
 
 
-async def submit(api: Api, agency: Fresh, kind: str, items: list[dict[str, str]] | None = None,
-                 token: str | None = None, **extra: Any) -> dict[str, Any]:
+async def submit(
+    api: Api,
+    agency: Fresh,
+    kind: str,
+    items: list[dict[str, str]] | None = None,
+    token: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """submitFiling, by the agency itself unless `token` says otherwise."""
     payload: dict[str, Any] = {"agencyId": agency.id, "kind": kind, **extra}
     if items is not None:
@@ -271,20 +346,34 @@ async def submit(api: Api, agency: Fresh, kind: str, items: list[dict[str, str]]
     return await mutate(api, SUBMIT_FILING, payload, _as(agency.token, token))
 
 
-async def submitted(api: Api, agency: Fresh, kind: str,
-                    items: list[dict[str, str]] | None = None, **extra: Any) -> str:
+async def submitted(
+    api: Api, agency: Fresh, kind: str, items: list[dict[str, str]] | None = None, **extra: Any
+) -> str:
     """The id of a filing the agency submitted successfully."""
     result = await submit(api, agency, kind, items, **extra)
     assert result["__typename"] == "SubmitFilingSuccess", result
     return str(result["filing"]["id"])
 
 
-async def decide(api: Api, filing_id: str, *, approve: bool = True, reason: str | None = None,
-                 token: str | None = None) -> dict[str, Any]:
+async def decide(
+    api: Api,
+    filing_id: str,
+    *,
+    approve: bool = True,
+    reason: str | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
     """decideFiling, by the province unless `token` says otherwise."""
-    return await mutate(api, DECIDE_FILING, {
-        "filingId": filing_id, "approve": approve, "reason": reason,
-    }, _as(province(api), token))
+    return await mutate(
+        api,
+        DECIDE_FILING,
+        {
+            "filingId": filing_id,
+            "approve": approve,
+            "reason": reason,
+        },
+        _as(province(api), token),
+    )
 
 
 async def approved(api: Api, filing_id: str, token: str | None = None) -> dict[str, Any]:
@@ -305,9 +394,14 @@ def renewable_from(day: date) -> date:
     return date(day.year - 3, day.month, day.day) + timedelta(days=30)
 
 
-async def renewed_agency(api_on: Any, *, renewed_on: date = DAY,
-                         sanctioned: tuple[int, int] | None = None,
-                         sanctioned_on: date | None = None, **make: Any) -> Fresh:
+async def renewed_agency(
+    api_on: Any,
+    *,
+    renewed_on: date = DAY,
+    sanctioned: tuple[int, int] | None = None,
+    sanctioned_on: date | None = None,
+    **make: Any,
+) -> Fresh:
     """An agency in its second filing period: imported with a first period ending 30 days
     after `renewed_on`, renewed and approved on `renewed_on`. Its second period starts on
     `renewed_on + 30 days`. With `sanctioned` (article, clause), it is made on `sanctioned_on`
@@ -325,8 +419,13 @@ async def renewed_agency(api_on: Any, *, renewed_on: date = DAY,
     return agency
 
 
-async def terminate(api: Api, agency: Fresh, reason: str = "VOLUNTARY",
-                    token: str | None = None, note: str | None = None) -> dict[str, Any]:
+async def terminate(
+    api: Api,
+    agency: Fresh,
+    reason: str = "VOLUNTARY",
+    token: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """terminateAgency, by the province unless `token` says otherwise."""
     input: dict[str, Any] = {"agencyId": agency.id, "reason": reason}
     if note is not None:
@@ -338,16 +437,28 @@ async def terminate(api: Api, agency: Fresh, reason: str = "VOLUNTARY",
 # Supervision, and the upgrades of Art. 27, 28
 
 
-async def issue(api: Api, agency: Fresh, article: int, clause: int, token: str | None = None,
-                *, facts: str = "督导发现的违规事实。", **extra: Any) -> dict[str, Any]:
+async def issue(
+    api: Api,
+    agency: Fresh,
+    article: int,
+    clause: int,
+    token: str | None = None,
+    *,
+    facts: str = "督导发现的违规事实。",
+    **extra: Any,
+) -> dict[str, Any]:
     """issueSanction, by the province unless `token` says otherwise."""
-    return await mutate(api, ISSUE_SANCTION, {"agencyId": agency.id, "article": article,
-                                              "clause": clause, "facts": facts, **extra},
-                        _as(province(api), token))
+    return await mutate(
+        api,
+        ISSUE_SANCTION,
+        {"agencyId": agency.id, "article": article, "clause": clause, "facts": facts, **extra},
+        _as(province(api), token),
+    )
 
 
-async def issued(api: Api, agency: Fresh, article: int, clause: int, token: str | None = None,
-                 **extra: Any) -> dict[str, Any]:
+async def issued(
+    api: Api, agency: Fresh, article: int, clause: int, token: str | None = None, **extra: Any
+) -> dict[str, Any]:
     """The success payload ({escalated, sanction}) of an issueSanction that must succeed (by the
     province on the app's today: run it through `api_on(day)` to date it)."""
     result = await issue(api, agency, article, clause, token, **extra)
@@ -357,36 +468,68 @@ async def issued(api: Api, agency: Fresh, article: int, clause: int, token: str 
 
 async def accept(api: Api, sanction_id: str, token: str | None = None) -> dict[str, Any]:
     """acceptRectification, by the province unless `token` says otherwise."""
-    return await mutate(api, ACCEPT_RECTIFICATION, {"sanctionId": sanction_id},
-                        _as(province(api), token))
+    return await mutate(
+        api, ACCEPT_RECTIFICATION, {"sanctionId": sanction_id}, _as(province(api), token)
+    )
 
 
 async def confirm(api: Api, sanction_id: str, token: str | None = None) -> dict[str, Any]:
     """confirmSanction, by the province unless `token` says otherwise."""
-    return await mutate(api, CONFIRM_SANCTION, {"sanctionId": sanction_id},
-                        _as(province(api), token))
+    return await mutate(
+        api, CONFIRM_SANCTION, {"sanctionId": sanction_id}, _as(province(api), token)
+    )
 
 
-async def record(api: Api, agency: Fresh, on: date, result: str = "UNQUALIFIED",
-                 token: str | None = None, *, kind: str = "EXTERNAL", mode: str = "EVERY_EXAM",
-                 **extra: Any) -> dict[str, Any]:
+async def record(
+    api: Api,
+    agency: Fresh,
+    on: date,
+    result: str = "UNQUALIFIED",
+    token: str | None = None,
+    *,
+    kind: str = "EXTERNAL",
+    mode: str = "EVERY_EXAM",
+    **extra: Any,
+) -> dict[str, Any]:
     """recordInspection, by the province unless `token` says otherwise."""
-    return await mutate(api, RECORD_INSPECTION, {
-        "agencyId": agency.id, "kind": kind, "mode": mode, "date": on.isoformat(),
-        "result": result, **extra}, _as(province(api), token))
+    return await mutate(
+        api,
+        RECORD_INSPECTION,
+        {
+            "agencyId": agency.id,
+            "kind": kind,
+            "mode": mode,
+            "date": on.isoformat(),
+            "result": result,
+            **extra,
+        },
+        _as(province(api), token),
+    )
 
 
-async def recorded(api: Api, agency: Fresh, on: date, result: str = "UNQUALIFIED",
-                   token: str | None = None, **extra: Any) -> dict[str, Any]:
+async def recorded(
+    api: Api,
+    agency: Fresh,
+    on: date,
+    result: str = "UNQUALIFIED",
+    token: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """The success payload ({inspection, proposedSanction}) of a recordInspection."""
     payload = await record(api, agency, on, result, token, **extra)
     assert payload["__typename"] == "RecordInspectionSuccess", payload
     return payload
 
 
-async def register_inspector(api: Api, region: str, token: str | None = None, *,
-                             name: str = "督导员", conflicts: list[Fresh] | None = None,
-                             **extra: Any) -> dict[str, Any]:
+async def register_inspector(
+    api: Api,
+    region: str,
+    token: str | None = None,
+    *,
+    name: str = "督导员",
+    conflicts: list[Fresh] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """registerInspector, by the province unless `token` says otherwise."""
     payload: dict[str, Any] = {"name": name, "regionCode": region, **extra}
     if conflicts is not None:
@@ -394,27 +537,40 @@ async def register_inspector(api: Api, region: str, token: str | None = None, *,
     return await mutate(api, REGISTER_INSPECTOR, payload, _as(province(api), token))
 
 
-async def inspector(api: Api, region: str = PROVINCE_CODE, token: str | None = None, *,
-                    conflicts: list[Fresh] | None = None, name: str = "督导员") -> str:
+async def inspector(
+    api: Api,
+    region: str = PROVINCE_CODE,
+    token: str | None = None,
+    *,
+    conflicts: list[Fresh] | None = None,
+    name: str = "督导员",
+) -> str:
     """The GraphQL id of a newly registered inspector."""
     result = await register_inspector(api, region, token, name=name, conflicts=conflicts)
     assert result["__typename"] == "RegisterInspectorSuccess", result
     return str(result["inspector"]["id"])
 
 
-async def draw(api: Api, inspectors: list[str], token: str | None = None,
-               **extra: Any) -> dict[str, Any]:
+async def draw(
+    api: Api, inspectors: list[str], token: str | None = None, **extra: Any
+) -> dict[str, Any]:
     """drawInspections, by the province unless `token` says otherwise."""
-    return await mutate(api, DRAW_INSPECTIONS, {"inspectorIds": inspectors, **extra},
-                        _as(province(api), token))
+    return await mutate(
+        api, DRAW_INSPECTIONS, {"inspectorIds": inspectors, **extra}, _as(province(api), token)
+    )
 
 
-async def recommend_upgrade(api: Api, agency: Fresh, token: str | None,
-                            basis: list[int] | None = None) -> dict[str, Any]:
+async def recommend_upgrade(
+    api: Api, agency: Fresh, token: str | None, basis: list[int] | None = None
+) -> dict[str, Any]:
     """recommendUpgrade by `token` (the city that may recommend; "" for PUBLIC), on the Art. 26
     cases `basis` (case 1 by default)."""
-    return await mutate(api, RECOMMEND_UPGRADE, {
-        "agencyId": agency.id, "basis": [1] if basis is None else basis}, token or None)
+    return await mutate(
+        api,
+        RECOMMEND_UPGRADE,
+        {"agencyId": agency.id, "basis": [1] if basis is None else basis},
+        token or None,
+    )
 
 
 async def approve_upgrade(api: Api, agency: Fresh, token: str | None = None) -> dict[str, Any]:
@@ -422,11 +578,9 @@ async def approve_upgrade(api: Api, agency: Fresh, token: str | None = None) -> 
     return await mutate(api, APPROVE_UPGRADE, {"agencyId": agency.id}, _as(province(api), token))
 
 
-async def recommend_national(api: Api, agency: Fresh,
-                             token: str | None = None) -> dict[str, Any]:
+async def recommend_national(api: Api, agency: Fresh, token: str | None = None) -> dict[str, Any]:
     """recommendNational, by the province unless `token` says otherwise."""
-    return await mutate(api, RECOMMEND_NATIONAL, {"agencyId": agency.id},
-                        _as(province(api), token))
+    return await mutate(api, RECOMMEND_NATIONAL, {"agencyId": agency.id}, _as(province(api), token))
 
 
 # ============================================================================================
@@ -440,8 +594,9 @@ async def agency_view(api: Api, agency: Fresh, token: str | None = None) -> dict
     return found
 
 
-async def nodes(api: Api, document: str, token: str | None,
-                **variables: Any) -> list[dict[str, Any]]:
+async def nodes(
+    api: Api, document: str, token: str | None, **variables: Any
+) -> list[dict[str, Any]]:
     """Every node of the one connection `document` reads (its variables `$after` and
     `variables`), following the pages; each node once, as many as `totalCount` says."""
     found: list[dict[str, Any]] = []
@@ -459,9 +614,16 @@ async def nodes(api: Api, document: str, token: str | None,
 
 async def holders(site: str, occupation: str = "电工") -> list[int]:
     """Agencies (pks) holding the (site, occupation) pair in force (Art. 12 claims)."""
-    return cast("list[int]", await ItemClaim.filter(
-        site_id=pk(site), occupation_code=OCCUPATIONS[occupation], released_at__isnull=True,
-    ).order_by("id").values_list("agency_id", flat=True))
+    return cast(
+        "list[int]",
+        await ItemClaim.filter(
+            site_id=pk(site),
+            occupation_code=OCCUPATIONS[occupation],
+            released_at__isnull=True,
+        )
+        .order_by("id")
+        .values_list("agency_id", flat=True),
+    )
 
 
 async def events_of(agency: Fresh) -> list[AuditEvent]:

@@ -30,9 +30,14 @@ async def all_invariants(url: str, agencies: Iterable[int], today: date) -> list
     for agency in sorted(set(agencies)):
         args += ["--agency", str(agency)]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from server.cli import main; main()", *args,
-        env={**os.environ, "DATABASE_URL": url}, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-c",
+        "from server.cli import main; main()",
+        *args,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     lines = output.decode().splitlines()
     if process.returncode == 0:

@@ -58,11 +58,15 @@ def _run_as() -> list[str] | None:
 def unavailable() -> str | None:
     """Why no private server can be started here, or None when one can."""
     if _bin_dir() is None:
-        return ("no PostgreSQL server binaries (initdb, pg_ctl): install the server package "
-                "or point PG_BIN at its bin directory")
+        return (
+            "no PostgreSQL server binaries (initdb, pg_ctl): install the server package "
+            "or point PG_BIN at its bin directory"
+        )
     if _run_as() is None:
-        return ("running as root, and there is no `postgres` user or no runuser to run "
-                "PostgreSQL as (it refuses to run as root)")
+        return (
+            "running as root, and there is no `postgres` user or no runuser to run "
+            "PostgreSQL as (it refuses to run as root)"
+        )
     return None
 
 
@@ -94,19 +98,33 @@ class PrivatePostgres:
             owner = pwd.getpwnam("postgres")
             os.chown(home, owner.pw_uid, owner.pw_gid)
         server = cls(bin_dir, prefix, home, free_port())
-        server._run("initdb", "-D", str(server.data), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C", "--no-sync")
+        server._run(
+            "initdb",
+            "-D",
+            str(server.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         server.start()
-        server._run("createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
-                    DATABASE)
+        server._run(
+            "createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", DATABASE
+        )
         return server
 
     def _run(self, tool: str, *args: str, timeout: float = 60) -> None:
         command = [*self.prefix, str(self.bin_dir / tool), *args]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}"
-                               f"\n{self.server_log()}")
+            raise RuntimeError(
+                f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}"
+                f"\n{self.server_log()}"
+            )
 
     def server_log(self) -> str:
         try:
@@ -115,10 +133,23 @@ class PrivatePostgres:
             return ""
 
     def start(self) -> None:
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "
-                   f"-c unix_socket_directories={self.home} -c fsync=off")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
-                  "-w", "-t", "30", "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={self.home} -c fsync=off"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop")
@@ -148,8 +179,13 @@ async def _prepare(url: str) -> None:
 
 def prepare(url: str) -> None:
     """Migrate and enter the jurisdictions, in a separate process."""
-    done = subprocess.run([sys.executable, "-m", "tests.support.concurrency_pg", url], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.support.concurrency_pg", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"preparing {url} failed:\n{done.stderr[-3000:]}")
 

@@ -61,9 +61,13 @@ class Server:
 
 
 @asynccontextmanager
-async def serving(database_url: str, day: date | None = None, *,
-                  start_timeout: float = 30.0,
-                  env: dict[str, str] | None = None) -> AsyncIterator[Server]:
+async def serving(
+    database_url: str,
+    day: date | None = None,
+    *,
+    start_timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+) -> AsyncIterator[Server]:
     """`env` adds to or overrides the server's environment (e.g. REDIS_URL and rate limits
     for replicas sharing a count, REGISTRY_GRACEFUL_SHUTDOWN_SECONDS)."""
     port = free_port()
@@ -73,9 +77,15 @@ async def serving(database_url: str, day: date | None = None, *,
     # Rate limits are off unless `env` sets them, as for the app the other tests drive: the
     # load comes from one address and a few tokens, and what is measured is the database.
     # uvicorn logs warnings and errors only (access lines at "info").
-    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_ENV": "development",
-           "REGISTRY_RATE_LIMIT_ANONYMOUS": "", "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
-           "REGISTRY_LOG_LEVEL": "warning", **(env or {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REGISTRY_ENV": "development",
+        "REGISTRY_RATE_LIMIT_ANONYMOUS": "",
+        "REGISTRY_RATE_LIMIT_SIGNED_IN": "",
+        "REGISTRY_LOG_LEVEL": "warning",
+        **(env or {}),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         process = _spawn(command, env, log)
@@ -89,8 +99,7 @@ async def serving(database_url: str, day: date | None = None, *,
 
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -107,16 +116,16 @@ async def _until_healthy(server: Server, within: float) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=2.0) as client:
         while time.monotonic() < deadline:
             if server.process.poll() is not None:
-                raise RuntimeError(f"the server exited ({server.process.returncode}):\n"
-                                   f"{server.output()}")
+                raise RuntimeError(
+                    f"the server exited ({server.process.returncode}):\n{server.output()}"
+                )
             try:
                 if (await client.get("/healthz")).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
-    raise RuntimeError(f"the server did not answer /healthz within {within}s:\n"
-                       f"{server.output()}")
+    raise RuntimeError(f"the server did not answer /healthz within {within}s:\n{server.output()}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -134,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     day: date | None = args.day
     clock = None
     if day is not None:
+
         def clock() -> datetime:
             return datetime(day.year, day.month, day.day, 10, tzinfo=TIMEZONE)
 
@@ -141,9 +151,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     app = create_app(settings, clock=clock)
     # Served as `registry serve` serves: client addresses from trusted proxies' headers, and
     # in-flight requests given the graceful period after SIGTERM.
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=settings.log_level,
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-                timeout_graceful_shutdown=settings.graceful_shutdown_seconds)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 if __name__ == "__main__":

@@ -27,15 +27,41 @@ from tortoise import BaseDBAsyncClient, connections
 from tortoise.transactions import in_transaction
 
 PROVINCE_CODE = "350000"
-CITIES = ("350100", "350200", "350300", "350400", "350500", "350600", "350700", "350800",
-          "350900", "350128")
+CITIES = (
+    "350100",
+    "350200",
+    "350300",
+    "350400",
+    "350500",
+    "350600",
+    "350700",
+    "350800",
+    "350900",
+    "350128",
+)
 
 # Deleted children first; `sanction.escalated_from_id` is cleared before its rows go.
-TABLES = ("audit_event", "announcement", "item_claim", "inspector_conflict", "inspection",
-          "filing_item", "sanction", "filing", "site", "inspector", "draw", "agency")
+TABLES = (
+    "audit_event",
+    "announcement",
+    "item_claim",
+    "inspector_conflict",
+    "inspection",
+    "filing_item",
+    "sanction",
+    "filing",
+    "site",
+    "inspector",
+    "draw",
+    "agency",
+)
 
-OCCUPATIONS = (("6-31-01-03", "电工"), ("6-18-02-04", "焊工"), ("4-10-01-05", "养老护理员"),
-               ("4-03-02-07", "茶艺师"))
+OCCUPATIONS = (
+    ("6-31-01-03", "电工"),
+    ("6-18-02-04", "焊工"),
+    ("4-10-01-05", "养老护理员"),
+    ("4-03-02-07", "茶艺师"),
+)
 LEVELS = ("LEVEL_5", "LEVEL_4", "LEVEL_3", "LEVEL_2", "LEVEL_1")
 GRADES = {"INTERVIEW": 21, "RECTIFICATION": 22, "REVOCATION": 23}
 
@@ -167,8 +193,9 @@ class Choices:
     wide integers, whose high digits would all be 0: the digits are taken from the integer
     mixed. 0, where shrinking heads, still means the first option of every choice."""
 
-    def __init__(self, draw: Callable[[st.SearchStrategy[int]], int],
-                 drawn: Sequence[int] = ()) -> None:
+    def __init__(
+        self, draw: Callable[[st.SearchStrategy[int]], int], drawn: Sequence[int] = ()
+    ) -> None:
         self._draw = draw
         self._drawn = list(drawn)  # spent first
         self._value = 0
@@ -204,16 +231,30 @@ def datasets(draw: st.DrawFn) -> Dataset:
         k = index(4)
         return None if k < 2 else PROVINCE_CODE if k == 2 else region()
 
-    agencies = tuple(AgencySpec(
-        level=pick(_LEVEL), city=region(), kind=pick(_KIND), is_college=flag(),
-        closure=pick(_CLOSURE), valid_days=pick(_VALID_DAYS), contact=index(5) > 0,
-    ) for _ in range(1 + index(5)))
+    agencies = tuple(
+        AgencySpec(
+            level=pick(_LEVEL),
+            city=region(),
+            kind=pick(_KIND),
+            is_college=flag(),
+            closure=pick(_CLOSURE),
+            valid_days=pick(_VALID_DAYS),
+            contact=index(5) > 0,
+        )
+        for _ in range(1 + index(5))
+    )
     n = len(agencies)
 
     sites: list[SiteSpec] = []
     for _ in range(index(8)):
-        site = SiteSpec(agency=index(n), region=region(), address=index(3), tenure=pick(_TENURE),
-                        video=flag(), acknowledged=flag())
+        site = SiteSpec(
+            agency=index(n),
+            region=region(),
+            address=index(3),
+            tenure=pick(_TENURE),
+            video=flag(),
+            acknowledged=flag(),
+        )
         # A venue is registered once per region (the same text elsewhere is another venue).
         if all((s.region, s.address) != (site.region, site.address) for s in sites):
             sites.append(site)
@@ -224,8 +265,9 @@ def datasets(draw: st.DrawFn) -> Dataset:
         chosen = authority()
         items: list[ItemSpec] = []
         for _ in range(index(4) if sites and kind not in ("INFO_CHANGE", "TERMINATION") else 0):
-            item = ItemSpec(site=index(len(sites)), occupation=index(len(OCCUPATIONS)),
-                            level=pick(LEVELS))
+            item = ItemSpec(
+                site=index(len(sites)), occupation=index(len(OCCUPATIONS)), level=pick(LEVELS)
+            )
             if item not in items:
                 items.append(item)
         filings.append(FilingSpec(agency, kind, status, chosen, tuple(items)))
@@ -235,25 +277,42 @@ def datasets(draw: st.DrawFn) -> Dataset:
         agency = index(n)
         earlier = [k for k, s in enumerate(sanctions) if s.agency == agency]
         escalated = earlier[index(len(earlier))] if earlier and flag() else None
-        sanctions.append(SanctionSpec(agency, pick(tuple(GRADES)), pick(_SANCTION_STATUS),
-                                      authority(), flag(), escalated))
+        sanctions.append(
+            SanctionSpec(
+                agency, pick(tuple(GRADES)), pick(_SANCTION_STATUS), authority(), flag(), escalated
+            )
+        )
 
-    inspections = tuple(InspectionSpec(
-        agency=index(n), site=index(len(sites)) if sites and flag() else None,
-        authority=authority(), published=flag(), kind=pick(_INSPECTION_KIND),
-        result=pick(_RESULT),
-    ) for _ in range(index(4)))
+    inspections = tuple(
+        InspectionSpec(
+            agency=index(n),
+            site=index(len(sites)) if sites and flag() else None,
+            authority=authority(),
+            published=flag(),
+            kind=pick(_INSPECTION_KIND),
+            result=pick(_RESULT),
+        )
+        for _ in range(index(4))
+    )
 
-    dataset = Dataset(agencies, tuple(sites), tuple(filings), tuple(sanctions), inspections,
-                      tuple(cities))
+    dataset = Dataset(
+        agencies, tuple(sites), tuple(filings), tuple(sanctions), inspections, tuple(cities)
+    )
     # A closed agency's open filings were withdrawn when it closed (Art. 17, 23).
     closed = {i for i in range(n) if dataset.state(i) in ("TERMINATED", "REVOKED")}
     return Dataset(
-        agencies, dataset.sites,
-        tuple(FilingSpec(f.agency, f.kind, "WITHDRAWN", f.authority, f.items)
-              if f.agency in closed and f.status == "SUBMITTED" else f
-              for f in filings),
-        dataset.sanctions, inspections, dataset.cities)
+        agencies,
+        dataset.sites,
+        tuple(
+            FilingSpec(f.agency, f.kind, "WITHDRAWN", f.authority, f.items)
+            if f.agency in closed and f.status == "SUBMITTED"
+            else f
+            for f in filings
+        ),
+        dataset.sanctions,
+        inspections,
+        dataset.cities,
+    )
 
 
 # ============================================================================================
@@ -297,7 +356,8 @@ async def _insert(conn: BaseDBAsyncClient, table: str, rows: list[dict[str, Any]
     columns = list(rows[0])
     values = ", ".join(
         "(" + ", ".join("CURRENT_TIMESTAMP" if r[c] is NOW else _lit(r[c]) for c in columns) + ")"
-        for r in rows)
+        for r in rows
+    )
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} RETURNING id"
     result = await conn.execute_query_dict(sql)
     ids = sorted(int(r["id"]) for r in result)  # keys are handed out in VALUES order
@@ -331,18 +391,24 @@ async def _insert_all(conn: BaseDBAsyncClient, ds: Dataset, today: date) -> Inse
         name = f"差分机构{tag}号{i}"
         out.credit_codes.append(code)
         out.names.append(name)
-        agency_rows.append({
-            "name": name, "credit_code": code, "kind": a.kind,
-            "is_college": a.is_college and a.kind == "SOCIAL_ORG", "level": a.level,
-            "filing_region_id": a.filing_region, "state": state,
-            "first_approved_on": today - timedelta(days=800) if approved else None,
-            "valid_until": today + timedelta(days=a.valid_days) if approved else None,
-            "banned_until": today + timedelta(days=900) if state == "REVOKED" else None,
-            "legal_representative": "差分法人",
-            "contact_name": f"联系人{i}" if a.contact else None,
-            "contact_phone": f"0591-8{tag[-3:]}{i:04d}" if a.contact else None,
-            "created_at": NOW,
-        })
+        agency_rows.append(
+            {
+                "name": name,
+                "credit_code": code,
+                "kind": a.kind,
+                "is_college": a.is_college and a.kind == "SOCIAL_ORG",
+                "level": a.level,
+                "filing_region_id": a.filing_region,
+                "state": state,
+                "first_approved_on": today - timedelta(days=800) if approved else None,
+                "valid_until": today + timedelta(days=a.valid_days) if approved else None,
+                "banned_until": today + timedelta(days=900) if state == "REVOKED" else None,
+                "legal_representative": "差分法人",
+                "contact_name": f"联系人{i}" if a.contact else None,
+                "contact_phone": f"0591-8{tag[-3:]}{i:04d}" if a.contact else None,
+                "created_at": NOW,
+            }
+        )
     out.agencies = await _insert(conn, "agency", agency_rows)
 
     site_rows = []
@@ -350,59 +416,113 @@ async def _insert_all(conn: BaseDBAsyncClient, ds: Dataset, today: date) -> Inse
         address = address_text(tag, s.address)
         out.addresses.append(address)
         out.site_names.append(f"差分考点{tag}号{n}")
-        site_rows.append({
-            "agency_id": out.agencies[s.agency], "name": out.site_names[-1],
-            "address": address, "address_key": address, "region_id": s.region,
-            "tenure": s.tenure, "has_video_surveillance": s.video,
-            "acknowledged_at": NOW if s.acknowledged else None, "created_at": NOW,
-        })
+        site_rows.append(
+            {
+                "agency_id": out.agencies[s.agency],
+                "name": out.site_names[-1],
+                "address": address,
+                "address_key": address,
+                "region_id": s.region,
+                "tenure": s.tenure,
+                "has_video_surveillance": s.video,
+                "acknowledged_at": NOW if s.acknowledged else None,
+                "created_at": NOW,
+            }
+        )
     out.sites = await _insert(conn, "site", site_rows)
 
     filing_rows = []
     for f in ds.filings:
         decided = f.status in ("APPROVED", "REJECTED")
         dated = decided and f.status == "APPROVED" and f.kind in ("INITIAL", "RENEWAL")
-        filing_rows.append({
-            "agency_id": out.agencies[f.agency], "kind": f.kind, "status": f.status,
-            "authority_id": ds.authority(f.agency, f.authority), "submitted_at": NOW,
-            "decided_at": NOW if decided else None,
-            "valid_from": today - timedelta(days=800) if dated else None,
-            "valid_until": today + timedelta(days=300) if dated else None,
-            "reason": "差分驳回" if f.status == "REJECTED" else None,
-            "new_name": "差分新名称" if f.kind == "INFO_CHANGE" else None,
-            "new_legal_representative": None, "imported": False,
-        })
+        filing_rows.append(
+            {
+                "agency_id": out.agencies[f.agency],
+                "kind": f.kind,
+                "status": f.status,
+                "authority_id": ds.authority(f.agency, f.authority),
+                "submitted_at": NOW,
+                "decided_at": NOW if decided else None,
+                "valid_from": today - timedelta(days=800) if dated else None,
+                "valid_until": today + timedelta(days=300) if dated else None,
+                "reason": "差分驳回" if f.status == "REJECTED" else None,
+                "new_name": "差分新名称" if f.kind == "INFO_CHANGE" else None,
+                "new_legal_representative": None,
+                "imported": False,
+            }
+        )
     out.filings = await _insert(conn, "filing", filing_rows)
-    await _insert(conn, "filing_item", [
-        {"filing_id": out.filings[n], "occupation_code": OCCUPATIONS[i.occupation][0],
-         "occupation_name": OCCUPATIONS[i.occupation][1], "level": i.level,
-         "site_id": out.sites[i.site]}
-        for n, f in enumerate(ds.filings) for i in f.items])
+    await _insert(
+        conn,
+        "filing_item",
+        [
+            {
+                "filing_id": out.filings[n],
+                "occupation_code": OCCUPATIONS[i.occupation][0],
+                "occupation_name": OCCUPATIONS[i.occupation][1],
+                "level": i.level,
+                "site_id": out.sites[i.site],
+            }
+            for n, f in enumerate(ds.filings)
+            for i in f.items
+        ],
+    )
 
-    out.sanctions = await _insert(conn, "sanction", [{
-        "agency_id": out.agencies[s.agency], "article": GRADES[s.grade], "clause": 1,
-        "grade": s.grade, "status": s.status, "facts": "差分事实", "serious": False,
-        "certificates_invalidated": "NONE", "authority_id": ds.authority(s.agency, s.authority),
-        "decided_at": today - timedelta(days=30), "published": s.published,
-        "escalated_from_id": None,
-        "rectification_deadline": today if s.grade == "RECTIFICATION" else None,
-        "rectified_at": None, "created_at": NOW,
-    } for s in ds.sanctions])
-    escalations = {out.sanctions[n]: out.sanctions[s.escalated_from]
-                   for n, s in enumerate(ds.sanctions) if s.escalated_from is not None}
+    out.sanctions = await _insert(
+        conn,
+        "sanction",
+        [
+            {
+                "agency_id": out.agencies[s.agency],
+                "article": GRADES[s.grade],
+                "clause": 1,
+                "grade": s.grade,
+                "status": s.status,
+                "facts": "差分事实",
+                "serious": False,
+                "certificates_invalidated": "NONE",
+                "authority_id": ds.authority(s.agency, s.authority),
+                "decided_at": today - timedelta(days=30),
+                "published": s.published,
+                "escalated_from_id": None,
+                "rectification_deadline": today if s.grade == "RECTIFICATION" else None,
+                "rectified_at": None,
+                "created_at": NOW,
+            }
+            for s in ds.sanctions
+        ],
+    )
+    escalations = {
+        out.sanctions[n]: out.sanctions[s.escalated_from]
+        for n, s in enumerate(ds.sanctions)
+        if s.escalated_from is not None
+    }
     if escalations:
         cases = " ".join(f"WHEN {k} THEN {v}" for k, v in escalations.items())
         await conn.execute_query(
             f"UPDATE sanction SET escalated_from_id = CASE id {cases} END"
-            f" WHERE id IN ({', '.join(map(str, escalations))})")
+            f" WHERE id IN ({', '.join(map(str, escalations))})"
+        )
 
-    out.inspections = await _insert(conn, "inspection", [{
-        "agency_id": out.agencies[i.agency],
-        "site_id": None if i.site is None else out.sites[i.site], "kind": i.kind,
-        "mode": "RANDOM", "date": today - timedelta(days=10), "result": i.result,
-        "findings": None, "published": i.published,
-        "authority_id": ds.authority(i.agency, i.authority), "created_at": NOW,
-    } for i in ds.inspections])
+    out.inspections = await _insert(
+        conn,
+        "inspection",
+        [
+            {
+                "agency_id": out.agencies[i.agency],
+                "site_id": None if i.site is None else out.sites[i.site],
+                "kind": i.kind,
+                "mode": "RANDOM",
+                "date": today - timedelta(days=10),
+                "result": i.result,
+                "findings": None,
+                "published": i.published,
+                "authority_id": ds.authority(i.agency, i.authority),
+                "created_at": NOW,
+            }
+            for i in ds.inspections
+        ],
+    )
     return out
 
 
@@ -412,8 +532,7 @@ Watermarks = dict[str, int]
 async def watermarks() -> Watermarks:
     """The highest primary key of every table an example may write to."""
     conn = connections.get("default")
-    sql = "SELECT " + ", ".join(
-        f"(SELECT COALESCE(MAX(id), 0) FROM {t}) AS {t}" for t in TABLES)
+    sql = "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t}) AS {t}" for t in TABLES)
     (row,) = await conn.execute_query_dict(sql)
     return {t: int(row[t]) for t in TABLES}
 
@@ -421,14 +540,18 @@ async def watermarks() -> Watermarks:
 async def cleanup(marks: Watermarks) -> None:
     """Delete every row above the watermarks: what the example inserted and what its
     mutations wrote (audit events, claims, notices, new sites, filings, sanctions...)."""
-    await connections.get("default").execute_script(";\n".join(
-        [f"UPDATE sanction SET escalated_from_id = NULL WHERE id > {marks['sanction']}"]
-        + [f"DELETE FROM {table} WHERE id > {marks[table]}" for table in TABLES]))
+    await connections.get("default").execute_script(
+        ";\n".join(
+            [f"UPDATE sanction SET escalated_from_id = NULL WHERE id > {marks['sanction']}"]
+            + [f"DELETE FROM {table} WHERE id > {marks[table]}" for table in TABLES]
+        )
+    )
 
 
 async def leftovers(marks: Watermarks) -> dict[str, int]:
     conn = connections.get("default")
     sql = "SELECT " + ", ".join(
-        f"(SELECT COUNT(*) FROM {t} WHERE id > {marks[t]}) AS {t}" for t in TABLES)
+        f"(SELECT COUNT(*) FROM {t} WHERE id > {marks[t]}) AS {t}" for t in TABLES
+    )
     (row,) = await conn.execute_query_dict(sql)
     return {t: int(row[t]) for t in TABLES if row[t]}

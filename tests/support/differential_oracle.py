@@ -46,8 +46,9 @@ ALLOWED = "allowed"  # past authorization: success, or a rule of the measures re
 RENEWAL_WINDOW_DAYS = 90  # Art. 16
 
 
-async def load_world(above: Mapping[str, int] | None = None,
-                     base: Snapshot | None = None) -> Snapshot:
+async def load_world(
+    above: Mapping[str, int] | None = None, base: Snapshot | None = None
+) -> Snapshot:
     """All rows; or `base` (an earlier load of the rows up to `above`) plus the rows above."""
     snap = await load_snapshot(above)
     return snap if base is None else base.merged(snap)
@@ -82,8 +83,12 @@ class DifferentialOracle(Oracle):
 
     def table(self, type_name: str) -> dict[int, Any]:
         tables: dict[str, dict[int, Any]] = {
-            "Agency": self.snap.agencies, "Site": self.snap.sites, "Filing": self.snap.filings,
-            "Sanction": self.snap.sanctions, "Inspection": self.snap.inspections}
+            "Agency": self.snap.agencies,
+            "Site": self.snap.sites,
+            "Filing": self.snap.filings,
+            "Sanction": self.snap.sanctions,
+            "Inspection": self.snap.inspections,
+        }
         return tables[type_name]
 
     def exists(self, type_name: str, pk: int) -> bool:
@@ -97,9 +102,13 @@ class DifferentialOracle(Oracle):
         """Whether `node(id)` of that type and key answers an object."""
         if not self.exists(type_name, pk):
             return False
-        check = {"Agency": self.agency_visible, "Site": self.site_visible,
-                 "Filing": self.filing_visible, "Sanction": self.sanction_visible,
-                 "Inspection": self.inspection_visible}[type_name]
+        check = {
+            "Agency": self.agency_visible,
+            "Site": self.site_visible,
+            "Filing": self.filing_visible,
+            "Sanction": self.sanction_visible,
+            "Inspection": self.inspection_visible,
+        }[type_name]
         return check(actor, pk)
 
     def all_visible(self, actor: Actor, type_name: str) -> set[int]:
@@ -110,8 +119,11 @@ class DifferentialOracle(Oracle):
 
     def users_of_site(self, site_id: int) -> set[int]:
         """Agencies with the site on one of their filings."""
-        return {self.snap.filings[i.filing_id].agency_id for i in self.snap.items.values()
-                if i.site_id == site_id}
+        return {
+            self.snap.filings[i.filing_id].agency_id
+            for i in self.snap.items.values()
+            if i.site_id == site_id
+        }
 
     # filters (they narrow the scope, never widen it) ----------------------------------------
 
@@ -121,33 +133,50 @@ class DifferentialOracle(Oracle):
         snap = self.snap
         if type_name == "Agency":
             a = snap.agencies[pk]
-            return all((
-                f.get("status") in (None, self.status(pk)),
-                f.get("kind") in (None, a.kind),
-                f.get("level") in (None, a.level),
-                f.get("filingRegionCode") in (None, a.filing_region),
-                not f.get("nameContains")
-                or f["nameContains"].casefold() in a.name.casefold(),
-            ))
+            return all(
+                (
+                    f.get("status") in (None, self.status(pk)),
+                    f.get("kind") in (None, a.kind),
+                    f.get("level") in (None, a.level),
+                    f.get("filingRegionCode") in (None, a.filing_region),
+                    not f.get("nameContains") or f["nameContains"].casefold() in a.name.casefold(),
+                )
+            )
         if type_name == "Site":
             s = snap.sites[pk]
-            return all((
-                f.get("regionCode") in (None, s.region),
-                f.get("acknowledged") in (None, s.acknowledged),
-                f.get("agencyId") is None or pk in self.sites_of_agency(f["agencyId"]),
-            ))
+            return all(
+                (
+                    f.get("regionCode") in (None, s.region),
+                    f.get("acknowledged") in (None, s.acknowledged),
+                    f.get("agencyId") is None or pk in self.sites_of_agency(f["agencyId"]),
+                )
+            )
         if type_name == "Filing":
             fi = snap.filings[pk]
-            return all((f.get("status") in (None, fi.status), f.get("kind") in (None, fi.kind),
-                        f.get("agencyId") in (None, fi.agency_id)))
+            return all(
+                (
+                    f.get("status") in (None, fi.status),
+                    f.get("kind") in (None, fi.kind),
+                    f.get("agencyId") in (None, fi.agency_id),
+                )
+            )
         if type_name == "Sanction":
             sn = snap.sanctions[pk]
-            return all((f.get("grade") in (None, sn.grade),
-                        f.get("agencyId") in (None, sn.agency_id),
-                        f.get("published") in (None, sn.published)))
+            return all(
+                (
+                    f.get("grade") in (None, sn.grade),
+                    f.get("agencyId") in (None, sn.agency_id),
+                    f.get("published") in (None, sn.published),
+                )
+            )
         i = snap.inspections[pk]
-        return all((f.get("agencyId") in (None, i.agency_id), f.get("kind") in (None, i.kind),
-                    f.get("result") in (None, i.result)))
+        return all(
+            (
+                f.get("agencyId") in (None, i.agency_id),
+                f.get("kind") in (None, i.kind),
+                f.get("result") in (None, i.result),
+            )
+        )
 
     # queues ---------------------------------------------------------------------------------
 
@@ -159,25 +188,37 @@ class DifferentialOracle(Oracle):
 
     def filing_queue(self, actor: Actor) -> set[int]:
         """SUBMITTED filings the actor may decide."""
-        return {f.id for f in self.snap.filings.values()
-                if f.status == "SUBMITTED" and self.may_manage(actor, f.agency_id)}
+        return {
+            f.id
+            for f in self.snap.filings.values()
+            if f.status == "SUBMITTED" and self.may_manage(actor, f.agency_id)
+        }
 
     def acknowledgement_queue(self, actor: Actor) -> set[int]:
         """Unacknowledged sites in the city of provincial agencies still open (Art. 4)."""
         if actor.role != CITY:
             return set()
         snap = self.snap
-        return {s.id for s in snap.sites.values()
-                if s.region == actor.region and not s.acknowledged
-                and snap.agencies[s.agency_id].level == "PROVINCIAL"
-                and snap.agencies[s.agency_id].state not in ("TERMINATED", "REVOKED")}
+        return {
+            s.id
+            for s in snap.sites.values()
+            if s.region == actor.region
+            and not s.acknowledged
+            and snap.agencies[s.agency_id].level == "PROVINCIAL"
+            and snap.agencies[s.agency_id].state not in ("TERMINATED", "REVOKED")
+        }
 
     def renewals_due(self, actor: Actor) -> set[int]:
         """Agencies the actor manages inside the 90 days before validUntil (Art. 16)."""
         last = (date.fromisoformat(self.today) + timedelta(days=RENEWAL_WINDOW_DAYS)).isoformat()
-        return {a.id for a in self.snap.agencies.values()
-                if self.may_manage(actor, a.id) and a.state in ("ACTIVE", "SUSPENDED")
-                and a.valid_until is not None and self.today <= a.valid_until <= last}
+        return {
+            a.id
+            for a in self.snap.agencies.values()
+            if self.may_manage(actor, a.id)
+            and a.state in ("ACTIVE", "SUSPENDED")
+            and a.valid_until is not None
+            and self.today <= a.valid_until <= last
+        }
 
     # writes ---------------------------------------------------------------------------------
 
@@ -186,8 +227,11 @@ class DifferentialOracle(Oracle):
         if m == "registerAgency":
             if actor.role == PROVINCE:
                 return ALLOWED
-            if (actor.role == CITY and attempt.level == "CITY"
-                    and attempt.filing_region == actor.region):
+            if (
+                actor.role == CITY
+                and attempt.level == "CITY"
+                and attempt.filing_region == actor.region
+            ):
                 return ALLOWED
             return REFUSED
 
@@ -229,15 +273,16 @@ class DifferentialOracle(Oracle):
             return ALLOWED if actor.role == CITY and actor.region == located else REFUSED
         if m == "recordInspection":
             if not seen("Agency", attempt.agency) or (
-                    attempt.site is not None and not seen("Site", attempt.site)):
+                attempt.site is not None and not seen("Site", attempt.site)
+            ):
                 return NOT_FOUND
             assert attempt.agency is not None
             if actor.role == PROVINCE:
                 return ALLOWED
             if actor.role == CITY and (
-                    self.filed_with(attempt.agency, actor.region or "")
-                    or (attempt.site is not None
-                        and snap.sites[attempt.site].region == actor.region)):
+                self.filed_with(attempt.agency, actor.region or "")
+                or (attempt.site is not None and snap.sites[attempt.site].region == actor.region)
+            ):
                 return ALLOWED
             return REFUSED
         raise AssertionError(f"no write rule for {m}")
@@ -252,4 +297,3 @@ def describe(actor: Actor, snap: Snapshot) -> str:
     if actor.role == CITY:
         return f"CITY {actor.region}"
     return actor.role
-

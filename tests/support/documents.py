@@ -21,8 +21,10 @@ FAILURES = """
 
 
 def _mutation(name: str, input_type: str, success: str) -> str:
-    return (f"mutation ($input: {input_type}!) {{ {name}(input: $input) {{ __typename\n"
-            f"  {success}\n{FAILURES} }} }}")
+    return (
+        f"mutation ($input: {input_type}!) {{ {name}(input: $input) {{ __typename\n"
+        f"  {success}\n{FAILURES} }} }}"
+    )
 
 
 # ============================================================================================
@@ -58,53 +60,95 @@ PAGE_INFO = "totalCount pageInfo { hasNextPage endCursor }"
 # ============================================================================================
 # Mutations (DESIGN §7), by root field
 
-REGISTER_AGENCY = _mutation("registerAgency", "RegisterAgencyInput", """
+REGISTER_AGENCY = _mutation(
+    "registerAgency",
+    "RegisterAgencyInput",
+    """
   ... on RegisterAgencySuccess { agency { id name status level creditCode contactName
-                                          filingRegion { code } } }""")
+                                          filingRegion { code } } }""",
+)
 
-ADD_SITE = _mutation("addSite", "AddSiteInput", """
+ADD_SITE = _mutation(
+    "addSite",
+    "AddSiteInput",
+    """
   ... on AddSiteSuccess { site { id name address tenure region { code }
-                                 agency { creditCode } acknowledgedAt } }""")
+                                 agency { creditCode } acknowledgedAt } }""",
+)
 
-ACKNOWLEDGE_SITE = _mutation("acknowledgeSite", "AcknowledgeSiteInput", """
-  ... on AcknowledgeSiteSuccess { site { id acknowledgedAt region { code } } }""")
+ACKNOWLEDGE_SITE = _mutation(
+    "acknowledgeSite",
+    "AcknowledgeSiteInput",
+    """
+  ... on AcknowledgeSiteSuccess { site { id acknowledgedAt region { code } } }""",
+)
 
-SUBMIT_FILING = _mutation("submitFiling", "SubmitFilingInput",
-                          f"... on SubmitFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}")
+SUBMIT_FILING = _mutation(
+    "submitFiling",
+    "SubmitFilingInput",
+    f"... on SubmitFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}",
+)
 
-DECIDE_FILING = _mutation("decideFiling", "DecideFilingInput",
-                          f"... on DecideFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}")
+DECIDE_FILING = _mutation(
+    "decideFiling",
+    "DecideFilingInput",
+    f"... on DecideFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}",
+)
 
-IMPORT_FILING = _mutation("importFiling", "ImportFilingInput",
-                          f"... on ImportFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}")
+IMPORT_FILING = _mutation(
+    "importFiling",
+    "ImportFilingInput",
+    f"... on ImportFilingSuccess {{ filing {{ {FILING_FIELDS} }} }}",
+)
 
-TERMINATE_AGENCY = _mutation("terminateAgency", "TerminateAgencyInput", f"""
+TERMINATE_AGENCY = _mutation(
+    "terminateAgency",
+    "TerminateAgencyInput",
+    f"""
   ... on TerminateAgencySuccess {{ agency {{ id status }}
-                                  announcement {{ {ANNOUNCEMENT_FIELDS} }} }}""")
+                                  announcement {{ {ANNOUNCEMENT_FIELDS} }} }}""",
+)
 
-ISSUE_SANCTION = _mutation("issueSanction", "IssueSanctionInput",
-                           f"... on IssueSanctionSuccess {{ escalated sanction {{ "
-                           f"{SANCTION_FIELDS} }} }}")
+ISSUE_SANCTION = _mutation(
+    "issueSanction",
+    "IssueSanctionInput",
+    f"... on IssueSanctionSuccess {{ escalated sanction {{ {SANCTION_FIELDS} }} }}",
+)
 
 CONFIRM_SANCTION = _mutation(
-    "confirmSanction", "ConfirmSanctionInput",
-    f"... on ConfirmSanctionSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}")
+    "confirmSanction",
+    "ConfirmSanctionInput",
+    f"... on ConfirmSanctionSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}",
+)
 
 ACCEPT_RECTIFICATION = _mutation(
-    "acceptRectification", "AcceptRectificationInput",
-    f"... on AcceptRectificationSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}")
+    "acceptRectification",
+    "AcceptRectificationInput",
+    f"... on AcceptRectificationSuccess {{ sanction {{ {SANCTION_FIELDS} }} }}",
+)
 
-REGISTER_INSPECTOR = _mutation("registerInspector", "RegisterInspectorInput", """
-  ... on RegisterInspectorSuccess { inspector { id name region { code } } }""")
+REGISTER_INSPECTOR = _mutation(
+    "registerInspector",
+    "RegisterInspectorInput",
+    """
+  ... on RegisterInspectorSuccess { inspector { id name region { code } } }""",
+)
 
-RECORD_INSPECTION = _mutation("recordInspection", "RecordInspectionInput", f"""
+RECORD_INSPECTION = _mutation(
+    "recordInspection",
+    "RecordInspectionInput",
+    f"""
   ... on RecordInspectionSuccess {{
     inspection {{ id kind mode date result findings published authority {{ code }}
                  agency {{ id }} site {{ id }} }}
-    proposedSanction {{ {SANCTION_FIELDS} }} }}""")
+    proposedSanction {{ {SANCTION_FIELDS} }} }}""",
+)
 
-DRAW_INSPECTIONS = _mutation("drawInspections", "DrawInspectionsInput",
-                             f"... on DrawInspectionsSuccess {{ draw {{ {DRAW_FIELDS} }} }}")
+DRAW_INSPECTIONS = _mutation(
+    "drawInspections",
+    "DrawInspectionsInput",
+    f"... on DrawInspectionsSuccess {{ draw {{ {DRAW_FIELDS} }} }}",
+)
 
 RECOMMEND_UPGRADE = _mutation("recommendUpgrade", "RecommendUpgradeInput", UPGRADE_SUCCESS)
 
@@ -112,8 +156,12 @@ APPROVE_UPGRADE = _mutation("approveUpgrade", "AgencyInput", UPGRADE_SUCCESS)
 
 RECOMMEND_NATIONAL = _mutation("recommendNational", "AgencyInput", UPGRADE_SUCCESS)
 
-SET_WORKING_CALENDAR = _mutation("setWorkingCalendar", "SetWorkingCalendarInput", """
-  ... on SetWorkingCalendarSuccess { year holidays makeupWorkingDays }""")
+SET_WORKING_CALENDAR = _mutation(
+    "setWorkingCalendar",
+    "SetWorkingCalendarInput",
+    """
+  ... on SetWorkingCalendarSuccess { year holidays makeupWorkingDays }""",
+)
 
 MUTATIONS: dict[str, str] = {
     "registerAgency": REGISTER_AGENCY,

@@ -57,22 +57,27 @@ class RegistryApi(Api):
     """`Api` whose requests fail the test, as a 500 would, when the app raises: in tests the
     ASGI transport hands the exception to the client instead of a response."""
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         try:
             return await super().post(query, variables, token)
         except Exception as exc:
-            raise AssertionError(f"the app raised (HTTP 500 when served): {exc!r}\n"
-                                 f"query: {query[:500]}") from exc
+            raise AssertionError(
+                f"the app raised (HTTP 500 when served): {exc!r}\nquery: {query[:500]}"
+            ) from exc
 
-    async def post_raw(self, body: bytes, headers: dict[str, str] | None = None
-                       ) -> httpx.Response:
+    async def post_raw(self, body: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
         try:
-            return await self.client.post("/graphql", content=body, headers={
-                "content-type": "application/json", **(headers or {})})
+            return await self.client.post(
+                "/graphql",
+                content=body,
+                headers={"content-type": "application/json", **(headers or {})},
+            )
         except Exception as exc:
-            raise AssertionError(f"the app raised (HTTP 500 when served): {exc!r}\n"
-                                 f"body: {body[:200]!r}") from exc
+            raise AssertionError(
+                f"the app raised (HTTP 500 when served): {exc!r}\nbody: {body[:200]!r}"
+            ) from exc
 
 
 @dataclass
@@ -91,8 +96,7 @@ class Registry:
 
 
 @asynccontextmanager
-async def scratch_registry(db_url: Any, settings: Settings,
-                           suffix: str) -> AsyncIterator[Registry]:
+async def scratch_registry(db_url: Any, settings: Settings, suffix: str) -> AsyncIterator[Registry]:
     """A second database next to the session's: a SQLite file in its own directory, or
     `<session database>_<suffix>` on the same PostgreSQL server."""
     kind, admin, name, session_url = db_url
@@ -140,12 +144,29 @@ class Who:
     token: str | None
 
 
-ACTOR_KEYS = ["public", "agency-city", "agency-provincial", "city-xiamen", "city-pingtan",
-              "province"]
+ACTOR_KEYS = [
+    "public",
+    "agency-city",
+    "agency-provincial",
+    "city-xiamen",
+    "city-pingtan",
+    "province",
+]
 # Each key's actor in tests/support/actors.py.
-SPEC_OF = dict(zip(ACTOR_KEYS, ["public", "agency-city-active", "agency-provincial-multicity",
-                                "city-350200-xiamen", "city-350128-pingtan", "province"],
-                   strict=True))
+SPEC_OF = dict(
+    zip(
+        ACTOR_KEYS,
+        [
+            "public",
+            "agency-city-active",
+            "agency-provincial-multicity",
+            "city-350200-xiamen",
+            "city-350128-pingtan",
+            "province",
+        ],
+        strict=True,
+    )
+)
 
 
 def actors(api: Api, snap: Snapshot) -> dict[str, Who]:
@@ -182,10 +203,17 @@ async def visible_to(actor: Actor) -> Visible:
         values = {v for v in (a.contact_name, a.contact_phone) if v}
         (shown if a.id in exp.contacts else hidden).update(values)
     return Visible(
-        ids={"Agency": exp.agencies, "Site": exp.sites, "Filing": exp.filings,
-             "Sanction": exp.sanctions, "Announcement": exp.announcements,
-             "Inspection": exp.inspections, "Inspector": exp.inspectors,
-             "Draw": exp.draws, "AuditEvent": exp.audit_events},
+        ids={
+            "Agency": exp.agencies,
+            "Site": exp.sites,
+            "Filing": exp.filings,
+            "Sanction": exp.sanctions,
+            "Announcement": exp.announcements,
+            "Inspection": exp.inspections,
+            "Inspector": exp.inspectors,
+            "Draw": exp.draws,
+            "AuditEvent": exp.audit_events,
+        },
         contacts=exp.contacts,
         supervision_fields=exp.supervision_fields,
         hidden_contact_values=frozenset(hidden - shown),
@@ -231,7 +259,8 @@ def error_log() -> Iterator[ErrorLog]:
 
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(
-    ("postgres://", "postgresql://", "asyncpg://"))
+    ("postgres://", "postgresql://", "asyncpg://")
+)
 
 
 @dataclass(frozen=True)
@@ -272,9 +301,12 @@ LEAK = re.compile(
 # graphql-core's own messages that name the GraphQL error kinds.
 ALLOWED_NAMES = re.compile(r"Syntax Error|GraphQL(Error|Syntax)")
 
-PRIVATE_AGENCY_FIELDS = {"contactName": "contacts", "contactPhone": "contacts",
-                         "supervisionMode": "supervision_fields",
-                         "incentives": "supervision_fields"}
+PRIVATE_AGENCY_FIELDS = {
+    "contactName": "contacts",
+    "contactPhone": "contacts",
+    "supervisionMode": "supervision_fields",
+    "incentives": "supervision_fields",
+}
 
 
 def leaks(message: str) -> bool:
@@ -288,8 +320,14 @@ class Outcome:
     error_codes: list[str] = field(default_factory=list)
 
 
-def check_response(response: httpx.Response, log: ErrorLog, what: str,
-                   visible: Visible | None = None, *, tolerate_known: bool = False) -> Outcome:
+def check_response(
+    response: httpx.Response,
+    log: ErrorLog,
+    what: str,
+    visible: Visible | None = None,
+    *,
+    tolerate_known: bool = False,
+) -> Outcome:
     """Fail unless the response is one of the acceptable outcomes listed in the module
     docstring; `visible`, when given, is the actor's read scope to hold the data against.
     With `tolerate_known`, a masked error whose logged cause is one of `KNOWN_BUGS` passes
@@ -351,17 +389,20 @@ def _check_scope(value: Any, visible: Visible, where: str, path: str = "data") -
         type_name, pk = parsed
         assert pk in visible.ids[type_name], (
             f"{path}: {type_name} {pk} is outside the actor's read scope (or does not exist); "
-            f"{where}")
+            f"{where}"
+        )
         if type_name == "Agency":
             for name, allowed in PRIVATE_AGENCY_FIELDS.items():
                 if value.get(name) is not None:
                     assert pk in getattr(visible, allowed), (
-                        f"{path}.{name}: private field of agency {pk} shown; {where}")
+                        f"{path}.{name}: private field of agency {pk} shown; {where}"
+                    )
     for name in ("contactName", "contactPhone"):
         shown = value.get(name)
         assert not (isinstance(shown, str) and shown in visible.hidden_contact_values), (
             f"{path}.{name}: {shown!r} is the contact of an agency outside the actor's contact "
-            f"scope; {where}")
+            f"scope; {where}"
+        )
     for key, v in value.items():
         _check_scope(v, visible, where, f"{path}.{key}")
 
@@ -370,8 +411,11 @@ def _check_scope(value: Any, visible: Visible, where: str, path: str = "data") -
 # Generated documents
 
 
-def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
-           page_args: Callable[[str, graphql.ValueNode], graphql.ValueNode]) -> str:
+def render(
+    document: graphql.DocumentNode,
+    schema: graphql.GraphQLSchema,
+    page_args: Callable[[str, graphql.ValueNode], graphql.ValueNode],
+) -> str:
     """The generated document as sent: `id` selected on every object that has one, and
     `edges { node { id } }` on every connection, so the scope checks see which rows a response
     names whatever fields the generator picked (it mostly picks `totalCount` and `pageInfo`);
@@ -385,11 +429,13 @@ def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
         return graphql.FieldNode(name=graphql.NameNode(value=name), selection_set=selection)
 
     def selects(out: list[graphql.SelectionNode], name: str) -> bool:
-        return any(isinstance(s, graphql.FieldNode) and s.name.value == name and not s.alias
-                   for s in out)
+        return any(
+            isinstance(s, graphql.FieldNode) and s.name.value == name and not s.alias for s in out
+        )
 
-    def walk(selection_set: graphql.SelectionSetNode | None,
-             type_: graphql.GraphQLNamedType) -> graphql.SelectionSetNode | None:
+    def walk(
+        selection_set: graphql.SelectionSetNode | None, type_: graphql.GraphQLNamedType
+    ) -> graphql.SelectionSetNode | None:
         if selection_set is None:
             return None
         fields = getattr(type_, "fields", {})
@@ -399,10 +445,15 @@ def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
                 target = graphql.get_named_type(fields[s.name.value].type)
                 arguments = tuple(
                     dataclasses.replace(a, value=page_args(a.name.value, a.value))
-                    if a.name.value in ("first", "after") else a
-                    for a in s.arguments or ())
-                out.append(dataclasses.replace(s, arguments=arguments,
-                                               selection_set=walk(s.selection_set, target)))
+                    if a.name.value in ("first", "after")
+                    else a
+                    for a in s.arguments or ()
+                )
+                out.append(
+                    dataclasses.replace(
+                        s, arguments=arguments, selection_set=walk(s.selection_set, target)
+                    )
+                )
             elif isinstance(s, graphql.InlineFragmentNode):
                 on = schema.get_type(s.type_condition.name.value) if s.type_condition else type_
                 assert on is not None
@@ -417,8 +468,9 @@ def render(document: graphql.DocumentNode, schema: graphql.GraphQLSchema,
             out.append(field("node", field("id")))
         return dataclasses.replace(selection_set, selections=tuple(out))
 
-    def walk_all(selection_set: graphql.SelectionSetNode,
-                 type_: graphql.GraphQLNamedType) -> graphql.SelectionSetNode:
+    def walk_all(
+        selection_set: graphql.SelectionSetNode, type_: graphql.GraphQLNamedType
+    ) -> graphql.SelectionSetNode:
         walked = walk(selection_set, type_)
         assert walked is not None
         return walked

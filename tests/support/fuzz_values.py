@@ -27,18 +27,60 @@ from server.demo import DEMO_CREDIT_CODES, OCCUPATIONS
 
 ValueNodes = st.SearchStrategy[graphql.ValueNode]
 
-REGION_CODES = ["350000", "350100", "350200", "350300", "350400", "350500", "350600",
-                "350700", "350800", "350900", "350128"]
-
-HOSTILE_STRINGS = [
-    "", " ", "' OR 1=1 --", "'; DROP TABLE agency; --", '"; DROP TABLE agency; --', "%", "_",
-    "%%", "\\", "\\\\", "\\'", "a\x00b", "\x00", "\u202e\u200f福州", "e\u0301\u0301\u0301",
-    "🏫👩‍🏫", "\ufeff", "\ufffd", "null", "undefined", "<script>alert(1)</script>",
-    "${jndi:ldap://x}", "{{7*7}}", "350100' OR '1'='1", "9" * 40, "-1",
+REGION_CODES = [
+    "350000",
+    "350100",
+    "350200",
+    "350300",
+    "350400",
+    "350500",
+    "350600",
+    "350700",
+    "350800",
+    "350900",
+    "350128",
 ]
 
-TYPE_NAMES = ["Agency", "Site", "Filing", "Sanction", "Announcement", "Inspection",
-              "Inspector", "Draw", "AuditEvent"]
+HOSTILE_STRINGS = [
+    "",
+    " ",
+    "' OR 1=1 --",
+    "'; DROP TABLE agency; --",
+    '"; DROP TABLE agency; --',
+    "%",
+    "_",
+    "%%",
+    "\\",
+    "\\\\",
+    "\\'",
+    "a\x00b",
+    "\x00",
+    "\u202e\u200f福州",
+    "e\u0301\u0301\u0301",
+    "🏫👩‍🏫",
+    "\ufeff",
+    "\ufffd",
+    "null",
+    "undefined",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "{{7*7}}",
+    "350100' OR '1'='1",
+    "9" * 40,
+    "-1",
+]
+
+TYPE_NAMES = [
+    "Agency",
+    "Site",
+    "Filing",
+    "Sanction",
+    "Announcement",
+    "Inspection",
+    "Inspector",
+    "Draw",
+    "AuditEvent",
+]
 
 
 def _b64(text: str) -> str:
@@ -47,12 +89,32 @@ def _b64(text: str) -> str:
 
 def junk_ids() -> list[str]:
     return [
-        to_global_id("Agency", MAX_PK), _b64("Site:0"),
-        _b64("Agency:-1"), _b64(f"Agency:{MAX_PK + 1}"), _b64("Agency:" + "9" * 30),
-        _b64("Agency:1e3"), _b64("Agency: 1"), _b64("Agency:0x10"), _b64("Agency"),
-        _b64(":1"), _b64("Region:350100"), _b64("Viewer:1"), _b64("k1:1"),
-        "QWdlbmN5OjE", "QWdlbmN5OjE=", "QWdlbmN5OjE===", "!!!", "Agency:1", "1", "-1",
-        "%%%", "' OR 1=1 --", "\x00", "🏫", "\uffff", base64.b64encode(b"\xff\xfe").decode(),
+        to_global_id("Agency", MAX_PK),
+        _b64("Site:0"),
+        _b64("Agency:-1"),
+        _b64(f"Agency:{MAX_PK + 1}"),
+        _b64("Agency:" + "9" * 30),
+        _b64("Agency:1e3"),
+        _b64("Agency: 1"),
+        _b64("Agency:0x10"),
+        _b64("Agency"),
+        _b64(":1"),
+        _b64("Region:350100"),
+        _b64("Viewer:1"),
+        _b64("k1:1"),
+        "QWdlbmN5OjE",
+        "QWdlbmN5OjE=",
+        "QWdlbmN5OjE===",
+        "!!!",
+        "Agency:1",
+        "1",
+        "-1",
+        "%%%",
+        "' OR 1=1 --",
+        "\x00",
+        "🏫",
+        "\uffff",
+        base64.b64encode(b"\xff\xfe").decode(),
     ]
 
 
@@ -64,8 +126,7 @@ def _fresh_credit_code(draw: st.DrawFn) -> str:
 
 
 def fresh_credit_code() -> str:
-    return with_check_character(
-        "91350100" + "".join(secrets.choice(ALPHABET) for _ in range(9)))
+    return with_check_character("91350100" + "".join(secrets.choice(ALPHABET) for _ in range(9)))
 
 
 def ids(pks: dict[str, list[int]]) -> ValueNodes:
@@ -75,21 +136,30 @@ def ids(pks: dict[str, list[int]]) -> ValueNodes:
     missing = [to_global_id(t, max(pks.get(t) or [0]) + 1000) for t in TYPE_NAMES]
     existing = st.sampled_from(real) if real else st.nothing()
     strings = st.one_of(
-        existing, existing, existing,
+        existing,
+        existing,
+        existing,
         st.sampled_from(missing + junk_ids()),
         st.text(max_size=20),
     )
     return st.one_of(
-        strings.map(nodes.String), strings.map(nodes.String),
+        strings.map(nodes.String),
+        strings.map(nodes.String),
         st.integers(min_value=-(2**31), max_value=2**31 - 1).map(nodes.Int),
     )
 
 
 def strings() -> ValueNodes:
     occupation_codes = [code for code, _levels in OCCUPATIONS.values()]
-    meaningful = (REGION_CODES + list(DEMO_CREDIT_CODES.values()) + occupation_codes
-                  + list(OCCUPATIONS) + ["测试", "福州", "评价", "Agency", "SANCTION"]
-                  + [encode_cursor(pk) for pk in range(0, 60, 7)] + [encode_cursor(MAX_PK)])
+    meaningful = (
+        REGION_CODES
+        + list(DEMO_CREDIT_CODES.values())
+        + occupation_codes
+        + list(OCCUPATIONS)
+        + ["测试", "福州", "评价", "Agency", "SANCTION"]
+        + [encode_cursor(pk) for pk in range(0, 60, 7)]
+        + [encode_cursor(MAX_PK)]
+    )
     return st.one_of(
         st.sampled_from(meaningful),
         _fresh_credit_code(),
@@ -109,8 +179,9 @@ def ints() -> ValueNodes:
 
 
 def dates(today: date) -> ValueNodes:
-    near = st.dates(min_value=today - timedelta(days=6 * 365),
-                    max_value=today + timedelta(days=2 * 365))
+    near = st.dates(
+        min_value=today - timedelta(days=6 * 365), max_value=today + timedelta(days=2 * 365)
+    )
     return st.one_of(near, near, st.dates()).map(lambda d: nodes.String(d.isoformat()))
 
 
@@ -126,13 +197,22 @@ def page_arguments(data: st.DataObject) -> Callable[[str, graphql.ValueNode], gr
         if data.draw(st.integers(min_value=0, max_value=19), label=f"keep {name}?") == 0:
             return generated
         if name == "first":
-            value: graphql.ValueNode = data.draw(st.one_of(
-                st.just(nodes.Null), st.integers(min_value=0, max_value=100).map(nodes.Int)),
-                label="first")
+            value: graphql.ValueNode = data.draw(
+                st.one_of(
+                    st.just(nodes.Null), st.integers(min_value=0, max_value=100).map(nodes.Int)
+                ),
+                label="first",
+            )
         else:
-            value = data.draw(st.one_of(st.just(nodes.Null), st.integers(
-                min_value=0, max_value=3000).map(lambda pk: nodes.String(encode_cursor(pk)))),
-                label="after")
+            value = data.draw(
+                st.one_of(
+                    st.just(nodes.Null),
+                    st.integers(min_value=0, max_value=3000).map(
+                        lambda pk: nodes.String(encode_cursor(pk))
+                    ),
+                ),
+                label="after",
+            )
         return value
 
     return pick

@@ -198,8 +198,11 @@ class Snapshot:
 
     def merged(self, newer: Snapshot) -> Snapshot:
         """These rows, updated and extended by `newer` (a load of the rows above a key)."""
-        tables = {f.name: {**getattr(self, f.name), **getattr(newer, f.name)}
-                  for f in fields(self) if f.init and f.name != "regions"}
+        tables = {
+            f.name: {**getattr(self, f.name), **getattr(newer, f.name)}
+            for f in fields(self)
+            if f.init and f.name != "regions"
+        }
         return Snapshot(**tables, regions=newer.regions)
 
 
@@ -216,9 +219,15 @@ async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
 
     agencies = {
         r["id"]: AgencyRow(
-            id=r["id"], name=r["name"], credit_code=r["credit_code"], kind=r["kind"],
-            level=r["level"], filing_region=r["filing_region_id"], state=r["state"],
-            valid_until=_date(r["valid_until"]), contact_name=r["contact_name"],
+            id=r["id"],
+            name=r["name"],
+            credit_code=r["credit_code"],
+            kind=r["kind"],
+            level=r["level"],
+            filing_region=r["filing_region_id"],
+            state=r["state"],
+            valid_until=_date(r["valid_until"]),
+            contact_name=r["contact_name"],
             contact_phone=r["contact_phone"],
         )
         for r in await rows(
@@ -227,76 +236,129 @@ async def load_snapshot(above: Mapping[str, int] | None = None) -> Snapshot:
         )
     }
     sites = {
-        r["id"]: SiteRow(id=r["id"], agency_id=r["agency_id"], region=r["region_id"],
-                         acknowledged=r["acknowledged_at"] is not None)
+        r["id"]: SiteRow(
+            id=r["id"],
+            agency_id=r["agency_id"],
+            region=r["region_id"],
+            acknowledged=r["acknowledged_at"] is not None,
+        )
         for r in await rows("select id, agency_id, region_id, acknowledged_at from site")
     }
     filings = {
-        r["id"]: FilingRow(id=r["id"], agency_id=r["agency_id"], kind=r["kind"],
-                           status=r["status"], authority=r["authority_id"])
+        r["id"]: FilingRow(
+            id=r["id"],
+            agency_id=r["agency_id"],
+            kind=r["kind"],
+            status=r["status"],
+            authority=r["authority_id"],
+        )
         for r in await rows("select id, agency_id, kind, status, authority_id from filing")
     }
     items = {
-        r["id"]: ItemRow(id=r["id"], filing_id=r["filing_id"],
-                         occupation_code=r["occupation_code"], level=r["level"],
-                         site_id=r["site_id"])
+        r["id"]: ItemRow(
+            id=r["id"],
+            filing_id=r["filing_id"],
+            occupation_code=r["occupation_code"],
+            level=r["level"],
+            site_id=r["site_id"],
+        )
         for r in await rows(
             "select id, filing_id, occupation_code, level, site_id from filing_item"
         )
     }
     sanctions = {
-        r["id"]: SanctionRow(id=r["id"], agency_id=r["agency_id"], authority=r["authority_id"],
-                             grade=r["grade"], published=_bool(r["published"]),
-                             escalated_from_id=r["escalated_from_id"])
+        r["id"]: SanctionRow(
+            id=r["id"],
+            agency_id=r["agency_id"],
+            authority=r["authority_id"],
+            grade=r["grade"],
+            published=_bool(r["published"]),
+            escalated_from_id=r["escalated_from_id"],
+        )
         for r in await rows(
-            "select id, agency_id, authority_id, grade, published, escalated_from_id"
-            " from sanction"
+            "select id, agency_id, authority_id, grade, published, escalated_from_id from sanction"
         )
     }
     announcements = {
         r["id"]: AnnouncementRow(
-            id=r["id"], kind=r["kind"], agency_id=r["agency_id"], filing_id=r["filing_id"],
-            authority=r["authority_id"], published=_bool(r["published"]),
-            start_date=_date(r["start_date"]), end_date=_date(r["end_date"]))
+            id=r["id"],
+            kind=r["kind"],
+            agency_id=r["agency_id"],
+            filing_id=r["filing_id"],
+            authority=r["authority_id"],
+            published=_bool(r["published"]),
+            start_date=_date(r["start_date"]),
+            end_date=_date(r["end_date"]),
+        )
         for r in await rows(
             "select id, kind, agency_id, filing_id, authority_id, published, start_date,"
-            " end_date from announcement")
+            " end_date from announcement"
+        )
     }
     inspections = {
         r["id"]: InspectionRow(
-            id=r["id"], agency_id=r["agency_id"], site_id=r["site_id"], kind=r["kind"],
-            mode=r["mode"], date=_date(r["date"]), result=r["result"],
-            published=_bool(r["published"]), authority=r["authority_id"])
+            id=r["id"],
+            agency_id=r["agency_id"],
+            site_id=r["site_id"],
+            kind=r["kind"],
+            mode=r["mode"],
+            date=_date(r["date"]),
+            result=r["result"],
+            published=_bool(r["published"]),
+            authority=r["authority_id"],
+        )
         for r in await rows(
             "select id, agency_id, site_id, kind, mode, date, result, published, authority_id"
-            " from inspection")
+            " from inspection"
+        )
     }
     inspectors = {
         r["id"]: InspectorRow(id=r["id"], name=r["name"], region=r["region_id"])
         for r in await rows("select id, name, region_id from inspector")
     }
     audit_events = {
-        int(r["id"]): AuditRow(id=int(r["id"]), action=r["action"], agency_id=r["agency_id"],
-                               region=r["region_id"])
+        int(r["id"]): AuditRow(
+            id=int(r["id"]), action=r["action"], agency_id=r["agency_id"], region=r["region_id"]
+        )
         for r in await rows("select id, action, agency_id, region_id from audit_event")
     }
-    seeded_draws = {str(r["object_id"]) for r in await conn.execute_query_dict(
-        "select object_id, request_id from audit_event where object_type = 'Draw'")
-        if r["request_id"] == DEMO_REQUEST_ID}
+    seeded_draws = {
+        str(r["object_id"])
+        for r in await conn.execute_query_dict(
+            "select object_id, request_id from audit_event where object_type = 'Draw'"
+        )
+        if r["request_id"] == DEMO_REQUEST_ID
+    }
     draws = {
         r["id"]: DrawRow(
-            id=r["id"], published=_bool(r["published"]), authority=r["authority_id"],
-            assignments=tuple((int(a["agency"]), tuple(int(i) for i in a["inspectors"]))
-                              for a in _json(r["assignments"])),
-            seeded=str(r["id"]) in seeded_draws)
+            id=r["id"],
+            published=_bool(r["published"]),
+            authority=r["authority_id"],
+            assignments=tuple(
+                (int(a["agency"]), tuple(int(i) for i in a["inspectors"]))
+                for a in _json(r["assignments"])
+            ),
+            seeded=str(r["id"]) in seeded_draws,
+        )
         for r in await rows("select id, published, authority_id, assignments from draw")
     }
-    regions = {r["code"]: r["level"]
-               for r in await conn.execute_query_dict("select code, level from region")}
-    return Snapshot(agencies=agencies, sites=sites, filings=filings, items=items,
-                    sanctions=sanctions, announcements=announcements, inspections=inspections,
-                    inspectors=inspectors, draws=draws, audit_events=audit_events,
-                    regions=regions)
+    regions = {
+        r["code"]: r["level"]
+        for r in await conn.execute_query_dict("select code, level from region")
+    }
+    return Snapshot(
+        agencies=agencies,
+        sites=sites,
+        filings=filings,
+        items=items,
+        sanctions=sanctions,
+        announcements=announcements,
+        inspections=inspections,
+        inspectors=inspectors,
+        draws=draws,
+        audit_events=audit_events,
+        regions=regions,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,8 +409,9 @@ class Oracle:
         return self.snap.agencies[agency_id].filing_region == city
 
     def operates_in(self, agency_id: int, city: str) -> bool:
-        return (city in self._registered_regions.get(agency_id, ())
-                or city in self._used_regions.get(agency_id, ()))
+        return city in self._registered_regions.get(
+            agency_id, ()
+        ) or city in self._used_regions.get(agency_id, ())
 
     def public_site(self, site_id: int) -> bool:
         """On an APPROVED filing of a public agency."""
@@ -369,9 +432,11 @@ class Oracle:
             return True
         if actor.role == CITY:
             assert actor.region
-            return (self.filed_with(agency_id, actor.region)
-                    or self.operates_in(agency_id, actor.region)
-                    or self.public_agency(agency_id))
+            return (
+                self.filed_with(agency_id, actor.region)
+                or self.operates_in(agency_id, actor.region)
+                or self.public_agency(agency_id)
+            )
         if actor.role == AGENCY:
             return agency_id == actor.agency_id or self.public_agency(agency_id)
         return self.public_agency(agency_id)
@@ -381,8 +446,9 @@ class Oracle:
             return True
         if actor.role == CITY:
             assert actor.region
-            return (self.filed_with(agency_id, actor.region)
-                    or self.operates_in(agency_id, actor.region))
+            return self.filed_with(agency_id, actor.region) or self.operates_in(
+                agency_id, actor.region
+            )
         if actor.role == AGENCY:
             return agency_id == actor.agency_id
         return False
@@ -397,13 +463,18 @@ class Oracle:
             return True
         if actor.role == CITY:
             assert actor.region
-            return (s.region == actor.region or self.filed_with(s.agency_id, actor.region)
-                    or self.public_site(site_id))
+            return (
+                s.region == actor.region
+                or self.filed_with(s.agency_id, actor.region)
+                or self.public_site(site_id)
+            )
         if actor.role == AGENCY:
             assert actor.agency_id is not None
-            return (site_id in self._registered.get(actor.agency_id, ())
-                    or site_id in self._used.get(actor.agency_id, ())
-                    or self.public_site(site_id))
+            return (
+                site_id in self._registered.get(actor.agency_id, ())
+                or site_id in self._used.get(actor.agency_id, ())
+                or self.public_site(site_id)
+            )
         return self.public_site(site_id)
 
     def filing_visible(self, actor: Actor, filing_id: int) -> bool:
@@ -413,10 +484,15 @@ class Oracle:
         if actor.role == CITY:
             c = actor.region
             assert c
-            return (f.authority == c or self.filed_with(f.agency_id, c)
-                    or any(self.snap.sites[i.site_id].region == c
-                           for i in self.snap.items_of_filing.get(filing_id, []))
-                    or self.public_filing(filing_id))
+            return (
+                f.authority == c
+                or self.filed_with(f.agency_id, c)
+                or any(
+                    self.snap.sites[i.site_id].region == c
+                    for i in self.snap.items_of_filing.get(filing_id, [])
+                )
+                or self.public_filing(filing_id)
+            )
         if actor.role == AGENCY:
             return f.agency_id == actor.agency_id or self.public_filing(filing_id)
         return self.public_filing(filing_id)
@@ -427,8 +503,11 @@ class Oracle:
             return True
         if actor.role == CITY:
             assert actor.region
-            return (s.authority == actor.region or self.filed_with(s.agency_id, actor.region)
-                    or s.published)
+            return (
+                s.authority == actor.region
+                or self.filed_with(s.agency_id, actor.region)
+                or s.published
+            )
         if actor.role == AGENCY:
             return s.agency_id == actor.agency_id or s.published
         return s.published
@@ -452,8 +531,9 @@ class Oracle:
             c = actor.region
             assert c
             at_site_in_c = i.site_id is not None and self.snap.sites[i.site_id].region == c
-            return (i.authority == c or at_site_in_c or self.filed_with(i.agency_id, c)
-                    or i.published)
+            return (
+                i.authority == c or at_site_in_c or self.filed_with(i.agency_id, c) or i.published
+            )
         if actor.role == AGENCY:
             return i.agency_id == actor.agency_id or i.published
         return i.published
@@ -509,12 +589,12 @@ def expected(snap: Snapshot, actor: Actor) -> Expected:
         agencies=frozenset(a for a in snap.agencies if o.agency_visible(actor, a)),
         contacts=frozenset(a for a in snap.agencies if o.contact_visible(actor, a)),
         supervision_fields=frozenset(
-            a for a in snap.agencies if o.supervision_fields_visible(actor, a)),
+            a for a in snap.agencies if o.supervision_fields_visible(actor, a)
+        ),
         sites=frozenset(s for s in snap.sites if o.site_visible(actor, s)),
         filings=frozenset(f for f in snap.filings if o.filing_visible(actor, f)),
         sanctions=frozenset(s for s in snap.sanctions if o.sanction_visible(actor, s)),
-        announcements=frozenset(a for a in snap.announcements
-                                if o.announcement_visible(actor, a)),
+        announcements=frozenset(a for a in snap.announcements if o.announcement_visible(actor, a)),
         inspections=frozenset(i for i in snap.inspections if o.inspection_visible(actor, i)),
         inspectors=frozenset(i for i in snap.inspectors if o.inspector_visible(actor, i)),
         draws=frozenset(d for d in snap.draws if o.draw_visible(actor, d)),

@@ -47,6 +47,7 @@ class Budget:
 
     def wrap(self, inner: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.iscoroutinefunction(inner):
+
             @functools.wraps(inner)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
                 if self.spent():
@@ -60,6 +61,7 @@ class Budget:
                     raise
                 finally:
                     self.elapsed = time.monotonic() - (self.started or 0)
+
             return run_async
 
         @functools.wraps(inner)
@@ -75,10 +77,13 @@ class Budget:
                 raise
             finally:
                 self.elapsed = time.monotonic() - (self.started or 0)
+
         return run
 
     def summary(self) -> str:
         if self.passed_unrun:
-            return (f"{self.test}: {self.ran} examples in {self.elapsed:.0f} s, then the "
-                    f"{self.seconds:.0f} s budget was spent ({self.passed_unrun} drawn, not run)")
+            return (
+                f"{self.test}: {self.ran} examples in {self.elapsed:.0f} s, then the "
+                f"{self.seconds:.0f} s budget was spent ({self.passed_unrun} drawn, not run)"
+            )
         return f"{self.test}: all {self.ran} examples in {self.elapsed:.0f} s"

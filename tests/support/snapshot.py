@@ -29,8 +29,16 @@ from typing import Any, Protocol
 from tortoise import Tortoise, connections
 
 # Tables whose rows refer to an agency (agency_id), besides the agency table itself.
-AGENCY_TABLES = ("site", "filing", "sanction", "inspection", "announcement", "item_claim",
-                 "inspector_conflict", "audit_event")
+AGENCY_TABLES = (
+    "site",
+    "filing",
+    "sanction",
+    "inspection",
+    "announcement",
+    "item_claim",
+    "inspector_conflict",
+    "audit_event",
+)
 
 TALLIES = {
     "agency_state": "SELECT state AS k, COUNT(*) AS n FROM agency GROUP BY state",
@@ -38,9 +46,9 @@ TALLIES = {
     "sanction_status": "SELECT status AS k, COUNT(*) AS n FROM sanction GROUP BY status",
     "sanction_published": "SELECT published AS k, COUNT(*) AS n FROM sanction GROUP BY published",
     "claims_in_force": "SELECT 'in force' AS k, COUNT(*) AS n FROM item_claim"
-                       " WHERE released_at IS NULL",
+    " WHERE released_at IS NULL",
     "sites_acknowledged": "SELECT 'acknowledged' AS k, COUNT(*) AS n FROM site"
-                          " WHERE acknowledged_at IS NOT NULL",
+    " WHERE acknowledged_at IS NOT NULL",
 }
 
 
@@ -57,25 +65,37 @@ class Snapshot:
 
     def differences(self, other: Snapshot) -> list[str]:
         """What differs, table by table (for an assertion's message)."""
-        out = [f"{t}: {n} rows, then {other.counts.get(t)}" for t, n in self.counts.items()
-               if other.counts.get(t) != n]
-        out += [f"{k}: {v}, then {other.tallies.get(k)}" for k, v in self.tallies.items()
-                if other.tallies.get(k) != v]
+        out = [
+            f"{t}: {n} rows, then {other.counts.get(t)}"
+            for t, n in self.counts.items()
+            if other.counts.get(t) != n
+        ]
+        out += [
+            f"{k}: {v}, then {other.tallies.get(k)}"
+            for k, v in self.tallies.items()
+            if other.tallies.get(k) != v
+        ]
         for table, rows in self.rows.items():
             was = {r.get("id"): r for r in rows}
             now = {r.get("id"): r for r in other.rows.get(table, [])}
             out += [f"{table} {i}: new" for i in now.keys() - was.keys()]
             out += [f"{table} {i}: gone" for i in was.keys() - now.keys()]
-            out += [f"{table} {i}: " + ", ".join(f"{c} {was[i].get(c)!r} -> {now[i].get(c)!r}"
-                                                 for c in was[i] if was[i].get(c) != now[i].get(c))
-                    for i in was.keys() & now.keys() if was[i] != now[i]]
+            out += [
+                f"{table} {i}: "
+                + ", ".join(
+                    f"{c} {was[i].get(c)!r} -> {now[i].get(c)!r}"
+                    for c in was[i]
+                    if was[i].get(c) != now[i].get(c)
+                )
+                for i in was.keys() & now.keys()
+                if was[i] != now[i]
+            ]
         return out
 
 
 def tables() -> list[str]:
     """Every table of the registry's models."""
-    return sorted(model._meta.db_table for app in Tortoise.apps.values()
-                  for model in app.values())
+    return sorted(model._meta.db_table for app in Tortoise.apps.values() for model in app.values())
 
 
 def _pks(agencies: Iterable[HasPk | int]) -> list[int]:
@@ -85,8 +105,9 @@ def _pks(agencies: Iterable[HasPk | int]) -> list[int]:
 async def snapshot(*agencies: HasPk | int, above: Mapping[str, int] | None = None) -> Snapshot:
     conn = connections.get("default")
     names = tables()
-    (row,) = await conn.execute_query_dict("SELECT " + ", ".join(
-        f"(SELECT COUNT(*) FROM {t}) AS {t}" for t in names))
+    (row,) = await conn.execute_query_dict(
+        "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t}) AS {t}" for t in names)
+    )
     counts = {t: int(row[t]) for t in names}
     tallies: dict[str, dict[str, int]] = {}
     for name, sql in TALLIES.items():
@@ -95,23 +116,34 @@ async def snapshot(*agencies: HasPk | int, above: Mapping[str, int] | None = Non
     pks = _pks(agencies)
     if pks:
         among = ", ".join(map(str, pks))
-        rows["agency"] = list(await conn.execute_query_dict(
-            f"SELECT * FROM agency WHERE id IN ({among}) ORDER BY id"))
+        rows["agency"] = list(
+            await conn.execute_query_dict(f"SELECT * FROM agency WHERE id IN ({among}) ORDER BY id")
+        )
         for table in AGENCY_TABLES:
-            rows[table] = list(await conn.execute_query_dict(
-                f"SELECT * FROM {table} WHERE agency_id IN ({among}) ORDER BY id"))
-        rows["filing_item"] = list(await conn.execute_query_dict(
-            "SELECT * FROM filing_item WHERE filing_id IN"
-            f" (SELECT id FROM filing WHERE agency_id IN ({among})) ORDER BY id"))
+            rows[table] = list(
+                await conn.execute_query_dict(
+                    f"SELECT * FROM {table} WHERE agency_id IN ({among}) ORDER BY id"
+                )
+            )
+        rows["filing_item"] = list(
+            await conn.execute_query_dict(
+                "SELECT * FROM filing_item WHERE filing_id IN"
+                f" (SELECT id FROM filing WHERE agency_id IN ({among})) ORDER BY id"
+            )
+        )
     for table, mark in sorted((above or {}).items()):
-        rows[f"{table} above {mark}"] = list(await conn.execute_query_dict(
-            f"SELECT * FROM {table} WHERE id > {int(mark)} ORDER BY id"))
+        rows[f"{table} above {mark}"] = list(
+            await conn.execute_query_dict(
+                f"SELECT * FROM {table} WHERE id > {int(mark)} ORDER BY id"
+            )
+        )
     return Snapshot(counts, tallies, rows)
 
 
 @asynccontextmanager
-async def unchanged(*agencies: HasPk | int,
-                    above: Mapping[str, int] | None = None) -> AsyncIterator[Snapshot]:
+async def unchanged(
+    *agencies: HasPk | int, above: Mapping[str, int] | None = None
+) -> AsyncIterator[Snapshot]:
     """Asserts that the block (a refused write) changed nothing `snapshot` sees."""
     before = await snapshot(*agencies, above=above)
     yield before
