@@ -14,7 +14,7 @@ from models.sanction import Sanction as SanctionRow
 from models.supervision import incentives, supervision_mode
 from policies import permissions
 from schema.core.context import Context
-from schema.core.loaders import scoped_by_id
+from schema.core.loaders import SharedLoader, scoped_by_id
 
 Contact = tuple[str | None, str | None]
 
@@ -35,7 +35,7 @@ def contact_by_agency(ctx: Context) -> DataLoader[int, Contact | None]:
         found = {r[0]: (r[1], r[2]) for r in rows}
         return [found.get(i) for i in ids]
 
-    return ctx.loader("agency_contact", lambda: DataLoader(load_fn=load))
+    return ctx.loader("agency_contact", lambda: SharedLoader(load_fn=load))
 
 
 @dataclass(frozen=True)
@@ -66,4 +66,4 @@ def supervision_by_agency(ctx: Context) -> DataLoader[int, Supervision | None]:
         }
         return [found.get(i) for i in ids]
 
-    return ctx.loader("agency_supervision", lambda: DataLoader(load_fn=load))
+    return ctx.loader("agency_supervision", lambda: SharedLoader(load_fn=load))

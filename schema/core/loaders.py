@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +17,18 @@ from schema.core.context import Context
 from schema.core.ids import pk_of
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose results several fields await: graphql-core cancels a field's siblings
+    when one errors, and a cancelled waiter must not cancel the shared result another object's
+    field still awaits (that escaped the request as CancelledError)."""
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        return asyncio.shield(super().load(key))
+
 
 # What a NotFound calls the row a mutation names, by model.
 NOUNS: dict[str, str] = {
@@ -39,7 +52,7 @@ def scoped_by_id(ctx: Context, model: type[M]) -> DataLoader[int, M | None]:
         by_id = {r.pk: r for r in rows}
         return [by_id.get(i) for i in ids]
 
-    return ctx.loader(("by_id", permission.key), lambda: DataLoader(load_fn=load))
+    return ctx.loader(("by_id", permission.key), lambda: SharedLoader(load_fn=load))
 
 
 def grouped(rows: Sequence[Any], keys: Sequence[Any], attr: str) -> list[list[Any]]:
@@ -63,7 +76,7 @@ def children(
         return grouped(rows, parent_ids, parent_field)
 
     key = ("children", permission.key, parent_field, repr(extra))
-    return ctx.loader(key, lambda: DataLoader(load_fn=load))
+    return ctx.loader(key, lambda: SharedLoader(load_fn=load))
 
 
 async def require(ctx: Context, model: type[M], global_id: str, what: str = "") -> M:

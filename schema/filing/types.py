@@ -15,7 +15,7 @@ from models.id_sets import among
 from schema.core.context import Context, Info
 from schema.core.enums import FilingKind, FilingStatus, SkillLevel
 from schema.core.ids import to_global_id
-from schema.core.loaders import grouped, scoped_by_id
+from schema.core.loaders import SharedLoader, grouped, scoped_by_id
 from schema.node.types import Node
 from schema.region.types import Region, region_of
 
@@ -34,7 +34,7 @@ def items_by_filing(ctx: Context) -> DataLoader[int, list[FilingItemRow]]:
         rows = await FilingItemRow.filter(among("filing_id", filing_ids)).order_by("id")
         return grouped(rows, filing_ids, "filing_id")
 
-    return ctx.loader("items_by_filing", lambda: DataLoader(load_fn=load))
+    return ctx.loader("items_by_filing", lambda: SharedLoader(load_fn=load))
 
 
 @strawberry.type

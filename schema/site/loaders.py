@@ -12,6 +12,7 @@ from models.site import Site as SiteRow
 from models.site import site_users
 from policies import permissions
 from schema.core.context import Context, Info
+from schema.core.loaders import SharedLoader
 from schema.core.pagination import Connection, counted, only_total_count, page_args, slice_page
 from schema.site.types import Site
 
@@ -35,7 +36,7 @@ def _sites_of_agencies(ctx: Context, *, ids_only: bool) -> DataLoader[int, list[
                 groups[agency_id].append(row)
         return [groups[i] for i in ids]
 
-    return ctx.loader(("sites_of_agency", ids_only), lambda: DataLoader(load_fn=load))
+    return ctx.loader(("sites_of_agency", ids_only), lambda: SharedLoader(load_fn=load))
 
 
 def sites_of_agencies(ctx: Context) -> DataLoader[int, list[SiteRow]]:
